@@ -1,0 +1,50 @@
+/**
+ * Names shared by the rules GitHub enforces, the workflows that satisfy them, and the stacks
+ * that feed the workflows their settings. Each name is written once, here.
+ */
+
+/** The status checks a pull request must pass: the generated CI job names, exactly. */
+export const STATUS_CHECKS = {
+  /** Pre-commit hooks: formatter and linter. */
+  lint: "lint",
+  /** Unit tests with the coverage threshold. */
+  test: "test",
+  /** The container image builds (not pushed on pull requests). */
+  build: "build-image",
+  /** The pull request comes from the one branch allowed to merge into a promotion branch. */
+  prSource: "pr-source",
+} as const;
+export type StatusCheck = (typeof STATUS_CHECKS)[keyof typeof STATUS_CHECKS];
+
+/**
+ * GitHub Actions' app id: required status checks must come from it, so another app (or a
+ * commit status posted with a token) cannot satisfy them.
+ */
+export const GITHUB_ACTIONS_APP_ID = 15368;
+
+/** Repository-level Actions variables, set by the shared stack. */
+export const REPOSITORY_VARIABLES = {
+  awsRegion: "AWS_REGION",
+  registryUrl: "ECR_REPOSITORY_URL",
+  buildRoleArn: "BUILD_ROLE_ARN",
+} as const;
+
+/** Environment-level Actions variables, set by each environment stack. */
+export const ENVIRONMENT_VARIABLES = {
+  deployRoleArn: "DEPLOY_ROLE_ARN",
+  serverInstanceIds: "SERVER_INSTANCE_IDS",
+  publicUrl: "PUBLIC_URL",
+  releaseParameter: "RELEASE_PARAMETER",
+  sentryEnvironment: "SENTRY_ENVIRONMENT",
+} as const;
+
+/** Environment-level Actions secrets, set by each environment stack from its secret config. */
+export const ENVIRONMENT_SECRETS = {
+  slackWebhookUrl: "SLACK_WEBHOOK_URL",
+  sentryAuthToken: "SENTRY_AUTH_TOKEN",
+} as const;
+
+/** The audience GitHub's OIDC tokens carry for AWS. */
+export const OIDC_AUDIENCE = "sts.amazonaws.com";
+/** GitHub's OIDC issuer host (the IAM condition key prefix). */
+export const OIDC_ISSUER_HOST = "token.actions.githubusercontent.com";

@@ -1,0 +1,3 @@
+export * from "./policy";
+export * from "./contract";
+export { fnmatch, fnmatchRegExp } from "./fnmatch";

@@ -1,0 +1,359 @@
+/**
+ * The release policy: which branch or tag goes to which environment, derived from the team spec.
+ *
+ * Pure data. Rulesets, environment deployment policies, OIDC trust subjects, workflows, the
+ * diagram and the policy pack all read it; none of them writes a branch or tag pattern itself.
+ *
+ * Every ref is described three ways that must agree:
+ *  - `regex`: the exact rule on the short name (RE2-, ERE- and JS-compatible);
+ *  - `patterns`: GitHub fnmatch patterns for rulesets and environment policies, which cannot say
+ *    "digits only" — `patternsExact` says whether they accept exactly what the regex does;
+ *  - OIDC subjects: what a job for that ref presents to AWS.
+ * Where `patternsExact` is false the workflow guards with the regex before any deploy.
+ */
+import {
+  MODEL_SHAPES,
+  type BranchModel,
+  type EnvironmentRole,
+  type EnvironmentSpec,
+  type TeamSpec,
+} from "../spec";
+import { STATUS_CHECKS, type StatusCheck } from "./contract";
+
+export type RefKind = "branch" | "tag";
+
+/** A set of branch or tag names. */
+export interface RefMatcher {
+  readonly kind: RefKind;
+  /** GitHub fnmatch patterns on the short name (`main`, `v*`). */
+  readonly patterns: readonly string[];
+  /** Exact rule on the short name. */
+  readonly regex: string;
+  /** True when `patterns` accept exactly what `regex` accepts. */
+  readonly patternsExact: boolean;
+  /** For people: `release tag vX.Y.Z`. */
+  readonly label: string;
+}
+
+export type MergeMethod = "squash" | "merge" | "rebase";
+
+export interface ProtectedBranch {
+  readonly name: string;
+  readonly matcher: RefMatcher;
+  /** Approvals a pull request needs: the most any environment this branch feeds asks for. */
+  readonly requiredApprovals: number;
+  readonly mergeMethods: readonly MergeMethod[];
+  /** Squash-only branches keep a linear history. */
+  readonly linearHistory: boolean;
+  /** Job names that must pass, from {@link STATUS_CHECKS}. */
+  readonly requiredChecks: readonly StatusCheck[];
+  /** Branches a pull request into this one may come from. */
+  readonly pullRequestsFrom: readonly RefMatcher[];
+  /**
+   * True when only some branches may open pull requests here: rulesets cannot restrict a pull
+   * request's source, so the `pr-source` status check enforces it.
+   */
+  readonly sourceEnforcedByCheck: boolean;
+}
+
+/**
+ * How the image a deployment runs comes to be:
+ *  - `build`: built from the pushed commit and pushed as `sha-<commit>`;
+ *  - `promote-commit`: the image built for the tagged commit, re-tagged with the tag name;
+ *  - `promote-merge-parent`: the image of the merged branch's head (the merge commit's second
+ *    parent), re-tagged `sha-<merge commit>`;
+ *  - `promote-latest-rc`: the digest of the newest `vX.Y.Z-rc.N` of the tag's version,
+ *    re-tagged `vX.Y.Z`; fails if there is none.
+ * Only `build` builds; every later stage runs the exact digest an earlier stage ran.
+ */
+export type ArtifactStrategy = "build" | "promote-commit" | "promote-merge-parent" | "promote-latest-rc";
+
+export interface Deployment {
+  /** Environment name from the spec (GitHub environment, stack, OIDC subject). */
+  readonly environment: string;
+  readonly role: EnvironmentRole;
+  /** What starts the deployment. */
+  readonly trigger: RefMatcher;
+  /** The protected branch whose commits this deploys (directly or through a tag on it). */
+  readonly sourceBranch: string;
+  readonly artifact: ArtifactStrategy;
+  /** Environment whose release this promotes, when it promotes one. */
+  readonly promotesFrom?: string;
+  /** Who must approve, from the spec (production defaults to the maintainers). */
+  readonly reviewers: readonly string[];
+  readonly waitTimerMinutes: number;
+  /** Reviewers may not approve a deployment they triggered. */
+  readonly preventSelfReview: boolean;
+  /** A newer deployment waits instead of cancelling a running one. */
+  readonly cancelInProgress: boolean;
+}
+
+export interface ReleasePolicy {
+  readonly model: BranchModel;
+  /** The repository's default branch. */
+  readonly defaultBranch: string;
+  readonly protectedBranches: readonly ProtectedBranch[];
+  /** Short-lived branches people create (`feature/*`, `hotfix/*`). */
+  readonly workBranches: readonly RefMatcher[];
+  /** Every tag that marks a release; immutable once pushed. */
+  readonly releaseTags: readonly RefMatcher[];
+  /** The exact rule for any tag a release tag ruleset admits. */
+  readonly releaseTagRegex: string;
+  /** Branches whose pushes build an image. */
+  readonly buildBranches: readonly RefMatcher[];
+  /** One entry per environment in the spec, in promotion order. */
+  readonly deployments: readonly Deployment[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The refs every model is made of.
+
+const VERSION = "[0-9]+\\.[0-9]+\\.[0-9]+";
+
+export const RELEASE_TAG: RefMatcher = {
+  kind: "tag",
+  patterns: ["v[0-9]*.[0-9]*.[0-9]*"],
+  regex: `^v${VERSION}$`,
+  patternsExact: false,
+  label: "release tag vX.Y.Z",
+};
+
+export const RC_TAG: RefMatcher = {
+  kind: "tag",
+  patterns: ["v[0-9]*.[0-9]*.[0-9]*-rc.[0-9]*"],
+  regex: `^v${VERSION}-rc\\.[0-9]+$`,
+  patternsExact: false,
+  label: "release candidate tag vX.Y.Z-rc.N",
+};
+
+export const FEATURE_BRANCH = workBranch("feature");
+export const HOTFIX_BRANCH = workBranch("hotfix");
+
+function workBranch(prefix: string): RefMatcher {
+  return {
+    kind: "branch",
+    patterns: [`${prefix}/*`, `${prefix}/**/*`],
+    regex: `^${prefix}/[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$`,
+    // `feature/*` also admits names with characters the regex refuses (spaces, `..`).
+    patternsExact: false,
+    label: `${prefix} branch ${prefix}/*`,
+  };
+}
+
+/** A single long-lived branch: pattern and regex say exactly the same thing. */
+export function branch(name: string): RefMatcher {
+  return {
+    kind: "branch",
+    patterns: [name],
+    regex: `^${name.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")}$`,
+    patternsExact: true,
+    label: `branch ${name}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The presets.
+
+interface Stage {
+  readonly role: EnvironmentRole;
+  readonly trigger: RefMatcher;
+  readonly sourceBranch: string;
+  readonly artifact: ArtifactStrategy;
+}
+
+interface BranchShape {
+  readonly name: string;
+  readonly mergeMethods: readonly MergeMethod[];
+  /** Undefined: any work branch may open a pull request. */
+  readonly onlyFrom?: string;
+}
+
+interface Preset {
+  readonly defaultBranch: string;
+  readonly branches: readonly BranchShape[];
+  readonly releaseTags: readonly RefMatcher[];
+  readonly buildBranches: readonly string[];
+  readonly stages: readonly Stage[];
+}
+
+const PRESETS: Readonly<Record<BranchModel, Preset>> = {
+  // main → integration; rc tag → staging; release tag → production.
+  trunk: {
+    defaultBranch: "main",
+    branches: [{ name: "main", mergeMethods: ["squash"] }],
+    releaseTags: [RC_TAG, RELEASE_TAG],
+    buildBranches: ["main"],
+    stages: [
+      { role: "integration", trigger: branch("main"), sourceBranch: "main", artifact: "build" },
+      { role: "staging", trigger: RC_TAG, sourceBranch: "main", artifact: "promote-commit" },
+      { role: "production", trigger: RELEASE_TAG, sourceBranch: "main", artifact: "promote-latest-rc" },
+    ],
+  },
+  // feature/hotfix → staging (squash) → main (merge commit, only from staging).
+  "staging-branch": {
+    defaultBranch: "main",
+    branches: [
+      { name: "staging", mergeMethods: ["squash"] },
+      { name: "main", mergeMethods: ["merge"], onlyFrom: "staging" },
+    ],
+    releaseTags: [RELEASE_TAG],
+    buildBranches: ["staging"],
+    stages: [
+      { role: "staging", trigger: branch("staging"), sourceBranch: "staging", artifact: "build" },
+      { role: "production", trigger: branch("main"), sourceBranch: "main", artifact: "promote-merge-parent" },
+    ],
+  },
+  // master → integration; pre-production (merge commit, only from master) → pre-production;
+  // release tag on pre-production → production.
+  "pre-production": {
+    defaultBranch: "master",
+    branches: [
+      { name: "master", mergeMethods: ["squash"] },
+      { name: "pre-production", mergeMethods: ["merge"], onlyFrom: "master" },
+    ],
+    releaseTags: [RELEASE_TAG],
+    buildBranches: ["master"],
+    stages: [
+      { role: "integration", trigger: branch("master"), sourceBranch: "master", artifact: "build" },
+      {
+        role: "staging",
+        trigger: branch("pre-production"),
+        sourceBranch: "pre-production",
+        artifact: "promote-merge-parent",
+      },
+      { role: "production", trigger: RELEASE_TAG, sourceBranch: "pre-production", artifact: "promote-commit" },
+    ],
+  },
+};
+
+/** Derives the release policy from a validated spec. Pure and deterministic. */
+export function releasePolicy(spec: TeamSpec): ReleasePolicy {
+  const preset = PRESETS[spec.branchModel];
+  const shape = MODEL_SHAPES[spec.branchModel];
+  const byRole = new Map(spec.environments.map((e) => [e.role, e] as const));
+
+  const deployments: Deployment[] = [];
+  for (const stage of preset.stages) {
+    const env = byRole.get(stage.role);
+    if (!env) continue;
+    const sourceRole = shape.promotesFrom[stage.role];
+    deployments.push({
+      environment: env.name,
+      role: stage.role,
+      trigger: stage.trigger,
+      sourceBranch: stage.sourceBranch,
+      artifact: stage.artifact,
+      promotesFrom: sourceRole ? byRole.get(sourceRole)?.name : undefined,
+      reviewers: reviewersOf(env, spec),
+      waitTimerMinutes: env.waitTimerMinutes,
+      preventSelfReview: stage.role === "production",
+      cancelInProgress: false,
+    });
+  }
+
+  const protectedBranches = preset.branches.map((b): ProtectedBranch => {
+    const fed = deployments.filter((d) => d.sourceBranch === b.name);
+    const approvals = Math.max(
+      spec.people.requiredApprovals,
+      ...fed.map((d) => byRole.get(d.role)?.requiredApprovals ?? 0),
+    );
+    const checks: StatusCheck[] = [STATUS_CHECKS.lint, STATUS_CHECKS.test, STATUS_CHECKS.build];
+    if (b.onlyFrom) checks.push(STATUS_CHECKS.prSource);
+    return {
+      name: b.name,
+      matcher: branch(b.name),
+      requiredApprovals: approvals,
+      mergeMethods: b.mergeMethods,
+      linearHistory: b.mergeMethods.every((m) => m !== "merge"),
+      requiredChecks: checks,
+      pullRequestsFrom: b.onlyFrom ? [branch(b.onlyFrom)] : [FEATURE_BRANCH, HOTFIX_BRANCH],
+      sourceEnforcedByCheck: b.onlyFrom !== undefined,
+    };
+  });
+
+  return {
+    model: spec.branchModel,
+    defaultBranch: preset.defaultBranch,
+    protectedBranches,
+    workBranches: [FEATURE_BRANCH, HOTFIX_BRANCH],
+    releaseTags: preset.releaseTags,
+    releaseTagRegex: anyOf(preset.releaseTags.map((t) => t.regex)),
+    buildBranches: preset.buildBranches.map(branch),
+    deployments,
+  };
+}
+
+function reviewersOf(env: EnvironmentSpec, spec: TeamSpec): readonly string[] {
+  if (env.requiredReviewers) return env.requiredReviewers;
+  return env.role === "production" ? spec.people.maintainers : [];
+}
+
+/** `^a$` and `^b$` → `^(a|b)$`: one RE2 expression for a ruleset. */
+function anyOf(regexes: readonly string[]): string {
+  if (regexes.length === 1) return regexes[0];
+  const bodies = regexes.map((r) => r.replace(/^\^/, "").replace(/\$$/, ""));
+  return `^(${bodies.join("|")})$`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Questions the rest of the program asks of a policy.
+
+/** `refs/heads/main`, `refs/tags/v*`: ruleset `ref_name` conditions. */
+export function refPatterns(matcher: RefMatcher): string[] {
+  const prefix = matcher.kind === "branch" ? "refs/heads/" : "refs/tags/";
+  return matcher.patterns.map((p) => `${prefix}${p}`);
+}
+
+/** True when `name` is a ref of `matcher`'s kind that its exact regex admits. */
+export function matchesExactly(matcher: RefMatcher, kind: RefKind, name: string): boolean {
+  return matcher.kind === kind && new RegExp(matcher.regex).test(name);
+}
+
+/** The environment a pushed branch or tag deploys to under the policy's exact rules. */
+export function deploymentFor(policy: ReleasePolicy, kind: RefKind, name: string): Deployment | undefined {
+  return policy.deployments.find((d) => matchesExactly(d.trigger, kind, name));
+}
+
+/** A deployment by environment name; throws for a name the policy does not know. */
+export function deploymentOf(policy: ReleasePolicy, environment: string): Deployment {
+  const found = policy.deployments.find((d) => d.environment === environment);
+  if (!found) {
+    const known = policy.deployments.map((d) => d.environment).join(", ");
+    throw new Error(`environment "${environment}" is not deployed by the ${policy.model} model (known: ${known})`);
+  }
+  return found;
+}
+
+/** Every branch name people may create: the protected ones and the work branches. */
+export function allowedBranches(policy: ReleasePolicy): RefMatcher[] {
+  return [...policy.protectedBranches.map((b) => b.matcher), ...policy.workBranches];
+}
+
+// ---------------------------------------------------------------------------------------------
+// OIDC subjects (GitHub's default subject template).
+
+export interface RepositoryRef {
+  readonly owner: string;
+  readonly name: string;
+}
+
+/** What a job that names `environment:` presents; the ref is not part of it. */
+export function environmentSubject(repo: RepositoryRef, environment: string): string {
+  return `repo:${repo.owner}/${repo.name}:environment:${environment}`;
+}
+
+/** What a job without an environment presents on a push to a branch. */
+export function branchSubject(repo: RepositoryRef, branchName: string): string {
+  return `repo:${repo.owner}/${repo.name}:ref:refs/heads/${branchName}`;
+}
+
+/** The subjects allowed to assume an environment's deploy role: one per team repository. */
+export function deploySubjects(policy: ReleasePolicy, environment: string, repos: readonly RepositoryRef[]): string[] {
+  const d = deploymentOf(policy, environment);
+  return repos.map((r) => environmentSubject(r, d.environment));
+}
+
+/** The subjects allowed to assume the build role: the building branches, never pull requests. */
+export function buildSubjects(policy: ReleasePolicy, repos: readonly RepositoryRef[]): string[] {
+  return repos.flatMap((r) => policy.buildBranches.map((b) => branchSubject(r, b.patterns[0])));
+}

@@ -1,0 +1,5 @@
+export * from "./schema";
+export * from "./issues";
+export * from "./models";
+export * from "./regions";
+export { validateTeamSpec, parseTeamSpec, type ValidationResult } from "./validate";

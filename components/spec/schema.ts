@@ -1,0 +1,198 @@
+/**
+ * The team spec: the one input a team edits (`delivery-workflow:team` in `Pulumi.yaml`).
+ *
+ * Structure and defaults live here, in one place; rules that relate several fields to each
+ * other live in `semantics.ts`. Every object is strict, so a misspelt key is an error instead
+ * of a setting that silently vanishes.
+ */
+import { z } from "zod";
+import { AWS_REGIONS } from "./regions";
+
+/** Lowercase slug used for team, service and environment names. */
+export const SLUG_PATTERN = /^[a-z][a-z0-9-]*$/;
+/** A GitHub login: alphanumerics and single inner dashes, at most 39 characters. */
+export const GITHUB_LOGIN_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+/** A GitHub team slug written `org/team-slug`. */
+export const GITHUB_TEAM_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/[a-z0-9][a-z0-9_-]*$/;
+
+const slug = z
+  .string()
+  .max(39)
+  .regex(SLUG_PATTERN, { message: `must match ${SLUG_PATTERN.source}` });
+
+/** A person or team who reviews or owns code: `login` or `org/team-slug`. */
+const principal = z
+  .string()
+  .refine((v) => GITHUB_LOGIN_PATTERN.test(v) || GITHUB_TEAM_PATTERN.test(v), {
+    message: "must be a GitHub login (letters, digits, single dashes) or a team written org/team-slug",
+  });
+
+const principals = z.array(principal).max(100);
+
+export const BRANCH_MODELS = ["trunk", "staging-branch", "pre-production"] as const;
+export type BranchModel = (typeof BRANCH_MODELS)[number];
+
+export const ENVIRONMENT_ROLES = ["integration", "staging", "production"] as const;
+export type EnvironmentRole = (typeof ENVIRONMENT_ROLES)[number];
+
+export const LANGUAGES = ["node", "python", "go", "generic"] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const GITHUB_PLANS = ["free", "pro", "team", "enterprise"] as const;
+export type GithubPlan = (typeof GITHUB_PLANS)[number];
+
+const shellCommand = z.string().min(1).max(500);
+
+const serviceSchema = z.strictObject({
+  /** Repository and image name. */
+  name: slug,
+  /** One line shown on the repository. @default "" */
+  description: z.string().max(350).default(""),
+  /** @default "private" */
+  visibility: z.enum(["private", "internal", "public"]).default("private"),
+  /** Port the container listens on and the server exposes. @default 8080 */
+  port: z.number().int().min(1).max(65535).default(8080),
+  /** Path the deploy agent and smoke tests probe. @default "/healthz" */
+  healthCheckPath: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~\/-]*$/, { message: "must be an absolute URL path such as /healthz" })
+    .default("/healthz"),
+  /** Dockerfile path in the service repository. @default "Dockerfile" */
+  dockerfile: z
+    .string()
+    .regex(/^[A-Za-z0-9._\/-]+$/, { message: "must be a relative path of letters, digits, . _ / -" })
+    .default("Dockerfile"),
+  /** Preset for lint and test commands. @default "node" */
+  language: z.enum(LANGUAGES).default("node"),
+  /** Lint and test commands; required for `generic`, overrides the preset otherwise. */
+  commands: z
+    .strictObject({
+      lint: shellCommand.optional(),
+      test: shellCommand.optional(),
+    })
+    .optional(),
+  /** Owners of this service besides the maintainers (CODEOWNERS). @default [] */
+  owners: principals.default([]),
+  /** Line coverage the test job requires, in percent. @default team coverageThreshold */
+  coverageThreshold: z.number().min(0).max(100).optional(),
+  /**
+   * Names this service had before; the repository and everything named after it is renamed in
+   * place instead of replaced (Pulumi aliases). @default []
+   */
+  formerNames: z.array(slug).max(20).default([]),
+  /** Topics shown on the repository. @default [] */
+  topics: z
+    .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/, { message: "must be a GitHub topic (a-z, 0-9, -)" }))
+    .max(20)
+    .default([]),
+});
+
+const environmentSchema = z.strictObject({
+  /** GitHub environment and stack name. */
+  name: slug,
+  /** What the environment is for; the branch model maps roles to triggers. */
+  role: z.enum(ENVIRONMENT_ROLES),
+  /** EC2 instance type. @default "t4g.small" for production, "t4g.micro" elsewhere */
+  instanceType: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as t4g.micro" })
+    .optional(),
+  /** Who approves a deployment. @default the maintainers for production, nobody elsewhere */
+  requiredReviewers: principals.optional(),
+  /** Minutes a deployment waits before it starts. @default 0 */
+  waitTimerMinutes: z.number().int().min(0).max(43200).default(0),
+  /** Approvals a pull request into the branch that feeds this environment needs. @default people.requiredApprovals */
+  requiredApprovals: z.number().int().min(0).max(10).optional(),
+  /** Give the server an Elastic IP so its address survives a stop. @default false */
+  stableAddress: z.boolean().default(false),
+});
+
+export const teamSpecSchema = z.strictObject({
+  /** Team slug; prefixes every resource name. */
+  name: slug,
+  github: z.strictObject({
+    /** Organization (or user) that owns the repositories. */
+    owner: z.string().regex(GITHUB_LOGIN_PATTERN, { message: "must be a GitHub organization or user login" }),
+    /** The organization's GitHub plan: decides which protections GitHub can enforce. @default "team" */
+    plan: z.enum(GITHUB_PLANS).default("team"),
+  }),
+  aws: z.strictObject({
+    /** Region for every AWS resource. */
+    region: z.enum(AWS_REGIONS, { message: "must be an AWS region such as eu-west-1" }),
+    /**
+     * ARN of the account's existing GitHub OIDC provider (there is one per account).
+     * @default a provider is created by the shared stack
+     */
+    oidcProviderArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, {
+        message: "must be the ARN of an IAM OIDC provider for token.actions.githubusercontent.com",
+      })
+      .optional(),
+  }),
+  people: z.strictObject({
+    /** Own every repository, approve production, may create release tags. */
+    maintainers: principals.min(1, { message: "must name at least one maintainer" }),
+    /** Review pull requests. @default [] */
+    reviewers: principals.default([]),
+    /** Approvals every pull request into a protected branch needs. @default 1 */
+    requiredApprovals: z.number().int().min(1).max(10).default(1),
+  }),
+  /** How code flows from commit to production. @default "trunk" */
+  branchModel: z.enum(BRANCH_MODELS).default("trunk"),
+  services: z.array(serviceSchema).min(1, { message: "must list at least one service" }).max(500),
+  environments: z.array(environmentSchema).min(1, { message: "must list at least one environment" }).max(10),
+  /** Line coverage the test job requires, in percent. @default 80 */
+  coverageThreshold: z.number().min(0).max(100).default(80),
+  registry: z
+    .strictObject({
+      /** Release images (vX.Y.Z) kept. @default 30 */
+      releaseImagesKept: z.number().int().min(1).max(1000).default(30),
+      /** Days an rc image is kept. @default 30 */
+      rcImageDays: z.number().int().min(1).max(3650).default(30),
+      /** Days a build image (sha-…) is kept. @default 14 */
+      buildImageDays: z.number().int().min(1).max(3650).default(14),
+      /** Days an untagged image is kept. @default 1 */
+      untaggedImageDays: z.number().int().min(1).max(3650).default(1),
+      /** KMS key for image encryption. @default AES256 (AWS-managed) */
+      kmsKeyArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key\/[A-Za-z0-9-]+$/, { message: "must be a KMS key ARN" })
+        .optional(),
+      /** Let `pulumi destroy` delete a registry that still holds images. @default false */
+      forceDelete: z.boolean().default(false),
+    })
+    .prefault({}),
+  release: z
+    .strictObject({
+      /**
+       * Extra teams (org/team-slug) allowed to create release tags and bypass nothing else.
+       * @default maintainers and the release workflow only
+       */
+      tagCreators: z.array(z.string().regex(GITHUB_TEAM_PATTERN, { message: "must be a team written org/team-slug" })).default([]),
+      /** Build and push a placeholder image on first `up` so servers are healthy before the first release. @default true */
+      bootstrapImage: z.boolean().default(true),
+    })
+    .prefault({}),
+  notifications: z
+    .strictObject({
+      /** Post deploy results to Slack; the webhook URL is the stack secret `slackWebhookUrl`. @default off */
+      slack: z.strictObject({ channel: z.string().regex(/^#?[a-z0-9._-]{1,80}$/, { message: "must be a Slack channel name" }) }).optional(),
+      /** Mark releases and deploys in Sentry; the token is the stack secret `sentryAuthToken`. @default off */
+      sentry: z
+        .strictObject({
+          org: slug,
+          project: slug,
+          url: z.url({ protocol: /^https$/, message: "must be an https URL" }).default("https://sentry.io"),
+        })
+        .optional(),
+    })
+    .prefault({}),
+});
+
+/** The spec as written (defaults optional). */
+export type TeamSpecInput = z.input<typeof teamSpecSchema>;
+/** The spec after defaults: what every other module reads. */
+export type TeamSpec = z.output<typeof teamSpecSchema>;
+export type ServiceSpec = TeamSpec["services"][number];
+export type EnvironmentSpec = TeamSpec["environments"][number];
