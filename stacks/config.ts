@@ -48,7 +48,7 @@ export interface StackContext {
   readonly secrets: StackSecrets;
 }
 
-const SLACK_WEBHOOK = /^https:\/\/hooks\.slack\.com\/(services|workflows|triggers)\/[A-Za-z0-9_\/-]+$/;
+const SLACK_WEBHOOK = /^https:\/\/hooks\.slack\.com\/(services|workflows|triggers)\/[A-Za-z0-9_/-]+$/;
 
 const settingsSchema = z.strictObject({
   role: z.enum(["shared", "environment"]).optional(),

@@ -55,12 +55,14 @@ const serviceSchema = z.strictObject({
   /** Path the deploy agent and smoke tests probe. @default "/healthz" */
   healthCheckPath: z
     .string()
-    .regex(/^\/[A-Za-z0-9._~\/-]*$/, { message: "must be an absolute URL path such as /healthz" })
+    .regex(/^\/[A-Za-z0-9._~/-]*$/, { message: "must be an absolute URL path such as /healthz" })
     .default("/healthz"),
   /** Dockerfile path in the service repository. @default "Dockerfile" */
   dockerfile: z
     .string()
-    .regex(/^[A-Za-z0-9._\/-]+$/, { message: "must be a relative path of letters, digits, . _ / -" })
+    .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._/-]+$/, {
+      message: "must be a relative path inside the repository (letters, digits, . _ / -, no ..)",
+    })
     .default("Dockerfile"),
   /** Preset for lint and test commands. @default "node" */
   language: z.enum(LANGUAGES).default("node"),
