@@ -1,0 +1,81 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { ReleasePolicy } from "../release";
+import type { TeamSpec } from "../spec";
+import { repositoryPolicy } from "./iam-documents";
+import { lifecyclePolicy } from "./lifecycle";
+import { repositoryName } from "./names";
+import { providerScope } from "./scope";
+
+export interface ContainerRegistryArgs {
+  /** Team slug: the repository is `<team>/<service>`. */
+  readonly team: string;
+  /** Service slug. */
+  readonly service: string;
+  /** The release policy: its tags drive the lifecycle rules. */
+  readonly policy: ReleasePolicy;
+  /**
+   * Retention, encryption and deletion settings (`team.registry`).
+   * @default the spec's defaults - 30 release images, rc 30 days, builds 14 days, untagged 1 day,
+   * AES256, never force-deleted
+   */
+  readonly registry: TeamSpec["registry"];
+  /**
+   * Names the service had before; the component is aliased so a rename does not orphan it.
+   * @default [] - no former names
+   */
+  readonly formerNames?: readonly string[];
+}
+
+/**
+ * One ECR repository per service: immutable tags, scan on push, encryption, a lifecycle policy
+ * from the release policy and a repository policy that lets the team's servers pull. Holds the
+ * team's images, so it is protected and retained on delete.
+ */
+export class ContainerRegistry extends pulumi.ComponentResource {
+  public readonly repository: aws.ecr.Repository;
+  public readonly repositoryUrl: pulumi.Output<string>;
+  public readonly repositoryArn: pulumi.Output<string>;
+  public readonly repositoryName: pulumi.Output<string>;
+
+  constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+    const aliases = (args.formerNames ?? []).map((former) => ({ name: name.replace(new RegExp(`${args.service}$`), former) }));
+    super("delivery:aws:ContainerRegistry", name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), ...aliases] });
+    const kms = args.registry.kmsKeyArn;
+
+    this.repository = new aws.ecr.Repository(
+      `${name}-repository`,
+      {
+        name: repositoryName(args.team, args.service),
+        imageTagMutability: "IMMUTABLE",
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfigurations: [kms ? { encryptionType: "KMS", kmsKey: kms } : { encryptionType: "AES256" }],
+        forceDelete: args.registry.forceDelete,
+        tags: { service: args.service },
+      },
+      // Images are history: `pulumi destroy` must not take them, and a removed service keeps them.
+      { parent: this, protect: true, retainOnDelete: true },
+    );
+
+    new aws.ecr.LifecyclePolicy(
+      `${name}-lifecycle`,
+      { repository: this.repository.name, policy: JSON.stringify(lifecyclePolicy(args.policy, args.registry)) },
+      { parent: this },
+    );
+
+    const scope = providerScope(this);
+    new aws.ecr.RepositoryPolicy(
+      `${name}-policy`,
+      {
+        repository: this.repository.name,
+        policy: pulumi.jsonStringify(scope.apply((s) => repositoryPolicy({ ...s, team: args.team }))),
+      },
+      { parent: this },
+    );
+
+    this.repositoryUrl = this.repository.repositoryUrl;
+    this.repositoryArn = this.repository.arn;
+    this.repositoryName = this.repository.name;
+    this.registerOutputs({ repositoryUrl: this.repositoryUrl, repositoryArn: this.repositoryArn, repositoryName: this.repositoryName });
+  }
+}

@@ -1,0 +1,25 @@
+export * from "./arns";
+export * from "./names";
+export * from "./lifecycle";
+export * from "./iam-documents";
+export * from "./deploy-agent";
+export * from "./user-data";
+export * from "./bootstrap";
+export { ContainerRegistry, type ContainerRegistryArgs } from "./container-registry";
+export { GithubOidcProvider, type GithubOidcProviderArgs } from "./github-oidc-provider";
+export { BuildRole, type BuildRoleArgs } from "./build-role";
+export { DeployRole, type DeployRoleArgs } from "./deploy-role";
+export { EnvironmentServer, type EnvironmentServerArgs, defaultInstanceType, AL2023_ARM64_AMI_PARAMETER } from "./environment-server";
+export { ReleaseParameter, type ReleaseParameterArgs } from "./release-parameter";
+export { BootstrapImage, type BootstrapImageArgs } from "./bootstrap-image";
+
+/** The shared stack's `aws` output, as environment stacks read it through a StackReference. */
+export interface SharedAwsOutputs {
+  readonly region: string;
+  readonly oidcProviderArn: string;
+  readonly buildRoleArn: string;
+  /** Per service. */
+  readonly registries: Record<string, { readonly url: string; readonly arn: string; readonly name: string }>;
+  /** Per service, `<repository>@sha256:…`; empty when `release.bootstrapImage` is false. */
+  readonly bootstrapImages?: Record<string, string>;
+}

@@ -1,0 +1,46 @@
+/**
+ * Names the AWS resources, the deploy agent and the workflows agree on. Each is written once,
+ * here, as a pure function of the team spec's slugs.
+ */
+
+/**
+ * Tag prefix of images built from a commit (`sha-<commit>`).
+ * The release policy describes it in prose only (ArtifactStrategy `build`); the lifecycle
+ * policy and the pipeline both need it, so it lives in one constant until the policy owns it.
+ */
+export const BUILD_IMAGE_TAG_PREFIX = "sha-";
+
+/** Tag prefix of the placeholder image pushed before the first release. */
+export const BOOTSTRAP_IMAGE_TAG_PREFIX = "bootstrap-";
+
+/**
+ * What a release parameter holds when no image was ever released and no bootstrap image was
+ * built (`release.bootstrapImage: false`). The deploy agent treats it as "nothing released yet".
+ * Not an image reference on purpose: it can never be pulled by mistake.
+ */
+export const NOTHING_RELEASED = "none:nothing-released-yet";
+
+/** ECR repository of a service: `<team>/<service>`, so several teams share an account. */
+export function repositoryName(team: string, service: string): string {
+  return `${team}/${service}`;
+}
+
+/** The SSM parameter that holds an environment's deployed image reference for a service. */
+export function releaseParameterName(team: string, environment: string, service: string): string {
+  return `/delivery/${team}/${environment}/${service}/release`;
+}
+
+/** Every release parameter of one environment: what the deploy role and the server may touch. */
+export function releaseParameterPrefix(team: string, environment: string): string {
+  return `/delivery/${team}/${environment}/`;
+}
+
+/** CloudWatch log group of an environment's server (containers and the deploy agent). */
+export function serverLogGroupName(team: string, environment: string): string {
+  return `/delivery/${team}/${environment}/server`;
+}
+
+/** Container name a service runs under on its server. */
+export function containerName(service: string): string {
+  return service;
+}

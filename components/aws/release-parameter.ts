@@ -1,0 +1,45 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { NOTHING_RELEASED, releaseParameterName } from "./names";
+
+export interface ReleaseParameterArgs {
+  readonly team: string;
+  readonly environment: string;
+  readonly service: string;
+  /**
+   * The image reference (by digest) the parameter starts at. Only used on create: afterwards the
+   * pipeline owns the value.
+   * @default "none:nothing-released-yet" - the deploy agent runs nothing until the first release
+   */
+  readonly initialImage?: pulumi.Input<string>;
+}
+
+/**
+ * The SSM parameter that says which image (by digest) a service runs in an environment. Pulumi
+ * creates it; CI writes it on every deploy, so Pulumi ignores changes to its value. It is the
+ * environment's release history, so it is retained when the stack is destroyed.
+ */
+export class ReleaseParameter extends pulumi.ComponentResource {
+  public readonly name: string;
+  public readonly arn: pulumi.Output<string>;
+
+  constructor(name: string, args: ReleaseParameterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("delivery:aws:ReleaseParameter", name, {}, opts);
+    this.name = releaseParameterName(args.team, args.environment, args.service);
+    const parameter = new aws.ssm.Parameter(
+      `${name}-parameter`,
+      {
+        name: this.name,
+        type: "String",
+        // An image reference is not sensitive: `insecureValue` keeps it readable in plans and
+        // state (`value` is always stored as a secret).
+        insecureValue: args.initialImage ?? NOTHING_RELEASED,
+        description: `Image (by digest) that ${args.service} runs in ${args.environment}; written by the deploy workflow`,
+        tags: { service: args.service, environment: args.environment },
+      },
+      { parent: this, ignoreChanges: ["value", "insecureValue"], retainOnDelete: true },
+    );
+    this.arn = parameter.arn;
+    this.registerOutputs({ name: this.name, arn: this.arn });
+  }
+}

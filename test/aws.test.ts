@@ -1,0 +1,240 @@
+/**
+ * AWS: the pure document builders, then the components as the offline plan records them
+ * (type, name, parent, provider, key inputs, protect/retainOnDelete/ignoreChanges).
+ */
+import fc from "fast-check";
+import {
+  ecrTagPattern,
+  githubOidcTrustPolicy,
+  lifecyclePolicy,
+  NOTHING_RELEASED,
+  releaseParameterName,
+  repositoryPolicy,
+  type PolicyDocument,
+} from "../components/aws";
+import { OIDC_AUDIENCE, RC_TAG, RELEASE_TAG, releasePolicy } from "../components/release";
+import { fnmatch } from "../components/release";
+import { parseTeamSpec } from "../components/spec";
+import { planStacks } from "../plan/runner";
+import type { PlannedResource, StackPlan } from "../plan/runner";
+import { referenceTeam } from "./aws-fixtures";
+
+const spec = parseTeamSpec(referenceTeam());
+const policy = releasePolicy(spec);
+
+describe("lifecycle policy", () => {
+  const doc = lifecyclePolicy(policy, spec.registry);
+
+  it("keeps release images by count first, so a promoted rc image is never expired by age", () => {
+    expect(doc.rules.map((r) => r.rulePriority)).toEqual([1, 2, 3, 4]);
+    expect(doc.rules[0].selection).toEqual({ tagStatus: "tagged", tagPatternList: ["v*.*.*"], countType: "imageCountMoreThan", countNumber: 30 });
+    expect(doc.rules[1].selection).toMatchObject({ tagPatternList: ["v*.*.*-rc.*"], countType: "sinceImagePushed", countNumber: 30 });
+    expect(doc.rules[2].selection).toMatchObject({ tagPrefixList: ["sha-"], countNumber: 14 });
+    expect(doc.rules[3].selection).toEqual({ tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 1 });
+  });
+
+  it("takes every number from spec.registry", () => {
+    const custom = lifecyclePolicy(policy, { ...spec.registry, releaseImagesKept: 7, rcImageDays: 3, buildImageDays: 2, untaggedImageDays: 5 });
+    expect(custom.rules.map((r) => r.selection.countNumber)).toEqual([7, 3, 2, 5]);
+  });
+
+  it("has no rc rule where the model has no rc tags", () => {
+    const p = releasePolicy(parseTeamSpec({ ...referenceTeam(), branchModel: "staging-branch", environments: [{ name: "staging", role: "staging" }, { name: "production", role: "production" }] }));
+    expect(lifecyclePolicy(p, spec.registry).rules.map((r) => r.selection.tagPatternList ?? r.selection.tagPrefixList ?? r.selection.tagStatus)).toEqual([["v*.*.*"], ["sha-"], "untagged"]);
+  });
+
+  it("ECR patterns are at least as wide as the fnmatch patterns they come from", () => {
+    const ecrMatch = (pattern: string, tag: string) =>
+      new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(tag);
+    const tags = fc.tuple(fc.nat(99), fc.nat(99), fc.nat(99), fc.option(fc.nat(20))).map(([a, b, c, rc]) => `v${a}.${b}.${c}${rc === null ? "" : `-rc.${rc}`}`);
+    fc.assert(
+      fc.property(tags, (tag) => {
+        for (const m of [RELEASE_TAG, RC_TAG])
+          for (const p of m.patterns) if (fnmatch(p, tag)) expect(ecrMatch(ecrTagPattern(p), tag)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe("IAM documents", () => {
+  it("refuses a wildcard or pull_request subject", () => {
+    expect(() => githubOidcTrustPolicy({ providerArn: "p", subjects: ["repo:acme/*"] })).toThrow(/exact subjects/);
+    expect(() => githubOidcTrustPolicy({ providerArn: "p", subjects: ["repo:acme/x:pull_request"] })).toThrow(/pull_request/);
+    expect(() => githubOidcTrustPolicy({ providerArn: "p", subjects: [] })).toThrow();
+  });
+  it("checks aud and sub with StringEquals", () => {
+    const doc = githubOidcTrustPolicy({ providerArn: "p", subjects: ["repo:a/b:environment:staging"] });
+    expect(doc.Statement[0].Condition).toEqual({
+      StringEquals: { "token.actions.githubusercontent.com:aud": OIDC_AUDIENCE, "token.actions.githubusercontent.com:sub": ["repo:a/b:environment:staging"] },
+    });
+  });
+  it("lets only the team's server roles pull, in the provider's partition", () => {
+    const doc = repositoryPolicy({ partition: "aws-cn", accountId: "111122223333", team: "checkout" });
+    expect(doc.Statement).toHaveLength(1);
+    expect(doc.Statement[0]).toMatchObject({
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws-cn:iam::111122223333:root" },
+      Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws-cn:iam::111122223333:role/delivery/checkout/server/*" } },
+    });
+    expect(doc.Statement[0].Action).not.toContain("ecr:PutImage");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Through the offline plan.
+
+let plans: Record<string, StackPlan>;
+beforeAll(async () => {
+  const list = await planStacks({ stacks: ["shared", "integration", "staging", "production"] });
+  plans = Object.fromEntries(list.map((p) => [p.stack, p]));
+}, 120_000);
+
+const ofType = (plan: StackPlan, type: string) => plan.resources.filter((r) => r.type === type);
+const one = (plan: StackPlan, type: string): PlannedResource => {
+  const found = ofType(plan, type);
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+const parentOf = (plan: StackPlan, r: PlannedResource) => plan.resources.find((p) => p.urn === r.parent);
+const json = (value: unknown): PolicyDocument => JSON.parse(String(value));
+
+describe("shared stack", () => {
+  it("every AWS resource has the explicit aws provider and a delivery:aws parent", () => {
+    const aws = plans.shared.resources.filter((r) => r.custom && r.type.startsWith("aws:"));
+    expect(aws.length).toBeGreaterThanOrEqual(9);
+    for (const r of aws) {
+      expect(r.provider).toMatch(/\$pulumi:providers:aws::aws$/);
+      expect(parentOf(plans.shared, r)?.type).toMatch(/^delivery:aws:/);
+      expect(r.name.startsWith(parentOf(plans.shared, r)!.name)).toBe(true);
+    }
+  });
+
+  it("one protected, retained, immutable, scanned repository per service", () => {
+    const repos = ofType(plans.shared, "aws:ecr/repository:Repository");
+    expect(repos.map((r) => r.inputs.name).sort()).toEqual(["checkout/cart-api", "checkout/payments-worker"]);
+    for (const r of repos) {
+      expect(r).toMatchObject({ protect: true, retainOnDelete: true });
+      expect(r.inputs).toMatchObject({
+        imageTagMutability: "IMMUTABLE",
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfigurations: [{ encryptionType: "AES256" }],
+        forceDelete: false,
+      });
+    }
+    expect(ofType(plans.shared, "aws:ecr/lifecyclePolicy:LifecyclePolicy")).toHaveLength(2);
+    for (const p of ofType(plans.shared, "aws:ecr/repositoryPolicy:RepositoryPolicy")) {
+      expect(JSON.stringify(json(p.inputs.policy))).toContain("arn:aws:iam::123456789012:role/delivery/checkout/server/*");
+    }
+  });
+
+  it("creates the OIDC provider for sts.amazonaws.com, or reuses the spec's", async () => {
+    const provider = one(plans.shared, "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
+    expect(provider.inputs).toMatchObject({ url: "https://token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"] });
+    const existing = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+    const [reuse] = await planStacks({ stacks: ["shared"], team: { ...referenceTeam(), aws: { region: "eu-west-1", oidcProviderArn: existing } } });
+    expect(ofType(reuse, "aws:iam/openIdConnectProvider:OpenIdConnectProvider")).toHaveLength(0);
+    const trust = json(ofType(reuse, "aws:iam/role:Role")[0].inputs.assumeRolePolicy);
+    expect(trust.Statement[0].Principal).toEqual({ Federated: existing });
+  });
+
+  it("the build role trusts main of each service repository and pushes to both registries", () => {
+    const role = ofType(plans.shared, "aws:iam/role:Role").find((r) => r.name === "checkout-build-role")!;
+    const trust = json(role.inputs.assumeRolePolicy);
+    expect(trust.Statement[0].Condition!.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([
+      "repo:acme-shop/cart-api:ref:refs/heads/main",
+      "repo:acme-shop/payments-worker:ref:refs/heads/main",
+    ]);
+    const push = json(one(plans.shared, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
+    expect(push.Statement[0].Resource).toEqual([
+      "arn:aws:ecr:eu-west-1:123456789012:repository/checkout/cart-api",
+      "arn:aws:ecr:eu-west-1:123456789012:repository/checkout/payments-worker",
+    ]);
+  });
+
+  it("builds an arm64 bootstrap image per service with the docker provider", () => {
+    const images = ofType(plans.shared, "docker:index/image:Image");
+    expect(images).toHaveLength(2);
+    for (const i of images) {
+      expect(i.provider).toMatch(/\$pulumi:providers:docker::docker$/);
+      expect(i.inputs.build).toMatchObject({ platform: "linux/arm64" });
+      expect(String(i.inputs.imageName)).toMatch(/\/checkout\/[a-z-]+:bootstrap-[0-9a-f]{12}$/);
+      expect(JSON.stringify(i.inputs.registry)).not.toContain("offline-");
+    }
+    const outputs = plans.shared.outputs.aws as Record<string, any>;
+    expect(Object.keys(outputs.registries)).toEqual(["cart-api", "payments-worker"]);
+    expect(outputs.buildRoleArn).toMatch(/^arn:aws:iam::123456789012:role\/delivery\/checkout\/build\//);
+  });
+
+  it("without bootstrap images there is no Docker and parameters start at the placeholder", async () => {
+    const [shared, staging] = await planStacks({ stacks: ["shared", "staging"], team: { ...referenceTeam(), release: { bootstrapImage: false } } });
+    expect(shared.resources.filter((r) => r.type.startsWith("docker:") || r.type === "pulumi:providers:docker")).toEqual([]);
+    for (const p of ofType(staging, "aws:ssm/parameter:Parameter")) expect(p.inputs.insecureValue).toBe(NOTHING_RELEASED);
+  });
+});
+
+describe("environment stacks", () => {
+  it.each([
+    ["integration", "t4g.micro", false],
+    ["staging", "t4g.micro", false],
+    ["production", "t4g.small", true],
+  ])("%s: a hardened %s server, Elastic IP %s", (stack, instanceType, eip) => {
+    const plan = plans[stack];
+    const instance = one(plan, "aws:ec2/instance:Instance");
+    expect(instance.inputs).toMatchObject({
+      instanceType,
+      metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 },
+      rootBlockDevice: { volumeType: "gp3", encrypted: true },
+      userDataReplaceOnChange: true,
+    });
+    expect(instance.inputs.keyName).toBeUndefined();
+    expect(instance.ignoreChanges).toEqual(["ami"]);
+    expect(String(instance.inputs.userData)).toMatch(/^#cloud-config\n/);
+    const sg = one(plan, "aws:ec2/securityGroup:SecurityGroup");
+    expect((sg.inputs.ingress as { fromPort: number }[]).map((i) => i.fromPort)).toEqual([8080, 8081]);
+    expect(ofType(plan, "aws:ec2/eip:Eip")).toHaveLength(eip ? 1 : 0);
+    const alarm = one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    expect(alarm.inputs).toMatchObject({ metricName: "StatusCheckFailed_System", alarmActions: ["arn:aws:automate:eu-west-1:ec2:recover"] });
+    const attachment = one(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+    expect(attachment.inputs.policyArn).toBe("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+    expect(one(plan, "aws:cloudwatch/logGroup:LogGroup").inputs).toMatchObject({ name: `/delivery/checkout/${stack}/server`, retentionInDays: 30 });
+  });
+
+  it("release parameters start at the bootstrap digest, are retained and leave the value to CI", () => {
+    const shared = plans.shared.outputs.aws as Record<string, any>;
+    for (const stack of ["integration", "staging", "production"]) {
+      const params = ofType(plans[stack], "aws:ssm/parameter:Parameter");
+      expect(params.map((p) => p.inputs.name).sort()).toEqual(spec.services.map((s) => releaseParameterName("checkout", stack, s.name)).sort());
+      for (const p of params) {
+        expect(p).toMatchObject({ retainOnDelete: true, ignoreChanges: ["value", "insecureValue"] });
+        const service = String(p.inputs.name).split("/")[4];
+        expect(p.inputs.insecureValue).toBe(shared.bootstrapImages[service]);
+      }
+    }
+  });
+
+  it("the deploy role trusts exactly this environment and runs commands on its own server", () => {
+    const plan = plans.staging;
+    const role = ofType(plan, "aws:iam/role:Role").find((r) => r.name === "checkout-staging-deploy-role")!;
+    const subjects = json(role.inputs.assumeRolePolicy).Statement[0].Condition!.StringEquals["token.actions.githubusercontent.com:sub"];
+    expect(subjects).toEqual(["repo:acme-shop/cart-api:environment:staging", "repo:acme-shop/payments-worker:environment:staging"]);
+    const permissions = json(ofType(plan, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "checkout-staging-deploy-deploy")!.inputs.policy);
+    const instanceId = (plan.outputs.aws as Record<string, any>).serverInstanceIds[0];
+    expect(permissions.Statement.find((s) => s.Sid === "RunDeployAgentOnServers")!.Resource).toEqual([
+      `arn:aws:ec2:eu-west-1:123456789012:instance/${instanceId}`,
+      "arn:aws:ssm:eu-west-1::document/AWS-RunShellScript",
+    ]);
+    expect(JSON.stringify(permissions)).not.toContain("/production/");
+  });
+
+  it("exposes what the GitHub environment needs", () => {
+    const out = plans.production.outputs.aws as Record<string, any>;
+    expect(Object.keys(out).sort()).toEqual(["deployRoleArn", "logGroup", "publicIp", "publicUrls", "releaseParameters", "serverInstanceIds"]);
+    expect(out.publicUrls["cart-api"]).toMatch(/^http:\/\/203\.0\.113\.\d+:8080$/);
+  });
+
+  it("no mandatory policy violation on AWS resources", () => {
+    for (const plan of Object.values(plans)) {
+      expect(plan.policy.violations.filter((v) => v.level === "mandatory" && /aws:|docker:/.test(v.urn))).toEqual([]);
+    }
+  });
+});
