@@ -13,7 +13,7 @@ import * as fc from "fast-check";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { deploymentFor, releasePolicy, type RefKind } from "../components/release";
+import { DEPLOY_AGENT_PATH, deploymentFor, releasePolicy, type RefKind } from "../components/release";
 import { deployWorkflowPath, PULL_REQUEST_WORKFLOW, pipelineFiles } from "../components/pipeline";
 import { BRANCH_MODELS_UNDER_TEST, referenceTeam, teamFor } from "./fixtures";
 import { parseWorkflow } from "./workflow-variants";
@@ -258,7 +258,7 @@ describe("deploy step: the agent's result decides", () => {
     const r = runStep(agent, { ...aws.env, ...env }, aws.dir);
     expect(r.status).toBe(0);
     expect(aws.calls()).toContain("--document-name AWS-RunShellScript --instance-ids i-0abc i-0def");
-    expect(aws.calls()).toContain('{"commands":["deploy-agent deploy cart-api"]}');
+    expect(aws.calls()).toContain(`{"commands":["${DEPLOY_AGENT_PATH} deploy cart-api"]}`);
   });
 
   it("fails with the agent's output when a server reports failure", () => {
@@ -270,6 +270,6 @@ describe("deploy step: the agent's result decides", () => {
     const r = runStep(agent, { ...aws.env, ...env }, aws.dir);
     expect(r.status).not.toBe(0);
     expect(r.stdout).toContain("agent says: health check failed; v1.2.2 still serving");
-    expect(r.stdout).toContain("::error::deploy-agent deploy cart-api on i-0abc: Failed");
+    expect(r.stdout).toContain(`::error::${DEPLOY_AGENT_PATH} deploy cart-api on i-0abc: Failed`);
   });
 });

@@ -4,10 +4,10 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { DEPLOY_AGENT_PATH } from "../release";
 import { NOTHING_RELEASED } from "./names";
 
-/** Where cloud-init installs the agent; the pipeline's deploy step runs it through SSM. */
-export const DEPLOY_AGENT_PATH = "/usr/local/bin/deploy-agent";
+export { DEPLOY_AGENT_PATH };
 /** Per-service settings directory on the server. */
 export const DEPLOY_AGENT_CONFIG_DIR = "/etc/delivery-agent";
 /** Docker client config for the server (ECR credential helper). */

@@ -4,7 +4,7 @@
  */
 import { RC_TAG, RELEASE_TAG, type ReleasePolicy, type RefMatcher } from "../release";
 import type { TeamSpec } from "../spec";
-import { BUILD_IMAGE_TAG_PREFIX } from "./names";
+import { BUILD_IMAGE_TAG_PREFIX } from "../release";
 
 export interface LifecycleRule {
   readonly rulePriority: number;

@@ -3,12 +3,6 @@
  * here, as a pure function of the team spec's slugs.
  */
 
-/**
- * Tag prefix of images built from a commit (`sha-<commit>`).
- * The release policy describes it in prose only (ArtifactStrategy `build`); the lifecycle
- * policy and the pipeline both need it, so it lives in one constant until the policy owns it.
- */
-export const BUILD_IMAGE_TAG_PREFIX = "sha-";
 
 /** Tag prefix of the placeholder image pushed before the first release. */
 export const BOOTSTRAP_IMAGE_TAG_PREFIX = "bootstrap-";

@@ -18,7 +18,7 @@ function script(...parts: readonly (readonly string[])[]): string {
 /**
  * Env: REF_TYPE, REF_NAME, COMMIT_SHA, TRIGGER_KIND, TRIGGER_REGEX, TRIGGER_LABEL,
  * OTHER_REGEX (refs another deployment of the same kind owns; may be empty),
- * BUILD_TAG_PREFIX, TARGET_ENVIRONMENT. Outputs `deploy` and `version`.
+ * BUILD_IMAGE_TAG_PREFIX, TARGET_ENVIRONMENT. Outputs `deploy` and `version`.
  *
  * fnmatch triggers are coarser than the policy's regexes (`v*.*.*` also fires for an rc tag),
  * so a ref another deployment owns ends the run quietly; any other ref fails loudly.
@@ -28,7 +28,7 @@ export const GUARD = script([
   '  if [[ "$TRIGGER_KIND" == "tag" ]]; then',
   '    version="$REF_NAME"',
   "  else",
-  '    version="${BUILD_TAG_PREFIX}${COMMIT_SHA}"',
+  '    version="${BUILD_IMAGE_TAG_PREFIX}${COMMIT_SHA}"',
   "  fi",
   '  echo "deploy=true" >> "$GITHUB_OUTPUT"',
   '  echo "version=$version" >> "$GITHUB_OUTPUT"',
@@ -210,13 +210,13 @@ export const USE_BUILT_IMAGE = script(REGISTRY_LIB, [
   'echo "digest=$digest" >> "$GITHUB_OUTPUT"',
 ]);
 
-/** Env: REGISTRY_URL, VERSION (the tag), COMMIT_SHA, BUILD_TAG_PREFIX. */
+/** Env: REGISTRY_URL, VERSION (the tag), COMMIT_SHA, BUILD_IMAGE_TAG_PREFIX. */
 export const PROMOTE_COMMIT = script(REGISTRY_LIB, RETAG_LIB, [
-  'retag "${BUILD_TAG_PREFIX}${COMMIT_SHA}" "$VERSION"',
+  'retag "${BUILD_IMAGE_TAG_PREFIX}${COMMIT_SHA}" "$VERSION"',
 ]);
 
 /**
- * Env: REGISTRY_URL, VERSION (`sha-<merge commit>`), COMMIT_SHA, BUILD_TAG_PREFIX, GH_TOKEN,
+ * Env: REGISTRY_URL, VERSION (`sha-<merge commit>`), COMMIT_SHA, BUILD_IMAGE_TAG_PREFIX, GH_TOKEN,
  * GH_REPO. The merged branch's head is the merge commit's second parent.
  */
 export const PROMOTE_MERGE_PARENT = script(REGISTRY_LIB, RETAG_LIB, [
@@ -225,7 +225,7 @@ export const PROMOTE_MERGE_PARENT = script(REGISTRY_LIB, RETAG_LIB, [
   '  echo "::error::$COMMIT_SHA is not a merge commit: only a merged pull request promotes an image"',
   "  exit 1",
   "fi",
-  'retag "${BUILD_TAG_PREFIX}${parent}" "$VERSION"',
+  'retag "${BUILD_IMAGE_TAG_PREFIX}${parent}" "$VERSION"',
 ]);
 
 /**

@@ -18,13 +18,7 @@ export const TOOLS = {
 /** GitHub-hosted runner image: named, not `-latest`, so an image change is a reviewed diff. */
 export const RUNNER = "ubuntu-24.04";
 
-/** The deploy agent the AWS side installs on every server (`deploy-agent deploy <service>`). */
-export const DEPLOY_AGENT_COMMAND = "deploy-agent";
 
-/** Build images are tagged with this prefix and the full commit SHA: `sha-<commit>`. */
-export const BUILD_TAG_PREFIX = "sha-";
-/** The exact rule for a build tag. */
-export const BUILD_TAG_REGEX = `^${BUILD_TAG_PREFIX}[0-9a-f]{40}$`;
 
 /** A service's regression suite, run against staging after each deploy when present. */
 export const REGRESSION_SUITE_PATH = "scripts/regression-suite.sh";

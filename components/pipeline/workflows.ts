@@ -23,15 +23,15 @@ import {
   type Deployment,
   type RefMatcher,
   type ReleasePolicy,
+  BUILD_IMAGE_TAG_PREFIX,
+  BUILD_IMAGE_TAG_REGEX,
+  DEPLOY_AGENT_PATH,
 } from "../release";
 import type { ServiceSpec, TeamSpec } from "../spec";
 import { ACTIONS } from "./actions";
 import type { Job, Permissions, Step, Workflow } from "./model";
 import * as sh from "./scripts";
 import {
-  BUILD_TAG_PREFIX,
-  BUILD_TAG_REGEX,
-  DEPLOY_AGENT_COMMAND,
   REGRESSION_SUITE_PATH,
   RUNNER,
   TOOLS,
@@ -276,7 +276,7 @@ function guardJob(policy: ReleasePolicy, d: Deployment): Job {
           TRIGGER_REGEX: d.trigger.regex,
           TRIGGER_LABEL: d.trigger.label,
           OTHER_REGEX: eitherRegex(others.map((o) => o.trigger.regex)),
-          BUILD_TAG_PREFIX,
+          BUILD_IMAGE_TAG_PREFIX,
           TARGET_ENVIRONMENT: d.environment,
         },
       },
@@ -327,14 +327,14 @@ function imageStep(policy: ReleasePolicy, d: Deployment): Step {
         name: "Promote the commit's image (no rebuild)",
         id: "image",
         run: sh.PROMOTE_COMMIT,
-        env: { BUILD_TAG_PREFIX },
+        env: { BUILD_IMAGE_TAG_PREFIX },
       };
     case "promote-merge-parent":
       return {
         name: "Promote the merged branch's image (no rebuild)",
         id: "image",
         run: sh.PROMOTE_MERGE_PARENT,
-        env: { BUILD_TAG_PREFIX, GH_TOKEN: expr("github.token"), GH_REPO: expr("github.repository") },
+        env: { BUILD_IMAGE_TAG_PREFIX, GH_TOKEN: expr("github.token"), GH_REPO: expr("github.repository") },
       };
     case "promote-latest-rc": {
       const source = d.promotesFrom ? deploymentOf(policy, d.promotesFrom) : undefined;
@@ -409,7 +409,7 @@ function deploySteps(spec: TeamSpec, service: ServiceSpec): Step[] {
       run: sh.RUN_DEPLOY_AGENT,
       env: {
         SERVER_INSTANCE_IDS: variable(ENVIRONMENT_VARIABLES.serverInstanceIds),
-        AGENT_COMMAND: DEPLOY_AGENT_COMMAND,
+        AGENT_COMMAND: DEPLOY_AGENT_PATH,
         AGENT_ACTION: "deploy",
       },
     },
@@ -538,7 +538,7 @@ export function deployWorkflow(
 
 export function rollbackWorkflow(spec: TeamSpec, service: ServiceSpec, policy: ReleasePolicy): Workflow {
   const environment = expr("inputs.environment");
-  const regexes = [...policy.releaseTags.map((t) => t.regex), BUILD_TAG_REGEX];
+  const regexes = [...policy.releaseTags.map((t) => t.regex), BUILD_IMAGE_TAG_REGEX];
   const job: Job = {
     name: "rollback",
     "runs-on": RUNNER,
@@ -571,7 +571,7 @@ export function rollbackWorkflow(spec: TeamSpec, service: ServiceSpec, policy: R
             options: policy.deployments.map((d) => d.environment),
           },
           version: {
-            description: `Image tag to run again: ${[...policy.releaseTags.map((t) => t.label), `build tag ${BUILD_TAG_PREFIX}<commit>`].join(", ")}`,
+            description: `Image tag to run again: ${[...policy.releaseTags.map((t) => t.label), `build tag ${BUILD_IMAGE_TAG_PREFIX}<commit>`].join(", ")}`,
             required: true,
             type: "string",
           },

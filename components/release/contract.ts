@@ -48,3 +48,17 @@ export const ENVIRONMENT_SECRETS = {
 export const OIDC_AUDIENCE = "sts.amazonaws.com";
 /** GitHub's OIDC issuer host (the IAM condition key prefix). */
 export const OIDC_ISSUER_HOST = "token.actions.githubusercontent.com";
+
+/**
+ * Tag of an image built from a commit: `sha-<full commit sha>`. The workflows push it, the
+ * promotions look it up, and the registry's lifecycle rules expire it.
+ */
+export const BUILD_IMAGE_TAG_PREFIX = "sha-";
+/** The exact rule for a build tag. */
+export const BUILD_IMAGE_TAG_REGEX = `^${BUILD_IMAGE_TAG_PREFIX}[0-9a-f]{40}$`;
+
+/**
+ * Where the deploy agent lives on every server. CI runs `<path> deploy <service>` through SSM
+ * Run Command; operators run `<path> rollback <service>`.
+ */
+export const DEPLOY_AGENT_PATH = "/usr/local/bin/deploy-agent";
