@@ -1,0 +1,74 @@
+/**
+ * Everything the shared stack creates on GitHub: the team and one {@link ServiceRepository} per
+ * service in the spec.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { TeamSpec } from "../spec";
+import type { ReleasePolicy } from "../release";
+import { ServiceRepository, type RepositoryVariables } from "./repository";
+import { TeamAccess } from "./team";
+
+export interface TeamRepositoriesArgs {
+  /** The validated team spec. */
+  readonly spec: TeamSpec;
+  /** The release policy derived from {@link spec}. */
+  readonly policy: ReleasePolicy;
+  /**
+   * Repository-level Actions variables per service name, keyed by REPOSITORY_VARIABLES names.
+   * @default none - services without an entry get no variables
+   */
+  readonly variables?: Readonly<Record<string, RepositoryVariables>>;
+  /**
+   * Id of the GitHub App Pulumi authenticates as: the only bypass actor of protected-branch
+   * rulesets, so managed files (CODEOWNERS, workflows) can be committed to PR-only branches.
+   * @default none - nobody bypasses; managed files then land only before the rulesets exist
+   */
+  readonly automationAppId?: number;
+  /**
+   * Per service name: resources committed straight to its protected branches (workflow files)
+   * that must exist before its rulesets switch on; a promise may resolve after this component.
+   * @default none - only CODEOWNERS and the long-lived branches come first
+   */
+  readonly rulesetsAfter?: Promise<Readonly<Record<string, readonly pulumi.Resource[]>>>;
+}
+
+export class TeamRepositories extends pulumi.ComponentResource {
+  public readonly access: TeamAccess;
+  /** Repositories by service name. */
+  public readonly repositories: Readonly<Record<string, ServiceRepository>>;
+  /** Repository name per service name (equal today; read it from here, not from the spec). */
+  public readonly repositoryNames: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: TeamRepositoriesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("delivery:github:TeamRepositories", name, {}, opts);
+    const { spec, policy } = args;
+    this.access = new TeamAccess(`${name}-access`, { spec }, { parent: this });
+
+    const repositories: Record<string, ServiceRepository> = {};
+    for (const service of spec.services) {
+      repositories[service.name] = new ServiceRepository(
+        `${name}-${service.name}`,
+        {
+          spec,
+          policy,
+          service,
+          teamId: this.access.team.id,
+          maintainersTeamId: this.access.maintainersTeam.id,
+          maintainersTeamSlug: this.access.maintainersTeamSlug,
+          variables: args.variables?.[service.name],
+          automationAppId: args.automationAppId,
+          previousNames: service.formerNames.map((former) => `${name}-${former}`),
+          rulesetsAfter: args.rulesetsAfter?.then((byService) => byService[service.name] ?? []),
+        },
+        { parent: this },
+      );
+    }
+    this.repositories = repositories;
+    this.repositoryNames = pulumi.output(
+      Object.fromEntries(
+        Object.entries(repositories).map(([service, repo]) => [service, repo.repositoryName]),
+      ),
+    );
+    this.registerOutputs({ repositoryNames: this.repositoryNames });
+  }
+}
