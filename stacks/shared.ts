@@ -7,25 +7,114 @@
  */
 import type { StackContext } from "./config";
 import { createProviders } from "./providers";
+import * as docker from "@pulumi/docker";
+import { BootstrapImage, BuildRole, ContainerRegistry, GithubOidcProvider } from "../components/aws";
+import { TeamRepositories } from "../components/github";
+import { ServicePipelines } from "../components/pipeline";
+import { REPOSITORY_VARIABLES } from "../components/release";
 
 export async function sharedStack(ctx: StackContext): Promise<Record<string, unknown>> {
   const { spec } = ctx;
   const providers = createProviders(ctx);
-  void providers;
 
   // --- AWS (components/aws): registry per service, OIDC provider, build role -----------------
-  // Seam: expose per service the registry URL and ARN, the build role ARN, the OIDC provider ARN.
+  const awsOpts = { provider: providers.aws };
+  const registries = Object.fromEntries(
+    spec.services.map((s) => [
+      s.name,
+      new ContainerRegistry(
+        `${spec.name}-${s.name}`,
+        { team: spec.name, service: s.name, policy: ctx.policy, registry: spec.registry, formerNames: s.formerNames },
+        awsOpts,
+      ),
+    ]),
+  );
+  const oidcProvider = new GithubOidcProvider(`${spec.name}-github-oidc`, { existingArn: spec.aws.oidcProviderArn }, awsOpts);
+  const buildRole = new BuildRole(
+    `${spec.name}-build`,
+    {
+      team: spec.name,
+      policy: ctx.policy,
+      repositories: spec.services.map((s) => ({ owner: spec.github.owner, name: s.name })),
+      oidcProviderArn: oidcProvider.arn,
+      region: spec.aws.region,
+      registries: Object.values(registries).map((r) => r.repositoryName),
+    },
+    awsOpts,
+  );
+  // The placeholder is built once per service here; environment stacks start their release
+  // parameters at its digest (and need no Docker engine themselves).
+  const dockerProvider = spec.release.bootstrapImage ? new docker.Provider("docker", {}) : undefined;
+  const bootstrapImages = dockerProvider
+    ? Object.fromEntries(
+        spec.services.map((s) => [
+          s.name,
+          new BootstrapImage(
+            `${spec.name}-${s.name}-bootstrap`,
+            {
+              service: { name: s.name, port: s.port, healthCheckPath: s.healthCheckPath },
+              repositoryUrl: registries[s.name].repositoryUrl,
+              registryId: registries[s.name].repository.registryId,
+            },
+            { providers: [providers.aws, dockerProvider] },
+          ).imageReference,
+        ]),
+      )
+    : {};
+  /** What the GitHub section (repository variables) and the environment stacks read. */
+  const awsShared = {
+    region: spec.aws.region,
+    oidcProviderArn: oidcProvider.arn,
+    buildRoleArn: buildRole.arn,
+    registries: Object.fromEntries(
+      Object.entries(registries).map(([service, r]) => [service, { url: r.repositoryUrl, arn: r.repositoryArn, name: r.repositoryName }]),
+    ),
+    bootstrapImages,
+  };
 
   // --- GitHub (components/github): repositories, team, CODEOWNERS, rulesets, repo variables ---
-  // Seam: repository-level variables come from the AWS section (REPOSITORY_VARIABLES in
-  // components/release/contract.ts); expose per service the repository name.
+  const githubTeam = new TeamRepositories(
+    spec.name,
+    {
+      spec,
+      policy: ctx.policy,
+      automationAppId: ctx.secrets.githubApp ? Number(ctx.secrets.githubApp.id) : undefined,
+      // A variable whose value is undefined is not created.
+      variables: Object.fromEntries(
+        spec.services.map((s) => [
+          s.name,
+          {
+            [REPOSITORY_VARIABLES.awsRegion]: awsShared.region,
+            [REPOSITORY_VARIABLES.registryUrl]: awsShared.registries[s.name].url,
+            [REPOSITORY_VARIABLES.buildRoleArn]: awsShared.buildRoleArn,
+          },
+        ]),
+      ),
+    },
+    { provider: providers.github },
+  );
 
   // --- Pipeline (components/pipeline): workflow files committed to each repository ------------
+  // Workflows name only environments, vars.* and secrets.*: no environment stack output needed.
+  const pipelines = new ServicePipelines(
+    `${spec.name}-pipeline`,
+    {
+      spec,
+      policy: ctx.policy,
+      repositories: Object.fromEntries(
+        spec.services.map((s) => [s.name, githubTeam.repositoryNames.apply((names) => names[s.name])]),
+      ),
+    },
+    { provider: providers.github },
+  );
 
   return {
     team: spec.name,
     githubOwner: spec.github.owner,
     branchModel: ctx.policy.model,
     services: spec.services.map((s) => s.name),
+    repositories: githubTeam.repositoryNames,
+    workflowFiles: pipelines.files,
+    aws: awsShared,
   };
 }
