@@ -106,6 +106,21 @@ describe("team spec validation", () => {
     expect(issues.find((i) => i.path === "team.people.reviewers[1]")?.message).toContain("outside the organization");
   });
 
+  it("knows GitHub's limits: 6 reviewers per environment, internal repositories on enterprise only", () => {
+    const raw = referenceTeamRaw();
+    (raw.environments as Record<string, unknown>[])[2].requiredReviewers = ["a", "b", "c", "d", "e", "f", "g"];
+    (raw.services as Record<string, unknown>[])[0].visibility = "internal";
+    (raw.github as Record<string, unknown>).plan = "team";
+    (raw.services as Record<string, unknown>[])[1].visibility = "public";
+    const issues = issuesOf(raw);
+    expect(paths(issues)).toEqual(
+      expect.arrayContaining(["team.environments[2].requiredReviewers", "team.services[0].visibility"]),
+    );
+    const raw2 = referenceTeamRaw();
+    (raw2.people as Record<string, unknown>).maintainers = ["a", "b", "c", "d", "e", "f", "g"];
+    expect(paths(issuesOf(raw2))).toContain("team.people.maintainers");
+  });
+
   it("requires commands for the generic language preset", () => {
     const raw = referenceTeamRaw();
     (raw.services as Record<string, unknown>[])[0].language = "generic";

@@ -100,7 +100,10 @@ const environmentSchema = z.strictObject({
     .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as t4g.micro" })
     .optional(),
   /** Who approves a deployment. @default the maintainers for production, nobody elsewhere */
-  requiredReviewers: principals.optional(),
+  requiredReviewers: z
+    .array(principal)
+    .max(6, { message: "must name at most 6 reviewers (GitHub's limit per environment)" })
+    .optional(),
   /** Minutes a deployment waits before it starts. @default 0 */
   waitTimerMinutes: z.number().int().min(0).max(43200).default(0),
   /** Approvals a pull request into the branch that feeds this environment needs. @default people.requiredApprovals */

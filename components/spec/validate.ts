@@ -173,6 +173,12 @@ function semanticIssues(input: unknown): SpecIssue[] {
 
   services.forEach((s, i) => {
     if (!isObject(s)) return;
+    if (s.visibility === "internal" && plan !== "enterprise") {
+      issues.push({
+        path: `${ROOT}.services[${i}].visibility`,
+        message: `"internal" exists only on GitHub Enterprise (team.github.plan is ${showValue(plan)})`,
+      });
+    }
     const commands = isObject(s.commands) ? s.commands : {};
     if (s.language === "generic") {
       for (const cmd of ["lint", "test"] as const) {
@@ -221,6 +227,12 @@ function semanticIssues(input: unknown): SpecIssue[] {
         issues.push({
           path: `${here}.requiredReviewers`,
           message: "[] leaves production without an approver; name at least one reviewer or omit the key to use the maintainers",
+        });
+      }
+      if (e.requiredReviewers === undefined && list(people.maintainers).length > 6) {
+        issues.push({
+          path: `${ROOT}.people.maintainers`,
+          message: `names ${list(people.maintainers).length} people, but production's reviewers default to the maintainers and GitHub allows at most 6; set ${here}.requiredReviewers`,
         });
       }
       if (e.requiredApprovals === 0) {
