@@ -1,0 +1,47 @@
+/** Every rule, in the order reports list them. One file per rule. */
+import type { Rule } from "../types";
+import { dataSafety } from "./data-safety";
+import { ec2EncryptedVolumes } from "./ec2-encrypted-volumes";
+import { ec2Imdsv2 } from "./ec2-imdsv2";
+import { ec2NoAdminIngress } from "./ec2-no-admin-ingress";
+import { ec2NoKeyPair } from "./ec2-no-key-pair";
+import { ecrImmutableTags } from "./ecr-immutable-tags";
+import { ecrKmsEncryption } from "./ecr-kms-encryption";
+import { ecrLifecyclePolicy } from "./ecr-lifecycle-policy";
+import { ecrScanOnPush } from "./ecr-scan-on-push";
+import { environmentCoverage } from "./environment-coverage";
+import { githubBranchNoBypass } from "./github-branch-no-bypass";
+import { githubBranchProtection } from "./github-branch-protection";
+import { githubBranchTwoApprovals } from "./github-branch-two-approvals";
+import { githubNoPlaintextSecrets } from "./github-no-plaintext-secrets";
+import { githubProductionReviewers } from "./github-production-reviewers";
+import { githubReleaseTagsImmutable } from "./github-release-tags-immutable";
+import { githubRepositoryPrivate } from "./github-repository-private";
+import { iamDeployRoleOneEnvironment } from "./iam-deploy-role-one-environment";
+import { iamNoWildcardAction } from "./iam-no-wildcard-action";
+import { iamNoWildcardResource } from "./iam-no-wildcard-resource";
+import { iamOidcTrust } from "./iam-oidc-trust";
+
+export const RULES: readonly Rule[] = [
+  ecrImmutableTags,
+  ecrScanOnPush,
+  ecrKmsEncryption,
+  ecrLifecyclePolicy,
+  ec2Imdsv2,
+  ec2EncryptedVolumes,
+  ec2NoAdminIngress,
+  ec2NoKeyPair,
+  iamNoWildcardAction,
+  iamNoWildcardResource,
+  iamOidcTrust,
+  iamDeployRoleOneEnvironment,
+  githubBranchProtection,
+  githubBranchTwoApprovals,
+  githubBranchNoBypass,
+  githubProductionReviewers,
+  githubReleaseTagsImmutable,
+  githubNoPlaintextSecrets,
+  githubRepositoryPrivate,
+  dataSafety,
+  environmentCoverage,
+];
