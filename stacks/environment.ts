@@ -9,6 +9,7 @@ import { createProviders } from "./providers";
 import { DeployRole, EnvironmentServer, NOTHING_RELEASED, ReleaseParameter, repositoryName, type SharedAwsOutputs } from "../components/aws";
 import { DeploymentEnvironment } from "../components/github";
 import { deploymentOf, ENVIRONMENT_SECRETS, ENVIRONMENT_VARIABLES } from "../components/release";
+import { stableServiceKey } from "../components/spec";
 
 export async function environmentStack(ctx: StackContext): Promise<Record<string, unknown>> {
   const environment = ctx.environment!;
@@ -23,11 +24,11 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
     ctx.spec.services.map((s) => [
       s.name,
       new ReleaseParameter(
-        `${team}-${s.name}`,
+        `${team}-${stableServiceKey(s)}`,
         {
           team,
           environment: environment.name,
-          service: s.name,
+          service: stableServiceKey(s),
           // Without bootstrap images the parameter starts at "nothing released yet".
           initialImage: ctx.spec.release.bootstrapImage
             ? sharedAws.apply((a) => a.bootstrapImages?.[s.name] ?? NOTHING_RELEASED)
@@ -49,7 +50,7 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
         healthCheckPath: s.healthCheckPath,
         releaseParameter: releaseParameters[s.name].name,
       })),
-      registries: ctx.spec.services.map((s) => repositoryName(team, s.name)),
+      registries: ctx.spec.services.map((s) => repositoryName(team, stableServiceKey(s))),
     },
     awsOpts,
   );
@@ -62,7 +63,7 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
       repositories: ctx.spec.services.map((s) => ({ owner: ctx.spec.github.owner, name: s.name })),
       oidcProviderArn: sharedAws.apply((a) => a.oidcProviderArn),
       region: ctx.spec.aws.region,
-      registries: ctx.spec.services.map((s) => repositoryName(team, s.name)),
+      registries: ctx.spec.services.map((s) => repositoryName(team, stableServiceKey(s))),
       releaseParameters: Object.values(releaseParameters).map((p) => p.name),
       instanceIds: [server.instanceId],
     },

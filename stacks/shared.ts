@@ -12,6 +12,7 @@ import { BootstrapImage, BuildRole, ContainerRegistry, GithubOidcProvider } from
 import { TeamRepositories } from "../components/github";
 import { ServicePipelines } from "../components/pipeline";
 import { REPOSITORY_VARIABLES } from "../components/release";
+import { stableServiceKey } from "../components/spec";
 
 export async function sharedStack(ctx: StackContext): Promise<Record<string, unknown>> {
   const { spec } = ctx;
@@ -23,8 +24,8 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
     spec.services.map((s) => [
       s.name,
       new ContainerRegistry(
-        `${spec.name}-${s.name}`,
-        { team: spec.name, service: s.name, policy: ctx.policy, registry: spec.registry, formerNames: s.formerNames },
+        `${spec.name}-${stableServiceKey(s)}`,
+        { team: spec.name, service: stableServiceKey(s), policy: ctx.policy, registry: spec.registry },
         awsOpts,
       ),
     ]),
@@ -50,7 +51,7 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
         spec.services.map((s) => [
           s.name,
           new BootstrapImage(
-            `${spec.name}-${s.name}-bootstrap`,
+            `${spec.name}-${stableServiceKey(s)}-bootstrap`,
             {
               service: { name: s.name, port: s.port, healthCheckPath: s.healthCheckPath },
               repositoryUrl: registries[s.name].repositoryUrl,

@@ -10,7 +10,10 @@ import { providerScope } from "./scope";
 export interface ContainerRegistryArgs {
   /** Team slug: the repository is `<team>/<service>`. */
   readonly team: string;
-  /** Service slug. */
+  /**
+   * The service's stable key (its first name, `stableServiceKey`): ECR names cannot change, so a
+   * renamed service keeps its registry under the name it started with.
+   */
   readonly service: string;
   /** The release policy: its tags drive the lifecycle rules. */
   readonly policy: ReleasePolicy;
@@ -20,11 +23,6 @@ export interface ContainerRegistryArgs {
    * AES256, never force-deleted
    */
   readonly registry: TeamSpec["registry"];
-  /**
-   * Names the service had before; the component is aliased so a rename does not orphan it.
-   * @default [] - no former names
-   */
-  readonly formerNames?: readonly string[];
 }
 
 /**
@@ -39,8 +37,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
   public readonly repositoryName: pulumi.Output<string>;
 
   constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
-    const aliases = (args.formerNames ?? []).map((former) => ({ name: name.replace(new RegExp(`${args.service}$`), former) }));
-    super("delivery:aws:ContainerRegistry", name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), ...aliases] });
+    super("delivery:aws:ContainerRegistry", name, {}, opts);
     const kms = args.registry.kmsKeyArn;
 
     this.repository = new aws.ecr.Repository(

@@ -5,6 +5,10 @@ import { NOTHING_RELEASED, releaseParameterName } from "./names";
 export interface ReleaseParameterArgs {
   readonly team: string;
   readonly environment: string;
+  /**
+   * The service's stable key (its first name, `stableServiceKey`): an SSM parameter cannot be
+   * renamed, and replacing it would forget what the environment runs.
+   */
   readonly service: string;
   /**
    * The image reference (by digest) the parameter starts at. Only used on create: afterwards the

@@ -78,8 +78,9 @@ const serviceSchema = z.strictObject({
   /** Line coverage the test job requires, in percent. @default team coverageThreshold */
   coverageThreshold: z.number().min(0).max(100).optional(),
   /**
-   * Names this service had before; the repository and everything named after it is renamed in
-   * place instead of replaced (Pulumi aliases). @default []
+   * Names this service had before, oldest first. The GitHub repository is renamed in place
+   * (Pulumi aliases); AWS names that can never change (the ECR repository, release parameters)
+   * keep the first name, so a rename loses no image and no release. @default []
    */
   formerNames: z.array(slug).max(20).default([]),
   /** Topics shown on the repository. @default [] */
