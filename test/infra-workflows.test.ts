@@ -205,9 +205,9 @@ describe("infra workflows", () => {
       expect(preview.steps!.some((s) => s.uses?.startsWith("actions/create-github-app-token@"))).toBe(true);
     });
 
-    it("installs the Debian tools .ci/run installs (Docker is preinstalled on the runner)", () => {
-      const ciRun = fs.readFileSync(path.join(REPO_ROOT, ".ci", "run"), "utf8");
-      const wanted = (/apt_packages=\(([^)]*)\)/.exec(ciRun)?.[1] ?? "")
+    it("installs the Debian tools the tests need (scripts/test-tools.sh; Docker is on the runner)", () => {
+      const tools = fs.readFileSync(path.join(REPO_ROOT, "scripts", "test-tools.sh"), "utf8");
+      const wanted = (/apt_packages=\(([^)]*)\)/.exec(tools)?.[1] ?? "")
         .split(/\s+/)
         .filter((p) => p && p !== "docker.io");
       const install =
