@@ -1,10 +1,9 @@
 /**
  * AWS: the pure document builders, then the components as the offline plan records them
  * (type, name, parent, provider, key inputs, protect/retainOnDelete/ignoreChanges).
+ * The lifecycle policy has its own file, with a simulator of ECR's rules: aws-lifecycle.test.ts.
  */
-import fc from "fast-check";
 import {
-  ecrTagPattern,
   githubOidcTrustPolicy,
   lifecyclePolicy,
   NOTHING_RELEASED,
@@ -12,49 +11,13 @@ import {
   repositoryPolicy,
   type PolicyDocument,
 } from "../components/aws";
-import { OIDC_AUDIENCE, RC_TAG, RELEASE_TAG, releasePolicy } from "../components/release";
-import { fnmatch } from "../components/release";
+import { OIDC_AUDIENCE, RELEASED_IMAGE_TAG_PREFIX, releasePolicy } from "../components/release";
 import { parseTeamSpec } from "../components/spec";
 import { planStacks } from "../plan/runner";
 import type { PlannedResource, StackPlan } from "../plan/runner";
 import { referenceTeam } from "./aws-fixtures";
 
 const spec = parseTeamSpec(referenceTeam());
-const policy = releasePolicy(spec);
-
-describe("lifecycle policy", () => {
-  const doc = lifecyclePolicy(policy, spec.registry);
-
-  it("keeps release images by count first, so a promoted rc image is never expired by age", () => {
-    expect(doc.rules.map((r) => r.rulePriority)).toEqual([1, 2, 3, 4]);
-    expect(doc.rules[0].selection).toEqual({ tagStatus: "tagged", tagPatternList: ["v*.*.*"], countType: "imageCountMoreThan", countNumber: 30 });
-    expect(doc.rules[1].selection).toMatchObject({ tagPatternList: ["v*.*.*-rc.*"], countType: "sinceImagePushed", countNumber: 30 });
-    expect(doc.rules[2].selection).toMatchObject({ tagPrefixList: ["sha-"], countNumber: 14 });
-    expect(doc.rules[3].selection).toEqual({ tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 1 });
-  });
-
-  it("takes every number from spec.registry", () => {
-    const custom = lifecyclePolicy(policy, { ...spec.registry, releaseImagesKept: 7, rcImageDays: 3, buildImageDays: 2, untaggedImageDays: 5 });
-    expect(custom.rules.map((r) => r.selection.countNumber)).toEqual([7, 3, 2, 5]);
-  });
-
-  it("has no rc rule where the model has no rc tags", () => {
-    const p = releasePolicy(parseTeamSpec({ ...referenceTeam(), branchModel: "staging-branch", environments: [{ name: "staging", role: "staging" }, { name: "production", role: "production" }] }));
-    expect(lifecyclePolicy(p, spec.registry).rules.map((r) => r.selection.tagPatternList ?? r.selection.tagPrefixList ?? r.selection.tagStatus)).toEqual([["v*.*.*"], ["sha-"], "untagged"]);
-  });
-
-  it("ECR patterns are at least as wide as the fnmatch patterns they come from", () => {
-    const ecrMatch = (pattern: string, tag: string) =>
-      new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(tag);
-    const tags = fc.tuple(fc.nat(99), fc.nat(99), fc.nat(99), fc.option(fc.nat(20))).map(([a, b, c, rc]) => `v${a}.${b}.${c}${rc === null ? "" : `-rc.${rc}`}`);
-    fc.assert(
-      fc.property(tags, (tag) => {
-        for (const m of [RELEASE_TAG, RC_TAG])
-          for (const p of m.patterns) if (fnmatch(p, tag)) expect(ecrMatch(ecrTagPattern(p), tag)).toBe(true);
-      }),
-    );
-  });
-});
 
 describe("IAM documents", () => {
   it("refuses a wildcard or pull_request subject", () => {
@@ -121,7 +84,13 @@ describe("shared stack", () => {
         forceDelete: false,
       });
     }
-    expect(ofType(plans.shared, "aws:ecr/lifecyclePolicy:LifecyclePolicy")).toHaveLength(2);
+    const lifecycle = ofType(plans.shared, "aws:ecr/lifecyclePolicy:LifecyclePolicy");
+    expect(lifecycle).toHaveLength(2);
+    const expected = lifecyclePolicy(releasePolicy(spec), spec.registry);
+    for (const p of lifecycle) {
+      expect(JSON.parse(String(p.inputs.policy))).toEqual(expected);
+      expect(expected.rules[0].selection.tagPrefixList).toEqual([RELEASED_IMAGE_TAG_PREFIX]);
+    }
     for (const p of ofType(plans.shared, "aws:ecr/repositoryPolicy:RepositoryPolicy")) {
       expect(JSON.stringify(json(p.inputs.policy))).toContain("arn:aws:iam::123456789012:role/delivery/checkout/server/*");
     }

@@ -7,6 +7,7 @@ import {
   ENVIRONMENT_SECRETS,
   ENVIRONMENT_VARIABLES,
   REPOSITORY_VARIABLES,
+  RELEASED_IMAGE_TAG_PREFIX,
   STATUS_CHECKS,
   releasePolicy,
 } from "../components/release";
@@ -200,6 +201,18 @@ describe("deploy workflows", () => {
           ).toBe(`\${{ vars.${REPOSITORY_VARIABLES.buildRoleArn} }}`);
           expect(wf.jobs.image.environment).toBeUndefined();
         }
+        // Only production marks the digest it ran, once, after the agent and before the smoke test.
+        const marks = (deploy.steps as any[]).filter((s) => s.env?.RELEASED_IMAGE_TAG_PREFIX !== undefined);
+        expect({ env: d.environment, marks: marks.length }).toEqual({
+          env: d.environment,
+          marks: d.role === "production" ? 1 : 0,
+        });
+        if (marks.length) {
+          const i = (deploy.steps as any[]).indexOf(marks[0]);
+          expect(deploy.steps[i - 1].run).toContain("send-command");
+          expect(marks[0].env.RELEASED_IMAGE_TAG_PREFIX).toBe(RELEASED_IMAGE_TAG_PREFIX);
+          expect(marks[0].env.IMAGE_DIGEST).toBe("${{ steps.image.outputs.digest }}");
+        }
         expect(wf.jobs.regression !== undefined).toBe(d.role === "staging");
         expect(wf.jobs["github-release"] !== undefined).toBe(
           d.role === "production" && d.trigger.kind === "tag",
@@ -256,6 +269,12 @@ describe("rollback workflow", () => {
       expect(steps).toMatch(/put-parameter/);
       expect(steps).toMatch(/send-command/);
       expect(steps).toMatch(/curl --fail/);
+      // A rollback in production marks the image it runs there; in other environments it does not.
+      const production = file.policy.deployments.find((d) => d.role === "production");
+      const marks = (job.steps as any[]).filter((s) => s.env?.RELEASED_IMAGE_TAG_PREFIX !== undefined);
+      expect(marks.map((s) => s.if)).toEqual(
+        production ? [`inputs.environment == '${production.environment}'`] : [],
+      );
     }
   });
 });

@@ -5,7 +5,9 @@
  *    that matches its coarse trigger but no exact rule);
  *  - property: the pr-source check admits exactly the branches the policy allows;
  *  - promote-latest-rc picks the newest rc numerically and fails clearly when there is none;
- *  - the deploy step fails with the agent's output when SSM reports a failure.
+ *  - the deploy step fails with the agent's output when SSM reports a failure;
+ *  - production marks the digest it runs `released-<version>`: a re-run (or a rollback to a
+ *    released image) finds the marker on the same digest, a marker on another digest fails.
  * The AWS CLI is replaced by a small stub on PATH; everything else is real bash.
  */
 import { spawnSync } from "child_process";
@@ -13,8 +15,19 @@ import * as fc from "fast-check";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DEPLOY_AGENT_PATH, deploymentFor, releasePolicy, type RefKind } from "../components/release";
-import { deployWorkflowPath, PULL_REQUEST_WORKFLOW, pipelineFiles } from "../components/pipeline";
+import {
+  DEPLOY_AGENT_PATH,
+  deploymentFor,
+  RELEASED_IMAGE_TAG_PREFIX,
+  releasePolicy,
+  type RefKind,
+} from "../components/release";
+import {
+  deployWorkflowPath,
+  PULL_REQUEST_WORKFLOW,
+  pipelineFiles,
+  ROLLBACK_WORKFLOW,
+} from "../components/pipeline";
 import { BRANCH_MODELS_UNDER_TEST, referenceTeam, teamFor } from "./fixtures";
 import { parseWorkflow } from "./workflow-variants";
 
@@ -177,13 +190,30 @@ const STUB = `#!/usr/bin/env bash
 set -euo pipefail
 echo "$*" >> "$STUB_LOG"
 tag_of() { for a in "$@"; do case "$a" in imageTag=*) echo "\${a#imageTag=}";; esac; done; }
+arg() { local want="$1"; shift; while (( $# > 1 )); do if [[ "$1" == "$want" ]]; then echo "$2"; return; fi; shift; done; }
+update() { jq "$@" "$STUB_STATE" > "$STUB_STATE.new"; mv "$STUB_STATE.new" "$STUB_STATE"; }
 case "$1 $2" in
   "ecr list-images") jq -c '.tags' "$STUB_STATE" ;;
   "ecr describe-images")
+    # A tag names .digests[tag] if set, else sha256:digest-of-<tag> when listed in .tags.
     t="$(tag_of "$@")"
-    if jq -e --arg t "$t" '.tags | index($t)' "$STUB_STATE" > /dev/null; then echo "sha256:digest-of-$t"; else echo "An error occurred (ImageNotFoundException)" >&2; exit 254; fi ;;
+    d="$(jq -r --arg t "$t" '(.digests // {})[$t] // (if (.tags | index($t)) != null then "sha256:digest-of-" + $t else "" end)' "$STUB_STATE")"
+    if [[ -n "$d" ]]; then echo "$d"; else echo "An error occurred (ImageNotFoundException)" >&2; exit 254; fi ;;
   "ecr batch-get-image") case "$*" in *imageManifestMediaType*) echo "application/vnd.oci.image.manifest.v1+json";; *) echo '{"schemaVersion":2}';; esac ;;
-  "ecr put-image") echo "put" ;;
+  "ecr put-image")
+    # Immutable tags, as ECR: an existing tag fails. .late holds tags another run adds between
+    # our look-up and our put (a race): they appear, and the put fails.
+    t="$(arg --image-tag "$@")"
+    d="$(arg --image-digest "$@")"
+    if jq -e --arg t "$t" '(.late // {}) | has($t)' "$STUB_STATE" > /dev/null; then
+      update --arg t "$t" '.digests = ((.digests // {}) + {($t): .late[$t]}) | del(.late[$t])'
+      echo "An error occurred (ImageAlreadyExistsException)" >&2; exit 254
+    fi
+    if jq -e --arg t "$t" '((.tags | index($t)) != null) or ((.digests // {}) | has($t))' "$STUB_STATE" > /dev/null; then
+      echo "An error occurred (ImageTagAlreadyExistsException)" >&2; exit 254
+    fi
+    update --arg t "$t" --arg d "\${d:-sha256:put}" '.digests = ((.digests // {}) + {($t): $d})'
+    echo "put" ;;
   "ssm send-command") echo "command-1" ;;
   "ssm get-command-invocation")
     case "$*" in *StandardOutputContent*) echo "agent says: $(jq -r '.agentOutput' "$STUB_STATE")";; *) jq -r '.status' "$STUB_STATE";; esac ;;
@@ -192,7 +222,15 @@ case "$1 $2" in
 esac
 `;
 
-function stubAws(state: object) {
+type StubState = {
+  tags: string[];
+  digests?: Record<string, string>;
+  late?: Record<string, string>;
+  status?: string;
+  agentOutput?: string;
+};
+
+function stubAws(state: StubState) {
   const dir = fs.mkdtempSync(path.join(work, "aws-"));
   fs.writeFileSync(path.join(dir, "aws"), STUB, { mode: 0o755 });
   fs.writeFileSync(path.join(dir, "state.json"), JSON.stringify(state));
@@ -202,6 +240,7 @@ function stubAws(state: object) {
     dir,
     env: { STUB_STATE: path.join(dir, "state.json"), STUB_LOG: log },
     calls: () => fs.readFileSync(log, "utf8"),
+    state: () => JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")) as StubState,
   };
 }
 
@@ -271,5 +310,101 @@ describe("deploy step: the agent's result decides", () => {
     expect(r.status).not.toBe(0);
     expect(r.stdout).toContain("agent says: health check failed; v1.2.2 still serving");
     expect(r.stdout).toContain(`::error::${DEPLOY_AGENT_PATH} deploy cart-api on i-0abc: Failed`);
+  });
+});
+
+describe("released marker: production tags the digest it runs", () => {
+  const markStep = (job: { steps: unknown[] }) =>
+    (job.steps as StepData[]).find((s) => s.env?.RELEASED_IMAGE_TAG_PREFIX !== undefined) as StepData;
+  const deploy = workflowOf(referenceTeam(), deployWorkflowPath("production")).jobs.deploy;
+  const mark = markStep(deploy);
+  const DIGEST = "sha256:" + "a".repeat(64);
+  const OTHER = "sha256:" + "b".repeat(64);
+  const run = (aws: ReturnType<typeof stubAws>, env: Record<string, string> = {}) =>
+    runStep(mark, { ...aws.env, REGISTRY_URL, IMAGE_DIGEST: DIGEST, VERSION: "v1.2.3", ...env }, aws.dir);
+  const puts = (calls: string) => calls.split("\n").filter((l) => l.startsWith("ecr put-image")).length;
+
+  it("runs after the agent succeeded and before the smoke test, with the contract's prefix", () => {
+    const steps = deploy.steps as StepData[];
+    const agent = steps.findIndex((s) => s.run?.includes("send-command"));
+    const smoke = steps.findIndex((s) => s.run?.includes("curl --fail") && s.env?.HEALTH_PATH !== undefined);
+    expect(agent).toBeGreaterThan(-1);
+    expect(steps.indexOf(mark)).toBe(agent + 1);
+    expect(smoke).toBe(agent + 2);
+    expect(mark.if).toBeUndefined();
+    expect(mark.env?.RELEASED_IMAGE_TAG_PREFIX).toBe(RELEASED_IMAGE_TAG_PREFIX);
+  });
+
+  it("tags the deployed digest released-<version> through the API, and a re-run is a no-op", () => {
+    const aws = stubAws({ tags: [], digests: { "v1.2.3": DIGEST, "v1.2.3-rc.2": DIGEST } });
+    const first = run(aws);
+    expect(first.status).toBe(0);
+    expect(aws.calls()).toContain(
+      `ecr batch-get-image --repository-name checkout/cart-api --image-ids imageDigest=${DIGEST}`,
+    );
+    expect(aws.calls()).toContain(
+      `ecr put-image --repository-name checkout/cart-api --image-tag ${RELEASED_IMAGE_TAG_PREFIX}v1.2.3 --image-digest ${DIGEST} `,
+    );
+    expect(aws.state().digests?.[`${RELEASED_IMAGE_TAG_PREFIX}v1.2.3`]).toBe(DIGEST);
+    expect(first.stdout).not.toContain("::error::");
+
+    const again = run(aws);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain(`${RELEASED_IMAGE_TAG_PREFIX}v1.2.3 already names ${DIGEST}`);
+    expect(puts(aws.calls())).toBe(1);
+  });
+
+  it("fails loudly when the marker already names another digest, and changes nothing", () => {
+    const aws = stubAws({ tags: [], digests: { [`${RELEASED_IMAGE_TAG_PREFIX}v1.2.3`]: OTHER } });
+    const r = run(aws);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toContain(
+      `::error::${RELEASED_IMAGE_TAG_PREFIX}v1.2.3 already names ${OTHER}, not ${DIGEST}`,
+    );
+    expect(puts(aws.calls())).toBe(0);
+    expect(aws.state().digests?.[`${RELEASED_IMAGE_TAG_PREFIX}v1.2.3`]).toBe(OTHER);
+  });
+
+  it("a put that loses a race decides by what the registry then holds", () => {
+    const same = stubAws({ tags: [], late: { [`${RELEASED_IMAGE_TAG_PREFIX}v1.2.3`]: DIGEST } });
+    expect(run(same).status).toBe(0);
+    const other = stubAws({ tags: [], late: { [`${RELEASED_IMAGE_TAG_PREFIX}v1.2.3`]: OTHER } });
+    const r = run(other);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toContain(`::error::could not tag ${DIGEST} as ${RELEASED_IMAGE_TAG_PREFIX}v1.2.3`);
+  });
+
+  for (const model of BRANCH_MODELS_UNDER_TEST) {
+    it(`${model}: the production deploy marks the version its guard produced`, () => {
+      const spec = teamFor(model);
+      const policy = releasePolicy(spec);
+      const production = policy.deployments.find((d) => d.role === "production");
+      expect(production).toBeDefined();
+      const wf = workflowOf(spec, deployWorkflowPath(production!.environment));
+      const step = markStep(wf.jobs.deploy);
+      expect(step).toBeDefined();
+      // Only production marks.
+      for (const d of policy.deployments.filter((x) => x.role !== "production"))
+        expect(markStep(workflowOf(spec, deployWorkflowPath(d.environment)).jobs.deploy)).toBeUndefined();
+      const version = production!.trigger.kind === "tag" ? "v2.0.0" : `sha-${"c".repeat(40)}`;
+      const aws = stubAws({ tags: [] });
+      const r = runStep(step, { ...aws.env, REGISTRY_URL, IMAGE_DIGEST: DIGEST, VERSION: version }, aws.dir);
+      expect(r.status).toBe(0);
+      expect(aws.state().digests).toEqual({ [`${RELEASED_IMAGE_TAG_PREFIX}${version}`]: DIGEST });
+    });
+  }
+
+  it("rollback marks only in production; rolling back to a released image finds its marker", () => {
+    const spec = referenceTeam();
+    const rollback = workflowOf(spec, ROLLBACK_WORKFLOW).jobs.rollback;
+    const step = markStep(rollback);
+    expect(step.if).toBe("inputs.environment == 'production'");
+    const aws = stubAws({
+      tags: [],
+      digests: { "v1.2.2": DIGEST, [`${RELEASED_IMAGE_TAG_PREFIX}v1.2.2`]: DIGEST },
+    });
+    const r = runStep(step, { ...aws.env, REGISTRY_URL, IMAGE_DIGEST: DIGEST, VERSION: "v1.2.2" }, aws.dir);
+    expect(r.status).toBe(0);
+    expect(puts(aws.calls())).toBe(0);
   });
 });

@@ -2,9 +2,14 @@
  * The registry's lifecycle policy, derived from the release policy's tags and the spec's
  * retention settings.
  */
-import { RC_TAG, RELEASE_TAG, type ReleasePolicy, type RefMatcher } from "../release";
+import {
+  BUILD_IMAGE_TAG_PREFIX,
+  RC_TAG,
+  RELEASED_IMAGE_TAG_PREFIX,
+  type RefMatcher,
+  type ReleasePolicy,
+} from "../release";
 import type { TeamSpec } from "../spec";
-import { BUILD_IMAGE_TAG_PREFIX } from "../release";
 
 export interface LifecycleRule {
   readonly rulePriority: number;
@@ -46,43 +51,84 @@ function patternsOf(matcher: RefMatcher): string[] {
 }
 
 /**
- * Rules, in ECR's evaluation order. An image matched by a rule's tag selection can no longer be
- * expired by a later rule, and a release image also carries the rc tag (and the `sha-` tag) it
- * was promoted from, so the release rule comes first: a production image is never expired by the
- * rc or build retention. ECR's `*` cannot tell `v1.2.3` from `v1.2.3-rc.1`, so rc images count
- * towards the kept release images while the release pattern admits them; the rc rule then only
- * expires rc images that the release pattern does not cover.
+ * Rules, in ECR's evaluation order. ECR applies them by priority; an image matched by a rule's
+ * tag selection is never expired by a later rule, whether or not that rule expires it; a
+ * selection list matches when every entry matches one of the image's tags; ages count from the
+ * image's first push (adding a tag later does not reset it). So each rule below selects
+ * exactly one kind of image, and the order decides which kind an image with several tags is:
+ *
+ *  1. Keep the last `releaseImagesKept` images tagged `released-…` ({@link RELEASED_IMAGE_TAG_PREFIX}):
+ *     the images production has run. A prefix, not a pattern: ECR's `*` cannot tell `v1.2.3` from
+ *     `v1.2.3-rc.1`, a prefix no other tag starts with can. The oldest beyond N expire.
+ *  2. Expire rc-tagged images (`v*.*.*-rc.*`, only in models with rc tags) after `rcImageDays`.
+ *  3. Expire build images (`sha-…`) after `buildImageDays`.
+ *  4. Expire untagged images after `untaggedImageDays`.
+ *
+ * Every kind of image, and the rule that decides it:
+ *  - a build never promoted (`sha-X`): rule 3;
+ *  - a release candidate production never ran (`sha-X`, `v1.2.3-rc.1`): rule 2, so it lives
+ *    `rcImageDays` (not `buildImageDays`) and does not count towards the N releases;
+ *  - a released image (`sha-X`, `v1.2.3-rc.1`, `v1.2.3`, `released-v1.2.3`): rule 1 only; the rc
+ *    and build rules can never expire it, and it goes when N newer released images exist;
+ *  - the `v1.2.3` of a failed production deploy (promoted, never marked): its rc tag (rule 2) or,
+ *    in models without rc tags, its `sha-` tag (rule 3) expires it like any candidate. Every
+ *    pipeline image carries a `sha-` tag: promotions start from one;
+ *  - a promoted branch image (`sha-M` of a merge commit, models without rc tags): rule 3 until
+ *    production runs it, rule 1 after;
+ *  - the bootstrap placeholder (`bootstrap-<hash>`) and any tag no rule names: never expired
+ *    (no `any` rule), so an environment can always go back to its first image;
+ *  - untagged images (a push by digest, a tag deleted by hand): rule 4.
  */
-export function lifecyclePolicy(policy: ReleasePolicy, registry: TeamSpec["registry"]): LifecyclePolicyDocument {
-  const releaseTags = policy.releaseTags.filter((t) => t.regex === RELEASE_TAG.regex);
+export function lifecyclePolicy(
+  policy: ReleasePolicy,
+  registry: TeamSpec["registry"],
+): LifecyclePolicyDocument {
   const rcTags = policy.releaseTags.filter((t) => t.regex === RC_TAG.regex);
   const rules: Omit<LifecycleRule, "rulePriority">[] = [];
-  for (const tag of releaseTags) {
-    for (const pattern of patternsOf(tag)) {
-      rules.push({
-        description: `Keep the last ${registry.releaseImagesKept} images tagged as ${tag.label} (${pattern})`,
-        selection: { tagStatus: "tagged", tagPatternList: [pattern], countType: "imageCountMoreThan", countNumber: registry.releaseImagesKept },
-        action: { type: "expire" },
-      });
-    }
-  }
+  rules.push({
+    description: `Keep the last ${registry.releaseImagesKept} images production ran (${RELEASED_IMAGE_TAG_PREFIX}<version>)`,
+    selection: {
+      tagStatus: "tagged",
+      tagPrefixList: [RELEASED_IMAGE_TAG_PREFIX],
+      countType: "imageCountMoreThan",
+      countNumber: registry.releaseImagesKept,
+    },
+    action: { type: "expire" },
+  });
   for (const tag of rcTags) {
     for (const pattern of patternsOf(tag)) {
       rules.push({
-        description: `Expire images tagged as ${tag.label} (${pattern}) after ${registry.rcImageDays} days`,
-        selection: { tagStatus: "tagged", tagPatternList: [pattern], countType: "sinceImagePushed", countUnit: "days", countNumber: registry.rcImageDays },
+        description: `Expire images tagged as ${tag.label} (${pattern}) after ${registry.rcImageDays} days unless production ran them`,
+        selection: {
+          tagStatus: "tagged",
+          tagPatternList: [pattern],
+          countType: "sinceImagePushed",
+          countUnit: "days",
+          countNumber: registry.rcImageDays,
+        },
         action: { type: "expire" },
       });
     }
   }
   rules.push({
-    description: `Expire build images (${BUILD_IMAGE_TAG_PREFIX}<commit>) after ${registry.buildImageDays} days`,
-    selection: { tagStatus: "tagged", tagPrefixList: [BUILD_IMAGE_TAG_PREFIX], countType: "sinceImagePushed", countUnit: "days", countNumber: registry.buildImageDays },
+    description: `Expire build images (${BUILD_IMAGE_TAG_PREFIX}<commit>) after ${registry.buildImageDays} days unless promoted`,
+    selection: {
+      tagStatus: "tagged",
+      tagPrefixList: [BUILD_IMAGE_TAG_PREFIX],
+      countType: "sinceImagePushed",
+      countUnit: "days",
+      countNumber: registry.buildImageDays,
+    },
     action: { type: "expire" },
   });
   rules.push({
     description: `Expire untagged images after ${registry.untaggedImageDays} days`,
-    selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: registry.untaggedImageDays },
+    selection: {
+      tagStatus: "untagged",
+      countType: "sinceImagePushed",
+      countUnit: "days",
+      countNumber: registry.untaggedImageDays,
+    },
     action: { type: "expire" },
   });
   return { rules: rules.map((r, i) => ({ rulePriority: i + 1, ...r })) };

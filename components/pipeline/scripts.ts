@@ -149,29 +149,43 @@ const RETAG_LIB = [
   "  application/vnd.oci.image.manifest.v1+json",
   "  application/vnd.oci.image.index.v1+json",
   ")",
+  // Adds a tag to a digest through the API (no pull, no push of layers). Tags are immutable:
+  // the tag already on this digest is success (a re-run), on another digest a failure.
+  "tag_digest() {",
+  '  local digest="$1" tag="$2" existing manifest media_type',
+  '  existing="$(digest_of "imageTag=$tag")"',
+  '  if found "$existing"; then',
+  '    if [[ "$existing" != "$digest" ]]; then',
+  '      echo "::error::$tag already names $existing, not $digest: tags are immutable"',
+  "      return 1",
+  "    fi",
+  '    echo "$tag already names $digest"',
+  "    return 0",
+  "  fi",
+  '  manifest="$(aws ecr batch-get-image --repository-name "$repository" --image-ids "imageDigest=$digest" \\',
+  '    --accepted-media-types "${media_types[@]}" --query \'images[0].imageManifest\' --output text)"',
+  '  media_type="$(aws ecr batch-get-image --repository-name "$repository" --image-ids "imageDigest=$digest" \\',
+  '    --accepted-media-types "${media_types[@]}" --query \'images[0].imageManifestMediaType\' --output text)"',
+  '  if ! aws ecr put-image --repository-name "$repository" --image-tag "$tag" --image-digest "$digest" \\',
+  '    --image-manifest "$manifest" --image-manifest-media-type "$media_type" > /dev/null; then',
+  // A concurrent run may have added the same tag meanwhile: what the registry now holds decides.
+  '    existing="$(digest_of "imageTag=$tag")"',
+  '    if [[ "$existing" != "$digest" ]]; then',
+  '      echo "::error::could not tag $digest as $tag (the registry has $tag as ${existing:-nothing})"',
+  "      return 1",
+  "    fi",
+  "  fi",
+  '  echo "tagged $digest as $tag"',
+  "}",
   "retag() {",
-  '  local source_tag="$1" target_tag="$2" source_digest existing manifest media_type',
+  '  local source_tag="$1" target_tag="$2" source_digest',
   '  source_digest="$(digest_of "imageTag=$source_tag")"',
   '  if ! found "$source_digest"; then',
   '    echo "::error::image $source_tag is not in $repository: nothing to promote"',
   "    return 1",
   "  fi",
-  '  existing="$(digest_of "imageTag=$target_tag")"',
-  '  if found "$existing"; then',
-  '    if [[ "$existing" != "$source_digest" ]]; then',
-  '      echo "::error::$target_tag already names $existing, not $source_digest: tags are immutable"',
-  "      return 1",
-  "    fi",
-  '    echo "$target_tag already names $source_digest"',
-  "  else",
-  '    manifest="$(aws ecr batch-get-image --repository-name "$repository" --image-ids "imageDigest=$source_digest" \\',
-  '      --accepted-media-types "${media_types[@]}" --query \'images[0].imageManifest\' --output text)"',
-  '    media_type="$(aws ecr batch-get-image --repository-name "$repository" --image-ids "imageDigest=$source_digest" \\',
-  '      --accepted-media-types "${media_types[@]}" --query \'images[0].imageManifestMediaType\' --output text)"',
-  '    aws ecr put-image --repository-name "$repository" --image-tag "$target_tag" \\',
-  '      --image-manifest "$manifest" --image-manifest-media-type "$media_type" > /dev/null',
-  '    echo "promoted $source_tag ($source_digest) as $target_tag without rebuilding"',
-  "  fi",
+  '  tag_digest "$source_digest" "$target_tag"',
+  '  echo "promoted $source_tag ($source_digest) as $target_tag without rebuilding"',
   '  echo "digest=$source_digest" >> "$GITHUB_OUTPUT"',
   "}",
 ];
@@ -332,6 +346,15 @@ export const RUN_DEPLOY_AGENT = script([
   "  fi",
   "done",
   'exit "$failed"',
+]);
+
+/**
+ * Env: REGISTRY_URL, IMAGE_DIGEST, VERSION, RELEASED_IMAGE_TAG_PREFIX. Tags the digest production
+ * now runs `<prefix><version>`, the one tag the registry's lifecycle policy keeps images by. A re-run,
+ * or a rollback to an image production ran before, finds the marker on the same digest: success.
+ */
+export const MARK_RELEASED = script(REGISTRY_LIB, RETAG_LIB, [
+  'tag_digest "$IMAGE_DIGEST" "${RELEASED_IMAGE_TAG_PREFIX}${VERSION}"',
 ]);
 
 /** Env: PUBLIC_URL, HEALTH_PATH. */

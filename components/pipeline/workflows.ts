@@ -7,9 +7,11 @@
  *  - `deploy-<environment>.yml`, one per deployment of the policy, triggered by its ref:
  *    exact regex guard → (build: checks, build once and push `sha-<commit>`) → deploy job
  *    in `environment: <name>` that promotes the image without rebuilding where the policy
- *    says so, writes the release parameter, runs the deploy agent over SSM, smoke-tests and
+ *    says so, writes the release parameter, runs the deploy agent over SSM, (production) tags
+ *    the image `released-<version>` for the registry's lifecycle policy, smoke-tests and
  *    notifies → regression hook (staging) / GitHub release (production on a tag).
- *  - `rollback.yml`: workflow_dispatch (environment, version) → deploy an existing image.
+ *  - `rollback.yml`: workflow_dispatch (environment, version) → deploy an existing image (and
+ *    mark it released when the environment is production).
  *
  * Every branch, tag, regex, check, variable and secret name comes from `components/release`.
  */
@@ -26,16 +28,13 @@ import {
   BUILD_IMAGE_TAG_PREFIX,
   BUILD_IMAGE_TAG_REGEX,
   DEPLOY_AGENT_PATH,
+  RELEASED_IMAGE_TAG_PREFIX,
 } from "../release";
 import type { ServiceSpec, TeamSpec } from "../spec";
 import { ACTIONS } from "./actions";
 import type { Job, Permissions, Step, Workflow } from "./model";
 import * as sh from "./scripts";
-import {
-  REGRESSION_SUITE_PATH,
-  RUNNER,
-  TOOLS,
-} from "./tools";
+import { REGRESSION_SUITE_PATH, RUNNER, TOOLS } from "./tools";
 
 // ---------------------------------------------------------------------------------------------
 // Expressions: the only place `${{ }}` is written. They appear in `env:`, `with:`, `if:`,
@@ -391,10 +390,27 @@ function notificationSteps(spec: TeamSpec): Step[] {
 }
 
 /**
- * The steps every deploy shares after the image is known: release parameter, deploy agent,
- * smoke test, notifications.
+ * Tags the digest production now runs `released-<version>`: the registry keeps the last N images
+ * with that marker and no other rule can expire them (components/aws/lifecycle.ts). It runs once
+ * the agent reports success on every server, so a release that failed its health check (the old
+ * one kept serving) is not marked and expires with the other candidates; a failing smoke test
+ * afterwards does not undo it, since production did run the image. Uses only ECR actions the
+ * deploy role already has for promotion (DescribeImages, BatchGetImage, PutImage).
  */
-function deploySteps(spec: TeamSpec, service: ServiceSpec): Step[] {
+function markReleasedStep(condition?: string): Step {
+  return {
+    name: `Mark the image as run by production (${RELEASED_IMAGE_TAG_PREFIX}<version>)`,
+    ...(condition ? { if: condition } : {}),
+    run: sh.MARK_RELEASED,
+    env: { IMAGE_DIGEST: expr("steps.image.outputs.digest"), RELEASED_IMAGE_TAG_PREFIX },
+  };
+}
+
+/**
+ * The steps every deploy shares after the image is known: release parameter, deploy agent,
+ * (production) the released marker, smoke test, notifications.
+ */
+function deploySteps(spec: TeamSpec, service: ServiceSpec, mark?: Step): Step[] {
   return [
     {
       name: "Write the release parameter (image by digest)",
@@ -413,6 +429,7 @@ function deploySteps(spec: TeamSpec, service: ServiceSpec): Step[] {
         AGENT_ACTION: "deploy",
       },
     },
+    ...(mark ? [mark] : []),
     {
       name: "Smoke test",
       run: sh.SMOKE_TEST,
@@ -456,7 +473,7 @@ function deployJob(spec: TeamSpec, service: ServiceSpec, policy: ReleasePolicy, 
     steps: [
       assumeRole(ENVIRONMENT_VARIABLES.deployRoleArn),
       imageStep(policy, d),
-      ...deploySteps(spec, service),
+      ...deploySteps(spec, service, d.role === "production" ? markReleasedStep() : undefined),
     ],
   };
 }
@@ -536,9 +553,23 @@ export function deployWorkflow(
 // ---------------------------------------------------------------------------------------------
 // Rollback.
 
+/**
+ * A rollback deploys any release or build tag that exists. When it targets production it marks
+ * the image too: an image production ran before already carries `released-<tag it ran as>` (and
+ * rolling back to that tag finds the marker on the same digest: a no-op), but a candidate or
+ * build production never ran would otherwise run there unmarked and expire with the candidates.
+ * The marker names the tag the rollback asked for (`released-v1.2.2-rc.1` beside
+ * `released-v1.2.2` on one digest is fine: the lifecycle rule counts images, not tags).
+ * `deploy-agent rollback` on a server needs no marker: it returns to the release the server ran
+ * before, which CI marked when it deployed it (or the never-expired bootstrap image).
+ */
 export function rollbackWorkflow(spec: TeamSpec, service: ServiceSpec, policy: ReleasePolicy): Workflow {
   const environment = expr("inputs.environment");
   const regexes = [...policy.releaseTags.map((t) => t.regex), BUILD_IMAGE_TAG_REGEX];
+  const production = policy.deployments.find((d) => d.role === "production");
+  const mark = production
+    ? markReleasedStep(`inputs.environment == ${literal(production.environment)}`)
+    : undefined;
   const job: Job = {
     name: "rollback",
     "runs-on": RUNNER,
@@ -556,7 +587,7 @@ export function rollbackWorkflow(spec: TeamSpec, service: ServiceSpec, policy: R
         run: sh.FIND_VERSION,
         env: { VERSION_REGEXES: regexes.join("\n") },
       },
-      ...deploySteps(spec, service),
+      ...deploySteps(spec, service, mark),
     ],
   };
   return {

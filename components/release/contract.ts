@@ -58,6 +58,18 @@ export const BUILD_IMAGE_TAG_PREFIX = "sha-";
 export const BUILD_IMAGE_TAG_REGEX = `^${BUILD_IMAGE_TAG_PREFIX}[0-9a-f]{40}$`;
 
 /**
+ * Tag prefix that marks every image production has run: `released-<version>` (`released-v1.2.3`,
+ * or `released-sha-<commit>` where production deploys commits). The deploy workflow adds it to the
+ * deployed digest once the deploy agent reports success on the production servers (the rollback
+ * workflow too, when it targets production). The registry's lifecycle policy keeps the last N
+ * images by this prefix alone: ECR tag patterns only know `*`, so `v*.*.*` also matches
+ * `v1.2.3-rc.1` and cannot tell a release from a candidate, and a release also carries the rc and
+ * `sha-` tags it was promoted from. A prefix no other tag starts with is the one unambiguous
+ * selection. Tags are immutable, so a marker is never moved to another digest.
+ */
+export const RELEASED_IMAGE_TAG_PREFIX = "released-";
+
+/**
  * Where the deploy agent lives on every server. CI runs `<path> deploy <service>` through SSM
  * Run Command; operators run `<path> rollback <service>`.
  */

@@ -152,9 +152,15 @@ export const teamSpecSchema = z.strictObject({
   coverageThreshold: z.number().min(0).max(100).default(80),
   registry: z
     .strictObject({
-      /** Release images (vX.Y.Z) kept. @default 30 */
+      /**
+       * Images production ran (tagged `released-<version>` by the pipeline) kept, newest first.
+       * @default 30
+       */
       releaseImagesKept: z.number().int().min(1).max(1000).default(30),
-      /** Days an rc image is kept. @default 30 */
+      /**
+       * Days an rc image production never ran is kept (from its first push); a released one is
+       * kept by `releaseImagesKept` instead. @default 30
+       */
       rcImageDays: z.number().int().min(1).max(3650).default(30),
       /** Days a build image (sha-…) is kept. @default 14 */
       buildImageDays: z.number().int().min(1).max(3650).default(14),
