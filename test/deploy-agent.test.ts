@@ -271,6 +271,8 @@ describe("deploy agent on a real Docker engine", () => {
     expect(r.output).toContain("failed its health check");
     expect(await serving()).toBe("v1");
     expect(docker("ps", "--all", "--format", "{{.Names}}").split("\n").sort()).toEqual([SERVICE]);
+    // The parameter points back at what serves, so a reboot does not start the failed release.
+    expect(fs.readFileSync(releaseFile(), "utf8").trim()).toBe(v1);
   });
 
   it("deploys a good v2", async () => {

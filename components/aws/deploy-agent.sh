@@ -172,7 +172,26 @@ cmd_deploy() {
     return 0
   fi
   [[ "$image" == *@sha256:* ]] || die "$RELEASE_PARAMETER must name an image by digest (…@sha256:…), got '$image'"
+  # If the new release fails, the old one keeps serving: point the parameter back at it, so a
+  # reboot or a new server runs what is serving rather than the release that failed.
+  # (A trap rather than `if ! deploy_image`: errexit stays in force inside the deploy.)
+  SERVING_BEFORE="$(state current)"
+  FAILED_CANDIDATE="$image"
+  trap restore_parameter_on_failure EXIT
   deploy_image "$image"
+  trap - EXIT
+}
+
+restore_parameter_on_failure() {
+  local status=$?
+  if [[ "$status" -ne 0 && -n "$SERVING_BEFORE" && "$SERVING_BEFORE" != "$FAILED_CANDIDATE" ]]; then
+    if write_release_parameter "$SERVING_BEFORE"; then
+      log "$RELEASE_PARAMETER points back at $SERVING_BEFORE"
+    else
+      log "could not point $RELEASE_PARAMETER back at $SERVING_BEFORE"
+    fi
+  fi
+  exit "$status"
 }
 
 cmd_rollback() {
