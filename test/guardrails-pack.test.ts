@@ -11,13 +11,13 @@ import { RULES } from "../policy/index";
 const ROOT = path.join(__dirname, "..");
 const PULUMI = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [ROOT] }));
 const need = (id: string) => require(require.resolve(id, { paths: [PULUMI] }));
-/* eslint-disable @typescript-eslint/no-require-imports */
+ 
 const grpc = need("@grpc/grpc-js");
 const pb = require(path.join(PULUMI, "proto/analyzer_pb.js"));
 const rpc = require(path.join(PULUMI, "proto/analyzer_grpc_pb.js"));
 const { Struct } = need("google-protobuf/google/protobuf/struct_pb");
 const { Empty } = need("google-protobuf/google/protobuf/empty_pb");
-/* eslint-enable @typescript-eslint/no-require-imports */
+ 
 
 const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const urn = (stack: string, type: string, name: string) => `urn:pulumi:${stack}::delivery-workflow::${type}::${name}`;

@@ -22,7 +22,7 @@ import { planStacks } from "../plan/runner";
 import { referenceTeam, teamFor } from "./fixtures";
 import { generatedFiles, isWorkflow, parseWorkflow, type GeneratedFile } from "./workflow-variants";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 const files = generatedFiles();
 const workflows = files.filter(isWorkflow).map((f) => ({ file: f, wf: parseWorkflow(f.content) }));
 const where = (f: GeneratedFile, job?: string) =>

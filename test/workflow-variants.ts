@@ -74,7 +74,7 @@ export function generatedFiles(): GeneratedFile[] {
 
 export const isWorkflow = (f: PipelineFile): boolean => f.path.startsWith(".github/workflows/");
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 export type ParsedWorkflow = { on: any; permissions: any; jobs: Record<string, any> };
 
 export function parseWorkflow(content: string): ParsedWorkflow {

@@ -39,7 +39,7 @@ export interface AgentServiceSettings {
   readonly dockerConfigDir?: string;
 }
 
-const SAFE_VALUE = /^[A-Za-z0-9._~\/:@+=-]*$/;
+const SAFE_VALUE = /^[A-Za-z0-9._~/:@+=-]*$/;
 
 /**
  * The `<service>.env` file the agent sources. Values are restricted to characters that need no

@@ -1,0 +1,172 @@
+/**
+ * `npm run plan`: exit codes and output through the real CLI (spawned with ts-node, as the npm
+ * script runs it), and the text rendering of a large team.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { stringify } from "yaml";
+import { main, parseArgs, UsageError } from "../plan/cli";
+import { generatedTeam } from "../plan/generate";
+import { renderStack } from "../plan/text";
+import { planStacks, type StackPlan } from "./harness";
+import { referenceTeamRaw, REPO_ROOT } from "./fixtures";
+
+const TS_NODE = path.join(REPO_ROOT, "node_modules", ".bin", "ts-node");
+
+function runCli(args: string[], cwd = REPO_ROOT) {
+  const r = spawnSync(TS_NODE, ["--transpile-only", path.join(REPO_ROOT, "plan", "cli.ts"), ...args], { cwd, encoding: "utf8", timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A project dir with the reference stacks and `team` as the spec. */
+function projectWith(team: unknown): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+  const project = require("yaml").parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8"));
+  project.config["delivery-workflow:team"] = { value: team };
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), stringify(project));
+  for (const s of ["shared", "staging"]) fs.copyFileSync(path.join(REPO_ROOT, `Pulumi.${s}.yaml`), path.join(dir, `Pulumi.${s}.yaml`));
+  return dir;
+}
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) }, out, err };
+}
+
+describe("the CLI, spawned", () => {
+  it("writes the JSON contract for --stack staging --json and exits 0", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-json-"));
+    const file = path.join(dir, "out.json");
+    const r = runCli(["--stack", "staging", "--json", file]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^== stack staging \(delivery-workflow\): \d+ resources/);
+    expect(r.stdout).toMatch(/Resources by type:/);
+    expect(r.stdout).toMatch(/Monthly cost: \$\d+\.\d\d USD/);
+    const plan = JSON.parse(fs.readFileSync(file, "utf8"));
+    expect(plan).toEqual(
+      expect.objectContaining({ project: "delivery-workflow", stack: "staging", resources: expect.any(Array), outputs: expect.any(Object) }),
+    );
+    for (const r of plan.resources) {
+      expect(Object.keys(r)).toEqual(
+        expect.arrayContaining(["urn", "type", "name", "parent", "provider", "custom", "inputs", "protect", "retainOnDelete", "dependsOn", "aliases", "ignoreChanges"]),
+      );
+    }
+  });
+
+  it("exits 1 on a spec with three different mistakes, naming the three keys, without a stack trace", () => {
+    const team = referenceTeamRaw() as any;
+    team.name = "Checkout Team"; // not a slug
+    team.services[1].port = 70000; // out of range
+    team.branchModel = "gitflow"; // not a model
+    const r = runCli(["--stack", "shared", "--dir", projectWith(team)]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    const lines = r.stderr.trim().split("\n");
+    expect(lines[0]).toBe("plan: invalid configuration (3 problems):");
+    expect(lines).toHaveLength(4);
+    for (const key of [/^  team\.name: "Checkout Team" /, /^  team\.branchModel: "gitflow" /, /^  team\.services\[1\]\.port: 70000 /]) {
+      expect(lines.slice(1).filter((l) => key.test(l))).toHaveLength(1);
+    }
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 1 with the usage on an unknown flag", () => {
+    const r = runCli(["--stak", "shared"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^plan: unknown option --stak\n/);
+    expect(r.stderr).toMatch(/Usage: npm run plan/);
+  });
+});
+
+describe("the CLI, in process", () => {
+  it("parses flags, and refuses bad ones", () => {
+    expect(parseArgs(["--stack", "a", "--stack=b", "--json", "-", "--detail"], "/x")).toEqual({
+      stacks: ["a", "b"],
+      all: false,
+      json: "-",
+      detail: true,
+      diagram: false,
+      dir: "/x",
+      help: false,
+    });
+    expect(() => parseArgs(["--stack"])).toThrow(UsageError);
+    expect(() => parseArgs(["--json", "--detail"])).toThrow(/--json needs a value/);
+    expect(() => parseArgs(["--all", "--stack", "x"])).toThrow(/exclude each other/);
+    expect(() => parseArgs(["staging"])).toThrow(/unexpected argument "staging"/);
+  });
+
+  it("prints the help and exits 0", async () => {
+    const c = capture();
+    expect(await main(["--help"], c.io)).toBe(0);
+    expect(c.out.join("\n")).toMatch(/--stack <name>[\s\S]*--json <file>[\s\S]*--detail[\s\S]*--diagram[\s\S]*Exit codes/);
+  });
+
+  it("exits 1 for a stack without a stack file", async () => {
+    const c = capture();
+    expect(await main(["--stack", "nope"], c.io)).toBe(1);
+    expect(c.err.join("\n")).toMatch(/unknown stack nope \(no Pulumi\.<stack>\.yaml .*known: shared, integration, staging, production\)/);
+  });
+
+  it("exits 2 on a mandatory policy violation, 0 on advisory ones only", async () => {
+    const [staging] = await planStacks({ stacks: ["staging"] });
+    const withViolation = (level: "mandatory" | "advisory"): StackPlan => ({
+      ...staging,
+      policy: { violations: [{ policy: "test-rule", level, urn: staging.resources[1].urn, message: "broken on purpose" }] },
+    });
+    for (const [level, code] of [["mandatory", 2], ["advisory", 0]] as const) {
+      const c = capture();
+      expect(await main(["--stack", "staging"], c.io, async () => [withViolation(level)])).toBe(code);
+      expect(c.out.join("\n")).toMatch(new RegExp(`\\[${level}\\] test-rule: .*broken on purpose`));
+    }
+  });
+
+  it("exits 3 when the plan itself fails", async () => {
+    const c = capture();
+    const failing = async () => {
+      throw new Error("offline plan: the fake cloud has no entry for resource \"x:y:Z\"");
+    };
+    expect(await main(["--stack", "staging"], c.io, failing)).toBe(3);
+    expect(c.err.join("\n")).toMatch(/^plan failed: offline plan: the fake cloud has no entry/);
+  });
+
+  it("prints the Mermaid diagram with --diagram", async () => {
+    const c = capture();
+    expect(await main(["--diagram"], c.io)).toBe(0);
+    expect(c.out.join("\n")).toMatch(/^flowchart /);
+  });
+});
+
+describe("the text output", () => {
+  let plans: StackPlan[];
+
+  beforeAll(async () => {
+    plans = await planStacks({ stacks: ["shared", "staging"], team: generatedTeam(referenceTeamRaw(), 20) });
+  });
+
+  it("fits a 20-service team in about a terminal page per stack, and --detail shows every resource", () => {
+    for (const plan of plans) {
+      const text = renderStack(plan);
+      const lines = text.split("\n");
+      expect(lines.length).toBeLessThanOrEqual(70);
+      expect(plan.resources.length).toBeGreaterThan(lines.length);
+      expect(text).toMatch(/… \d+ more /);
+      const detail = renderStack(plan, { detail: true });
+      for (const r of plan.resources) expect(detail).toContain(`${r.type}  ${r.name}`);
+    }
+  });
+
+  it("ends with counts by type, the monthly cost and the policy results", () => {
+    const text = renderStack(plans[1]);
+    const sections = ["\nResources by type:", "\nMonthly cost:", "\nPolicy:"].map((s) => text.indexOf(s));
+    expect(sections.every((i) => i > 0)).toBe(true);
+    expect([...sections].sort((a, b) => a - b)).toEqual(sections);
+    const count = plans[1].resources.filter((r) => r.type === "github:index/repositoryEnvironment:RepositoryEnvironment").length;
+    expect(count).toBe(20);
+    expect(text).toMatch(new RegExp(`\\b${count} github:RepositoryEnvironment\\b`));
+    expect(renderStack(plans[1], { detail: true })).toContain(`${count}  github:index/repositoryEnvironment:RepositoryEnvironment`);
+  });
+});
