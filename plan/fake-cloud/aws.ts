@@ -1,0 +1,432 @@
+/**
+ * The fake AWS: plausible computed outputs for every AWS resource type and function the program
+ * uses. Account 123456789012, partition `aws`, region from the resource's explicit provider.
+ * Public addresses come from TEST-NET-3 (203.0.113.0/24), which is never routed.
+ */
+import type { CallFake, FakeContext, FakeTables, ResourceFake } from "./types";
+
+const arn = (
+  ctx: FakeContext,
+  service: string,
+  resource: string,
+  opts: { region?: boolean; account?: boolean } = {},
+) =>
+  `arn:${ctx.partition}:${service}:${opts.region === false ? "" : ctx.region}:${opts.account === false ? "" : ctx.accountId}:${resource}`;
+
+const publicIp = (ctx: FakeContext, salt = "ip") => `203.0.113.${(parseInt(ctx.hex(2, salt), 16) % 254) + 1}`;
+const privateIp = (ctx: FakeContext, salt = "private-ip") =>
+  `172.31.${parseInt(ctx.hex(2, salt + "a"), 16) % 256}.${(parseInt(ctx.hex(2, salt + "b"), 16) % 254) + 1}`;
+const publicDns = (ctx: FakeContext, ip: string) =>
+  ctx.region === "us-east-1"
+    ? `ec2-${ip.replace(/\./g, "-")}.compute-1.amazonaws.com`
+    : `ec2-${ip.replace(/\./g, "-")}.${ctx.region}.compute.amazonaws.com`;
+const privateDns = (ctx: FakeContext, ip: string) =>
+  ctx.region === "us-east-1"
+    ? `ip-${ip.replace(/\./g, "-")}.ec2.internal`
+    : `ip-${ip.replace(/\./g, "-")}.${ctx.region}.compute.internal`;
+
+/** Tags after the provider's default tags are applied, as AWS reports them in `tagsAll`. */
+function tagsAll(inputs: Record<string, any>, ctx: FakeContext): Record<string, string> {
+  let defaults: unknown = ctx.provider.defaultTags;
+  if (typeof defaults === "string") {
+    try {
+      defaults = JSON.parse(defaults);
+    } catch {
+      defaults = undefined;
+    }
+  }
+  const defaultTags = (defaults as { tags?: Record<string, string> } | undefined)?.tags ?? {};
+  return { ...defaultTags, ...(inputs.tags ?? {}) };
+}
+
+/** Adds the outputs every tagged AWS resource has. */
+const tagged =
+  (fake: ResourceFake): ResourceFake =>
+  (inputs, ctx) => {
+    const result = fake(inputs, ctx);
+    return {
+      id: result.id,
+      outputs: { region: ctx.region, tagsAll: tagsAll(inputs, ctx), ...result.outputs },
+    };
+  };
+
+const az = (ctx: FakeContext, inputs: Record<string, any>) => inputs.availabilityZone ?? `${ctx.region}a`;
+
+export const resources: Record<string, ResourceFake> = {
+  // --- ECR -------------------------------------------------------------------------------------
+  "aws:ecr/repository:Repository": tagged((inputs, ctx) => {
+    const name = inputs.name ?? ctx.autoName(256).toLowerCase();
+    return {
+      id: name,
+      outputs: {
+        name,
+        arn: arn(ctx, "ecr", `repository/${name}`),
+        registryId: ctx.accountId,
+        repositoryUrl: `${ctx.accountId}.dkr.ecr.${ctx.region}.amazonaws.com/${name}`,
+      },
+    };
+  }),
+  "aws:ecr/lifecyclePolicy:LifecyclePolicy": (inputs, ctx) => ({
+    id: String(inputs.repository),
+    outputs: { registryId: ctx.accountId, region: ctx.region },
+  }),
+  "aws:ecr/repositoryPolicy:RepositoryPolicy": (inputs, ctx) => ({
+    id: String(inputs.repository),
+    outputs: { registryId: ctx.accountId, region: ctx.region },
+  }),
+
+  // --- IAM -------------------------------------------------------------------------------------
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": tagged((inputs, ctx) => {
+    const host = String(inputs.url ?? "").replace(/^https:\/\//, "");
+    const a = arn(ctx, "iam", `oidc-provider/${host}`, { region: false });
+    return {
+      id: a,
+      outputs: {
+        arn: a,
+        thumbprintLists: inputs.thumbprintLists ?? ["6938fd4d98bab03faadb97b34396831e3780aea1"],
+      },
+    };
+  }),
+  "aws:iam/role:Role": tagged((inputs, ctx) => {
+    const name = inputs.name ?? ctx.autoName(64);
+    return {
+      id: name,
+      outputs: {
+        name,
+        arn: arn(ctx, "iam", `role${inputs.path ?? "/"}${name}`, { region: false }),
+        uniqueId: `AROA${ctx.hex(17).toUpperCase()}`,
+        createDate: "2024-01-01T00:00:00Z",
+        path: inputs.path ?? "/",
+        maxSessionDuration: inputs.maxSessionDuration ?? 3600,
+      },
+    };
+  }),
+  "aws:iam/rolePolicy:RolePolicy": (inputs, ctx) => {
+    const name = inputs.name ?? ctx.autoName(128);
+    return { id: `${inputs.role}:${name}`, outputs: { name } };
+  },
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (inputs, ctx) => ({
+    id: `${inputs.role}-${ctx.digits(20)}`,
+  }),
+  "aws:iam/instanceProfile:InstanceProfile": tagged((inputs, ctx) => {
+    const name = inputs.name ?? ctx.autoName(128);
+    return {
+      id: name,
+      outputs: {
+        name,
+        arn: arn(ctx, "iam", `instance-profile${inputs.path ?? "/"}${name}`, { region: false }),
+        uniqueId: `AIPA${ctx.hex(17).toUpperCase()}`,
+        path: inputs.path ?? "/",
+      },
+    };
+  }),
+  "aws:iam/policy:Policy": tagged((inputs, ctx) => {
+    const name = inputs.name ?? ctx.autoName(128);
+    const a = arn(ctx, "iam", `policy${inputs.path ?? "/"}${name}`, { region: false });
+    return {
+      id: a,
+      outputs: { name, arn: a, policyId: `ANPA${ctx.hex(17).toUpperCase()}`, attachmentCount: 0 },
+    };
+  }),
+
+  // --- EC2 / VPC -------------------------------------------------------------------------------
+  "aws:ec2/instance:Instance": tagged((inputs, ctx) => {
+    const id = `i-${ctx.hex(17)}`;
+    const ip = publicIp(ctx);
+    const priv = inputs.privateIp ?? privateIp(ctx);
+    const hasPublicIp = inputs.associatePublicIpAddress !== false;
+    return {
+      id,
+      outputs: {
+        arn: arn(ctx, "ec2", `instance/${id}`),
+        availabilityZone: az(ctx, inputs),
+        instanceState: "running",
+        primaryNetworkInterfaceId: `eni-${ctx.hex(17, "eni")}`,
+        privateIp: priv,
+        privateDns: privateDns(ctx, priv),
+        publicIp: hasPublicIp ? ip : "",
+        publicDns: hasPublicIp ? publicDns(ctx, ip) : "",
+        subnetId: inputs.subnetId ?? `subnet-${ctx.hex(17, "subnet")}`,
+        vpcSecurityGroupIds: inputs.vpcSecurityGroupIds ?? [`sg-${ctx.hex(17, "default-sg")}`],
+        rootBlockDevice: {
+          deleteOnTermination: true,
+          encrypted: false,
+          volumeSize: 8,
+          volumeType: "gp3",
+          ...(inputs.rootBlockDevice ?? {}),
+          deviceName: "/dev/xvda",
+          volumeId: `vol-${ctx.hex(17, "vol")}`,
+        },
+      },
+    };
+  }),
+  "aws:ec2/securityGroup:SecurityGroup": tagged((inputs, ctx) => {
+    const id = `sg-${ctx.hex(17)}`;
+    return {
+      id,
+      outputs: {
+        arn: arn(ctx, "ec2", `security-group/${id}`),
+        name: inputs.name ?? ctx.autoName(255),
+        ownerId: ctx.accountId,
+        vpcId: inputs.vpcId ?? `vpc-${ctx.hex(17, "default-vpc")}`,
+        description: inputs.description ?? "Managed by Pulumi",
+      },
+    };
+  }),
+  "aws:ec2/vpc:Vpc": tagged((_inputs, ctx) => {
+    const id = `vpc-${ctx.hex(17)}`;
+    return {
+      id,
+      outputs: {
+        arn: arn(ctx, "ec2", `vpc/${id}`),
+        ownerId: ctx.accountId,
+        defaultSecurityGroupId: `sg-${ctx.hex(17, "default-sg")}`,
+        defaultRouteTableId: `rtb-${ctx.hex(17, "main-rtb")}`,
+        mainRouteTableId: `rtb-${ctx.hex(17, "main-rtb")}`,
+        defaultNetworkAclId: `acl-${ctx.hex(17, "acl")}`,
+        dhcpOptionsId: `dopt-${ctx.hex(17, "dopt")}`,
+        instanceTenancy: "default",
+      },
+    };
+  }),
+  "aws:ec2/subnet:Subnet": tagged((inputs, ctx) => {
+    const id = `subnet-${ctx.hex(17)}`;
+    return {
+      id,
+      outputs: {
+        arn: arn(ctx, "ec2", `subnet/${id}`),
+        availabilityZone: az(ctx, inputs),
+        availabilityZoneId: `${ctx.region.replace(/-/g, "").slice(0, 4)}-az1`,
+        ownerId: ctx.accountId,
+      },
+    };
+  }),
+  "aws:ec2/internetGateway:InternetGateway": tagged((_inputs, ctx) => {
+    const id = `igw-${ctx.hex(17)}`;
+    return { id, outputs: { arn: arn(ctx, "ec2", `internet-gateway/${id}`), ownerId: ctx.accountId } };
+  }),
+  "aws:ec2/routeTable:RouteTable": tagged((_inputs, ctx) => {
+    const id = `rtb-${ctx.hex(17)}`;
+    return { id, outputs: { arn: arn(ctx, "ec2", `route-table/${id}`), ownerId: ctx.accountId } };
+  }),
+  "aws:ec2/route:Route": (inputs, ctx) => ({
+    id: `r-${inputs.routeTableId}${ctx.digits(10)}`,
+    outputs: { origin: "CreateRoute", state: "active", region: ctx.region },
+  }),
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": (_inputs, ctx) => ({
+    id: `rtbassoc-${ctx.hex(17)}`,
+    outputs: { region: ctx.region },
+  }),
+  "aws:ec2/eip:Eip": tagged((inputs, ctx) => {
+    const id = `eipalloc-${ctx.hex(17)}`;
+    const ip = publicIp(ctx, "eip");
+    return {
+      id,
+      outputs: {
+        allocationId: id,
+        arn: arn(ctx, "ec2", `elastic-ip/${id}`),
+        associationId: inputs.instance || inputs.networkInterface ? `eipassoc-${ctx.hex(17, "assoc")}` : "",
+        domain: inputs.domain ?? "vpc",
+        publicIp: ip,
+        publicDns: publicDns(ctx, ip),
+        publicIpv4Pool: "amazon",
+        networkBorderGroup: ctx.region,
+      },
+    };
+  }),
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": tagged((_inputs, ctx) => {
+    const id = `sgr-${ctx.hex(17)}`;
+    return { id, outputs: { arn: arn(ctx, "ec2", `security-group-rule/${id}`), securityGroupRuleId: id } };
+  }),
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": tagged((_inputs, ctx) => {
+    const id = `sgr-${ctx.hex(17)}`;
+    return { id, outputs: { arn: arn(ctx, "ec2", `security-group-rule/${id}`), securityGroupRuleId: id } };
+  }),
+
+  // --- SSM, CloudWatch -------------------------------------------------------------------------
+  "aws:ssm/parameter:Parameter": tagged((inputs, ctx) => {
+    const name = inputs.name ?? ctx.autoName(2048);
+    return {
+      id: name,
+      outputs: {
+        name,
+        arn: arn(ctx, "ssm", `parameter${String(name).startsWith("/") ? "" : "/"}${name}`),
+        version: 1,
+        tier: inputs.tier ?? "Standard",
+        dataType: inputs.dataType ?? "text",
+      },
+    };
+  }),
+  "aws:cloudwatch/metricAlarm:MetricAlarm": tagged((inputs, ctx) => {
+    const name = inputs.name ?? ctx.autoName(255);
+    return { id: name, outputs: { name, arn: arn(ctx, "cloudwatch", `alarm:${name}`) } };
+  }),
+  "aws:cloudwatch/logGroup:LogGroup": tagged((inputs, ctx) => {
+    const name = inputs.name ?? ctx.autoName(512);
+    return {
+      id: name,
+      outputs: {
+        name,
+        arn: arn(ctx, "logs", `log-group:${name}`),
+        retentionInDays: inputs.retentionInDays ?? 0,
+        logGroupClass: "STANDARD",
+      },
+    };
+  }),
+};
+
+/** IAM policy JSON from getPolicyDocument's structured statements (enough for reading plans). */
+function policyJson(inputs: Record<string, any>): string {
+  const statements = (inputs.statements ?? []).map((s: Record<string, any>) => {
+    const out: Record<string, unknown> = {};
+    if (s.sid) out.Sid = s.sid;
+    out.Effect = s.effect ?? "Allow";
+    if (s.actions) out.Action = s.actions.length === 1 ? s.actions[0] : s.actions;
+    if (s.notActions) out.NotAction = s.notActions;
+    if (s.resources) out.Resource = s.resources.length === 1 ? s.resources[0] : s.resources;
+    if (s.notResources) out.NotResource = s.notResources;
+    if (s.principals) {
+      const p: Record<string, unknown> = {};
+      for (const pr of s.principals)
+        p[pr.type] = pr.identifiers.length === 1 ? pr.identifiers[0] : pr.identifiers;
+      out.Principal = p;
+    }
+    if (s.conditions) {
+      const c: Record<string, Record<string, unknown>> = {};
+      for (const cond of s.conditions) {
+        c[cond.test] = {
+          ...(c[cond.test] ?? {}),
+          [cond.variable]: cond.values.length === 1 ? cond.values[0] : cond.values,
+        };
+      }
+      out.Condition = c;
+    }
+    return out;
+  });
+  return JSON.stringify({ Version: inputs.version ?? "2012-10-17", Statement: statements });
+}
+
+export const calls: Record<string, CallFake> = {
+  "aws:index/getCallerIdentity:getCallerIdentity": (_inputs, ctx) => ({
+    id: ctx.accountId,
+    accountId: ctx.accountId,
+    arn: `arn:${ctx.partition}:iam::${ctx.accountId}:user/offline-plan`,
+    userId: "AIDAOFFLINEPLAN000000",
+  }),
+  "aws:index/getPartition:getPartition": (_inputs, ctx) => ({
+    id: ctx.partition,
+    partition: ctx.partition,
+    dnsSuffix: "amazonaws.com",
+    reverseDnsPrefix: "com.amazonaws",
+  }),
+  "aws:index/getRegion:getRegion": (inputs, ctx) => {
+    const region = inputs.region ?? inputs.name ?? ctx.region;
+    return { id: region, name: region, region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
+  },
+  "aws:index/getAvailabilityZones:getAvailabilityZones": (_inputs, ctx) => ({
+    id: ctx.region,
+    names: ["a", "b", "c"].map((s) => `${ctx.region}${s}`),
+    zoneIds: [1, 2, 3].map((n) => `${ctx.region.replace(/-/g, "").slice(0, 4)}-az${n}`),
+    groupNames: [ctx.region],
+    region: ctx.region,
+  }),
+  "aws:ssm/getParameter:getParameter": (inputs, ctx) => {
+    const name = String(inputs.name);
+    // Public AMI aliases (/aws/service/ami-amazon-linux-latest/…) resolve to an image id.
+    const value =
+      name.includes("/aws/service/") && name.includes("ami")
+        ? `ami-0${ctx.hex(16, name)}`
+        : `offline-parameter-${ctx.hex(8, name)}`;
+    return {
+      id: name,
+      name,
+      value,
+      insecureValue: value,
+      type: "String",
+      version: 1,
+      arn: `arn:${ctx.partition}:ssm:${ctx.region}::parameter${name.startsWith("/") ? "" : "/"}${name}`,
+      withDecryption: inputs.withDecryption ?? true,
+      region: ctx.region,
+    };
+  },
+  "aws:ec2/getAmi:getAmi": (inputs, ctx) => {
+    const id = `ami-0${ctx.hex(16, JSON.stringify(inputs))}`;
+    return {
+      id,
+      imageId: id,
+      architecture: "arm64",
+      name: "al2023-ami-offline-arm64",
+      ownerId: "137112412989",
+      rootDeviceName: "/dev/xvda",
+      region: ctx.region,
+    };
+  },
+  "aws:iam/getPolicyDocument:getPolicyDocument": (inputs) => {
+    const json = policyJson(inputs);
+    return { id: String(json.length), json, minifiedJson: json };
+  },
+  "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": (inputs, ctx) => {
+    const url = inputs.url ?? "https://token.actions.githubusercontent.com";
+    const a =
+      inputs.arn ??
+      `arn:${ctx.partition}:iam::${ctx.accountId}:oidc-provider/${String(url).replace(/^https:\/\//, "")}`;
+    return {
+      id: a,
+      arn: a,
+      url,
+      clientIdLists: ["sts.amazonaws.com"],
+      thumbprintLists: ["6938fd4d98bab03faadb97b34396831e3780aea1"],
+      tags: {},
+    };
+  },
+  "aws:ec2/getVpc:getVpc": (_inputs, ctx) => {
+    const id = `vpc-${ctx.hex(17, "default-vpc")}`;
+    return {
+      id,
+      arn: `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.accountId}:vpc/${id}`,
+      cidrBlock: "172.31.0.0/16",
+      default: true,
+      ownerId: ctx.accountId,
+      mainRouteTableId: `rtb-${ctx.hex(17, "main-rtb")}`,
+      region: ctx.region,
+      tags: {},
+    };
+  },
+  // The subnet a server launches in (components/aws/environment-server.ts).
+  "aws:ec2/getSubnet:getSubnet": (inputs, ctx) => {
+    const id = String(inputs.id ?? `subnet-${ctx.hex(17, "default-subnet-a")}`);
+    return {
+      id,
+      arn: `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.accountId}:subnet/${id}`,
+      vpcId: `vpc-${ctx.hex(17, "default-vpc")}`,
+      availabilityZone: `${ctx.region}a`,
+      cidrBlock: "172.31.0.0/20",
+      defaultForAz: true,
+      mapPublicIpOnLaunch: true,
+      ownerId: ctx.accountId,
+      region: ctx.region,
+      tags: {},
+    };
+  },
+  // ECR login for the bootstrap image push (components/aws/bootstrap-image.ts).
+  "aws:ecr/getAuthorizationToken:getAuthorizationToken": (inputs, ctx) => {
+    const registry = String(inputs.registryId ?? ctx.accountId);
+    return {
+      id: ctx.region,
+      authorizationToken: Buffer.from(`AWS:offline-${ctx.hex(16, "token")}`).toString("base64"),
+      expiresAt: "2030-01-01T00:00:00Z",
+      password: `offline-${ctx.hex(16, "token")}`,
+      proxyEndpoint: `https://${registry}.dkr.ecr.${ctx.region}.amazonaws.com`,
+      userName: "AWS",
+      registryId: registry,
+      region: ctx.region,
+    };
+  },
+  "aws:ec2/getSubnets:getSubnets": (_inputs, ctx) => ({
+    id: ctx.region,
+    ids: ["a", "b", "c"].map((s) => `subnet-${ctx.hex(17, `default-subnet-${s}`)}`),
+    region: ctx.region,
+  }),
+};
+
+export const aws: FakeTables = { resources, calls };
