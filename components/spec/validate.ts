@@ -69,7 +69,7 @@ function describe(issue: z.core.$ZodIssue, value: unknown): string {
       if (issue.origin === "string") return `must not be shorter than ${issue.minimum} character(s)`;
       return `must be at least ${issue.minimum}`;
     case "too_big":
-      if (issue.origin === "array") return `must have at most ${issue.maximum} item(s)`;
+      if (issue.origin === "array") return issue.message.startsWith("must") ? issue.message : `must have at most ${issue.maximum} item(s)`;
       if (issue.origin === "string") return `must not be longer than ${issue.maximum} characters`;
       return `must be at most ${issue.maximum}`;
     default:
