@@ -159,7 +159,7 @@ export async function main(
         for (const issue of summary.issues) io.err(`  ${issue.path}: ${issue.message}`);
         return 1;
       }
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+
       const { renderDiagram } = require(diagramFile) as typeof import("./diagram");
       io.out(renderDiagram(summary.spec, summary.policy));
       return 0;

@@ -112,7 +112,7 @@ interface Program {
 let defaultProgram: Program | undefined;
 function loadProgram(): Program {
   // Loaded on first use so `plan --help` does not pay for the SDK and providers.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   defaultProgram ??= (require("../stacks/program") as { program: Program }).program;
   return defaultProgram;
 }
@@ -644,7 +644,6 @@ async function runStack(
 }
 
 async function waitForRpcs(): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs?: () => Promise<void> };
   await settings.waitForRPCs?.();
 }

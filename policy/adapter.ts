@@ -29,7 +29,12 @@ export interface EngineResource {
   readonly urn: string;
   readonly name: string;
   readonly props: Record<string, unknown>;
-  readonly opts: { readonly protect: boolean; readonly aliases?: string[]; readonly ignoreChanges?: string[]; readonly parent?: string };
+  readonly opts: {
+    readonly protect: boolean;
+    readonly aliases?: string[];
+    readonly ignoreChanges?: string[];
+    readonly parent?: string;
+  };
   readonly parent?: { readonly urn: string };
   readonly propertyDependencies?: Record<string, readonly { readonly urn: string }[]>;
 }

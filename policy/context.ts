@@ -50,7 +50,10 @@ export function loadProjectContext(projectDir: string, stack: string | undefined
       return undefined;
     }
   };
-  return contextFromProjectFiles({ project: read("Pulumi.yaml"), stack: stack ? read(`Pulumi.${stack}.yaml`) : undefined });
+  return contextFromProjectFiles({
+    project: read("Pulumi.yaml"),
+    stack: stack ? read(`Pulumi.${stack}.yaml`) : undefined,
+  });
 }
 
 function configOf(text: string | undefined): Record<string, unknown> {

@@ -27,7 +27,10 @@ export { RULES } from "./rules";
  * @param context what the rules may know beyond the resources (team spec, release policy, the
  *   stack's role and environment); rules that need a missing field judge what they can.
  */
-export function checkResources(resources: readonly CheckedResource[], context: PolicyContext = {}): Violation[] {
+export function checkResources(
+  resources: readonly CheckedResource[],
+  context: PolicyContext = {},
+): Violation[] {
   const ctx = resolveContext(resources, context);
   const violations: Violation[] = [];
   for (const rule of RULES) violations.push(...runRule(rule, resources, ctx));
@@ -36,7 +39,12 @@ export function checkResources(resources: readonly CheckedResource[], context: P
 
 /** Runs one rule; exported for the pack and the per-rule tests. */
 export function runRule(rule: Rule, resources: readonly CheckedResource[], ctx: RuleContext): Violation[] {
-  const found = (urn: string, message: string): Violation => ({ policy: rule.id, level: rule.level, urn, message });
+  const found = (urn: string, message: string): Violation => ({
+    policy: rule.id,
+    level: rule.level,
+    urn,
+    message,
+  });
   const failed = (urn: string, err: unknown): Violation => ({
     policy: rule.id,
     level: "mandatory",

@@ -12,6 +12,7 @@ import { packPolicies } from "./policies";
 const projectDir = process.env.DELIVERY_WORKFLOW_PROJECT_DIR ?? path.resolve(__dirname, "..");
 
 new PolicyPack("delivery-workflow-guardrails", {
-  description: "Guardrails for the delivery-workflow program: registry, servers, CI identity, GitHub rules, secrets, data safety.",
+  description:
+    "Guardrails for the delivery-workflow program: registry, servers, CI identity, GitHub rules, secrets, data safety.",
   policies: packPolicies((stack) => loadProjectContext(projectDir, stack)),
 });

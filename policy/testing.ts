@@ -48,11 +48,19 @@ export function referenceContext(extra: PolicyContext = {}): PolicyContext {
 }
 
 /** Runs one rule over the resources with the context resolved as checkResources does. */
-export function run(rule: Rule, resources: readonly CheckedResource[], context: PolicyContext = {}): Violation[] {
+export function run(
+  rule: Rule,
+  resources: readonly CheckedResource[],
+  context: PolicyContext = {},
+): Violation[] {
   return runRule(rule, resources, resolveContext(resources, context));
 }
 
 /** The messages one rule reports. */
-export function messages(rule: Rule, resources: readonly CheckedResource[], context: PolicyContext = {}): string[] {
+export function messages(
+  rule: Rule,
+  resources: readonly CheckedResource[],
+  context: PolicyContext = {},
+): string[] {
   return run(rule, resources, context).map((v) => v.message);
 }

@@ -55,11 +55,19 @@ const settingsSchema = z.strictObject({
   environment: z.string().optional(),
   sharedStack: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { message: "must be organization/project/stack" })
+    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
+      message: "must be organization/project/stack",
+    })
     .optional(),
   githubToken: z.string().min(1).optional(),
-  githubAppId: z.string().regex(/^[0-9]+$/, { message: "must be the GitHub App's numeric id" }).optional(),
-  githubAppInstallationId: z.string().regex(/^[0-9]+$/, { message: "must be the installation's numeric id" }).optional(),
+  githubAppId: z
+    .string()
+    .regex(/^[0-9]+$/, { message: "must be the GitHub App's numeric id" })
+    .optional(),
+  githubAppInstallationId: z
+    .string()
+    .regex(/^[0-9]+$/, { message: "must be the installation's numeric id" })
+    .optional(),
   githubAppPrivateKey: z.string().min(1).optional(),
   slackWebhookUrl: z.string().optional(),
   sentryAuthToken: z.string().min(1).optional(),
@@ -77,9 +85,15 @@ export function loadStackContext(): StackContext {
 
   const issues: SpecIssue[] = [];
   const rawTeam = readJson("team", issues);
-  const teamResult = rawTeam === undefined && issues.length === 0
-    ? { ok: false as const, issues: [{ path: `${CONFIG_NAMESPACE}:team`, message: "is required (the team spec, in Pulumi.yaml)" }] }
-    : validateTeamSpec(rawTeam);
+  const teamResult =
+    rawTeam === undefined && issues.length === 0
+      ? {
+          ok: false as const,
+          issues: [
+            { path: `${CONFIG_NAMESPACE}:team`, message: "is required (the team spec, in Pulumi.yaml)" },
+          ],
+        }
+      : validateTeamSpec(rawTeam);
   if (!teamResult.ok) issues.push(...teamResult.issues);
 
   const raw: Record<string, string> = {};
@@ -89,7 +103,10 @@ export function loadStackContext(): StackContext {
   }
   const unknownKeys = knownNamespaceKeys().filter((k) => !(k in settingsSchema.shape) && k !== "team");
   for (const key of unknownKeys) {
-    issues.push({ path: `${CONFIG_NAMESPACE}:${key}`, message: "is not a known setting (check its spelling)" });
+    issues.push({
+      path: `${CONFIG_NAMESPACE}:${key}`,
+      message: "is not a known setting (check its spelling)",
+    });
   }
   const settings = settingsSchema.safeParse(raw);
   if (!settings.success) {
@@ -111,11 +128,14 @@ export function loadStackContext(): StackContext {
       message: "(secret, not shown) must be a Slack webhook URL: https://hooks.slack.com/services/…",
     });
   }
-  const appKeys = [s.githubAppId, s.githubAppInstallationId, s.githubAppPrivateKey].filter((v) => v !== undefined);
+  const appKeys = [s.githubAppId, s.githubAppInstallationId, s.githubAppPrivateKey].filter(
+    (v) => v !== undefined,
+  );
   if (appKeys.length > 0 && appKeys.length < 3) {
     issues.push({
       path: `${CONFIG_NAMESPACE}:githubAppId`,
-      message: "GitHub App credentials need githubAppId, githubAppInstallationId and githubAppPrivateKey together",
+      message:
+        "GitHub App credentials need githubAppId, githubAppInstallationId and githubAppPrivateKey together",
     });
   }
 
@@ -156,7 +176,11 @@ export function loadStackContext(): StackContext {
       githubToken: secret(s.githubToken),
       githubApp:
         s.githubAppId && s.githubAppInstallationId && s.githubAppPrivateKey
-          ? { id: s.githubAppId, installationId: s.githubAppInstallationId, privateKey: pulumi.secret(s.githubAppPrivateKey) }
+          ? {
+              id: s.githubAppId,
+              installationId: s.githubAppInstallationId,
+              privateKey: pulumi.secret(s.githubAppPrivateKey),
+            }
           : undefined,
       slackWebhookUrl: secret(s.slackWebhookUrl),
       sentryAuthToken: secret(s.sentryAuthToken),
@@ -170,7 +194,10 @@ function readJson(key: string, issues: SpecIssue[]): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    issues.push({ path: keyPath(`${CONFIG_NAMESPACE}:${key}`, []), message: "must be an object (YAML mapping)" });
+    issues.push({
+      path: keyPath(`${CONFIG_NAMESPACE}:${key}`, []),
+      message: "must be an object (YAML mapping)",
+    });
     return undefined;
   }
 }

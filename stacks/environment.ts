@@ -6,7 +6,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackContext } from "./config";
 import { createProviders } from "./providers";
-import { DeployRole, EnvironmentServer, NOTHING_RELEASED, ReleaseParameter, repositoryName, type SharedAwsOutputs } from "../components/aws";
+import {
+  DeployRole,
+  EnvironmentServer,
+  NOTHING_RELEASED,
+  ReleaseParameter,
+  repositoryName,
+  type SharedAwsOutputs,
+} from "../components/aws";
 import { DeploymentEnvironment } from "../components/github";
 import { deploymentOf, ENVIRONMENT_SECRETS, ENVIRONMENT_VARIABLES } from "../components/release";
 import { stableServiceKey } from "../components/spec";
@@ -75,7 +82,9 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
     serverInstanceIds: [server.instanceId],
     publicIp: server.publicIp,
     publicUrls: server.publicUrls,
-    releaseParameters: Object.fromEntries(Object.entries(releaseParameters).map(([service, p]) => [service, p.name])),
+    releaseParameters: Object.fromEntries(
+      Object.entries(releaseParameters).map(([service, p]) => [service, p.name]),
+    ),
     logGroup: server.logGroupName,
   };
 

@@ -10,7 +10,10 @@ import { sharedStack } from "./shared";
 
 /** Invalid configuration: printed without a stack trace; `issues` names every bad key. */
 export class ConfigError extends pulumi.RunError {
-  constructor(readonly issues: readonly SpecIssue[], message: string) {
+  constructor(
+    readonly issues: readonly SpecIssue[],
+    message: string,
+  ) {
     super(message);
     this.name = "ConfigError";
   }

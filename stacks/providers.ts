@@ -16,14 +16,20 @@ export function createProviders(ctx: StackContext): Providers {
   return {
     aws: new aws.Provider("aws", {
       region: spec.aws.region,
-      defaultTags: { tags: { team: spec.name, "managed-by": "pulumi", project: ctx.project, stack: ctx.stack } },
+      defaultTags: {
+        tags: { team: spec.name, "managed-by": "pulumi", project: ctx.project, stack: ctx.stack },
+      },
     }),
     github: new github.Provider("github", {
       owner: spec.github.owner,
       // Without a token or app the provider reads GITHUB_TOKEN from the environment.
       token: secrets.githubToken,
       appAuth: secrets.githubApp
-        ? { id: secrets.githubApp.id, installationId: secrets.githubApp.installationId, pemFile: secrets.githubApp.privateKey }
+        ? {
+            id: secrets.githubApp.id,
+            installationId: secrets.githubApp.installationId,
+            pemFile: secrets.githubApp.privateKey,
+          }
         : undefined,
     }),
   };

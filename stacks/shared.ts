@@ -30,7 +30,11 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
       ),
     ]),
   );
-  const oidcProvider = new GithubOidcProvider(`${spec.name}-github-oidc`, { existingArn: spec.aws.oidcProviderArn }, awsOpts);
+  const oidcProvider = new GithubOidcProvider(
+    `${spec.name}-github-oidc`,
+    { existingArn: spec.aws.oidcProviderArn },
+    awsOpts,
+  );
   const buildRole = new BuildRole(
     `${spec.name}-build`,
     {
@@ -68,7 +72,10 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
     oidcProviderArn: oidcProvider.arn,
     buildRoleArn: buildRole.arn,
     registries: Object.fromEntries(
-      Object.entries(registries).map(([service, r]) => [service, { url: r.repositoryUrl, arn: r.repositoryArn, name: r.repositoryName }]),
+      Object.entries(registries).map(([service, r]) => [
+        service,
+        { url: r.repositoryUrl, arn: r.repositoryArn, name: r.repositoryName },
+      ]),
     ),
     bootstrapImages,
   };

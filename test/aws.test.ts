@@ -21,14 +21,21 @@ const spec = parseTeamSpec(referenceTeam());
 
 describe("IAM documents", () => {
   it("refuses a wildcard or pull_request subject", () => {
-    expect(() => githubOidcTrustPolicy({ providerArn: "p", subjects: ["repo:acme/*"] })).toThrow(/exact subjects/);
-    expect(() => githubOidcTrustPolicy({ providerArn: "p", subjects: ["repo:acme/x:pull_request"] })).toThrow(/pull_request/);
+    expect(() => githubOidcTrustPolicy({ providerArn: "p", subjects: ["repo:acme/*"] })).toThrow(
+      /exact subjects/,
+    );
+    expect(() => githubOidcTrustPolicy({ providerArn: "p", subjects: ["repo:acme/x:pull_request"] })).toThrow(
+      /pull_request/,
+    );
     expect(() => githubOidcTrustPolicy({ providerArn: "p", subjects: [] })).toThrow();
   });
   it("checks aud and sub with StringEquals", () => {
     const doc = githubOidcTrustPolicy({ providerArn: "p", subjects: ["repo:a/b:environment:staging"] });
     expect(doc.Statement[0].Condition).toEqual({
-      StringEquals: { "token.actions.githubusercontent.com:aud": OIDC_AUDIENCE, "token.actions.githubusercontent.com:sub": ["repo:a/b:environment:staging"] },
+      StringEquals: {
+        "token.actions.githubusercontent.com:aud": OIDC_AUDIENCE,
+        "token.actions.githubusercontent.com:sub": ["repo:a/b:environment:staging"],
+      },
     });
   });
   it("lets only the team's server roles pull, in the provider's partition", () => {
@@ -37,7 +44,9 @@ describe("IAM documents", () => {
     expect(doc.Statement[0]).toMatchObject({
       Effect: "Allow",
       Principal: { AWS: "arn:aws-cn:iam::111122223333:root" },
-      Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws-cn:iam::111122223333:role/delivery/checkout/server/*" } },
+      Condition: {
+        ArnLike: { "aws:PrincipalArn": "arn:aws-cn:iam::111122223333:role/delivery/checkout/server/*" },
+      },
     });
     expect(doc.Statement[0].Action).not.toContain("ecr:PutImage");
   });
@@ -92,15 +101,23 @@ describe("shared stack", () => {
       expect(expected.rules[0].selection.tagPrefixList).toEqual([RELEASED_IMAGE_TAG_PREFIX]);
     }
     for (const p of ofType(plans.shared, "aws:ecr/repositoryPolicy:RepositoryPolicy")) {
-      expect(JSON.stringify(json(p.inputs.policy))).toContain("arn:aws:iam::123456789012:role/delivery/checkout/server/*");
+      expect(JSON.stringify(json(p.inputs.policy))).toContain(
+        "arn:aws:iam::123456789012:role/delivery/checkout/server/*",
+      );
     }
   });
 
   it("creates the OIDC provider for sts.amazonaws.com, or reuses the spec's", async () => {
     const provider = one(plans.shared, "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
-    expect(provider.inputs).toMatchObject({ url: "https://token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"] });
+    expect(provider.inputs).toMatchObject({
+      url: "https://token.actions.githubusercontent.com",
+      clientIdLists: ["sts.amazonaws.com"],
+    });
     const existing = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
-    const [reuse] = await planStacks({ stacks: ["shared"], team: { ...referenceTeam(), aws: { region: "eu-west-1", oidcProviderArn: existing } } });
+    const [reuse] = await planStacks({
+      stacks: ["shared"],
+      team: { ...referenceTeam(), aws: { region: "eu-west-1", oidcProviderArn: existing } },
+    });
     expect(ofType(reuse, "aws:iam/openIdConnectProvider:OpenIdConnectProvider")).toHaveLength(0);
     const trust = json(ofType(reuse, "aws:iam/role:Role")[0].inputs.assumeRolePolicy);
     expect(trust.Statement[0].Principal).toEqual({ Federated: existing });
@@ -135,9 +152,15 @@ describe("shared stack", () => {
   });
 
   it("without bootstrap images there is no Docker and parameters start at the placeholder", async () => {
-    const [shared, staging] = await planStacks({ stacks: ["shared", "staging"], team: { ...referenceTeam(), release: { bootstrapImage: false } } });
-    expect(shared.resources.filter((r) => r.type.startsWith("docker:") || r.type === "pulumi:providers:docker")).toEqual([]);
-    for (const p of ofType(staging, "aws:ssm/parameter:Parameter")) expect(p.inputs.insecureValue).toBe(NOTHING_RELEASED);
+    const [shared, staging] = await planStacks({
+      stacks: ["shared", "staging"],
+      team: { ...referenceTeam(), release: { bootstrapImage: false } },
+    });
+    expect(
+      shared.resources.filter((r) => r.type.startsWith("docker:") || r.type === "pulumi:providers:docker"),
+    ).toEqual([]);
+    for (const p of ofType(staging, "aws:ssm/parameter:Parameter"))
+      expect(p.inputs.insecureValue).toBe(NOTHING_RELEASED);
   });
 });
 
@@ -162,17 +185,25 @@ describe("environment stacks", () => {
     expect((sg.inputs.ingress as { fromPort: number }[]).map((i) => i.fromPort)).toEqual([8080, 8081]);
     expect(ofType(plan, "aws:ec2/eip:Eip")).toHaveLength(eip ? 1 : 0);
     const alarm = one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm");
-    expect(alarm.inputs).toMatchObject({ metricName: "StatusCheckFailed_System", alarmActions: ["arn:aws:automate:eu-west-1:ec2:recover"] });
+    expect(alarm.inputs).toMatchObject({
+      metricName: "StatusCheckFailed_System",
+      alarmActions: ["arn:aws:automate:eu-west-1:ec2:recover"],
+    });
     const attachment = one(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
     expect(attachment.inputs.policyArn).toBe("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
-    expect(one(plan, "aws:cloudwatch/logGroup:LogGroup").inputs).toMatchObject({ name: `/delivery/checkout/${stack}/server`, retentionInDays: 30 });
+    expect(one(plan, "aws:cloudwatch/logGroup:LogGroup").inputs).toMatchObject({
+      name: `/delivery/checkout/${stack}/server`,
+      retentionInDays: 30,
+    });
   });
 
   it("release parameters start at the bootstrap digest, are retained and leave the value to CI", () => {
     const shared = plans.shared.outputs.aws as Record<string, any>;
     for (const stack of ["integration", "staging", "production"]) {
       const params = ofType(plans[stack], "aws:ssm/parameter:Parameter");
-      expect(params.map((p) => p.inputs.name).sort()).toEqual(spec.services.map((s) => releaseParameterName("checkout", stack, s.name)).sort());
+      expect(params.map((p) => p.inputs.name).sort()).toEqual(
+        spec.services.map((s) => releaseParameterName("checkout", stack, s.name)).sort(),
+      );
       for (const p of params) {
         expect(p).toMatchObject({ retainOnDelete: true, ignoreChanges: ["value", "insecureValue"] });
         const service = String(p.inputs.name).split("/")[4];
@@ -184,9 +215,17 @@ describe("environment stacks", () => {
   it("the deploy role trusts exactly this environment and runs commands on its own server", () => {
     const plan = plans.staging;
     const role = ofType(plan, "aws:iam/role:Role").find((r) => r.name === "checkout-staging-deploy-role")!;
-    const subjects = json(role.inputs.assumeRolePolicy).Statement[0].Condition!.StringEquals["token.actions.githubusercontent.com:sub"];
-    expect(subjects).toEqual(["repo:acme-shop/cart-api:environment:staging", "repo:acme-shop/payments-worker:environment:staging"]);
-    const permissions = json(ofType(plan, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "checkout-staging-deploy-deploy")!.inputs.policy);
+    const subjects = json(role.inputs.assumeRolePolicy).Statement[0].Condition!.StringEquals[
+      "token.actions.githubusercontent.com:sub"
+    ];
+    expect(subjects).toEqual([
+      "repo:acme-shop/cart-api:environment:staging",
+      "repo:acme-shop/payments-worker:environment:staging",
+    ]);
+    const permissions = json(
+      ofType(plan, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "checkout-staging-deploy-deploy")!
+        .inputs.policy,
+    );
     const instanceId = (plan.outputs.aws as Record<string, any>).serverInstanceIds[0];
     expect(permissions.Statement.find((s) => s.Sid === "RunDeployAgentOnServers")!.Resource).toEqual([
       `arn:aws:ec2:eu-west-1:123456789012:instance/${instanceId}`,
@@ -197,13 +236,22 @@ describe("environment stacks", () => {
 
   it("exposes what the GitHub environment needs", () => {
     const out = plans.production.outputs.aws as Record<string, any>;
-    expect(Object.keys(out).sort()).toEqual(["deployRoleArn", "logGroup", "publicIp", "publicUrls", "releaseParameters", "serverInstanceIds"]);
+    expect(Object.keys(out).sort()).toEqual([
+      "deployRoleArn",
+      "logGroup",
+      "publicIp",
+      "publicUrls",
+      "releaseParameters",
+      "serverInstanceIds",
+    ]);
     expect(out.publicUrls["cart-api"]).toMatch(/^http:\/\/203\.0\.113\.\d+:8080$/);
   });
 
   it("no mandatory policy violation on AWS resources", () => {
     for (const plan of Object.values(plans)) {
-      expect(plan.policy.violations.filter((v) => v.level === "mandatory" && /aws:|docker:/.test(v.urn))).toEqual([]);
+      expect(
+        plan.policy.violations.filter((v) => v.level === "mandatory" && /aws:|docker:/.test(v.urn)),
+      ).toEqual([]);
     }
   });
 });

@@ -13,7 +13,11 @@ function reference(): Raw {
   return structuredClone(referenceSpec()) as Raw;
 }
 
-async function refusedBy(stack: string, team: Raw, extra: { secrets?: Record<string, string> } = {}): Promise<SpecIssue[]> {
+async function refusedBy(
+  stack: string,
+  team: Raw,
+  extra: { secrets?: Record<string, string> } = {},
+): Promise<SpecIssue[]> {
   const outcome = await planOutcome({ stacks: [stack], team, ...extra });
   if (outcome.ok) throw new Error(`the program accepted it (stack ${stack})`);
   expect(outcome.issues).toBeDefined();
@@ -32,7 +36,10 @@ describe("hand-written bad input", () => {
   it("two services with the same name", async () => {
     const team = reference();
     team.services[1].name = team.services[0].name;
-    const expected = { path: "team.services[1].name", message: expect.stringMatching(/"cart-api" is already used by team\.services\[0\]/) };
+    const expected = {
+      path: "team.services[1].name",
+      message: expect.stringMatching(/"cart-api" is already used by team\.services\[0\]/),
+    };
     expect(specIssues(team)).toContainEqual(expected);
     expect(await refusedBy("shared", team)).toContainEqual(expected);
   });
@@ -40,7 +47,10 @@ describe("hand-written bad input", () => {
   it("an environment the branch model cannot reach", async () => {
     const team = reference();
     team.branchModel = "staging-branch"; // deploys staging and production only
-    const expected = { path: "team.environments[0].role", message: expect.stringMatching(/"integration" cannot be deployed by branch model "staging-branch"/) };
+    const expected = {
+      path: "team.environments[0].role",
+      message: expect.stringMatching(/"integration" cannot be deployed by branch model "staging-branch"/),
+    };
     expect(specIssues(team)).toContainEqual(expected);
     expect(await refusedBy("staging", team)).toContainEqual(expected);
   });
@@ -51,15 +61,22 @@ describe("hand-written bad input", () => {
     const issues = specIssues(team);
     expect(issues).toContainEqual({
       path: "team.environments[2].requiredReviewers",
-      message: expect.stringMatching(/GitHub plan "team" cannot enforce environment reviewers on private repositories \(cart-api, payments-worker\)/),
+      message: expect.stringMatching(
+        /GitHub plan "team" cannot enforce environment reviewers on private repositories \(cart-api, payments-worker\)/,
+      ),
     });
-    expect((await refusedBy("production", team)).map((i) => i.path)).toContain("team.environments[2].requiredReviewers");
+    expect((await refusedBy("production", team)).map((i) => i.path)).toContain(
+      "team.environments[2].requiredReviewers",
+    );
   });
 
   it("a region typo, with a suggestion", async () => {
     const team = reference();
     team.aws.region = "eu-wset-1";
-    const expected = { path: "team.aws.region", message: expect.stringMatching(/"eu-wset-1" .*did you mean "eu-west-1"\?/) };
+    const expected = {
+      path: "team.aws.region",
+      message: expect.stringMatching(/"eu-wset-1" .*did you mean "eu-west-1"\?/),
+    };
     expect(specIssues(team)).toContainEqual(expected);
     expect(await refusedBy("shared", team)).toContainEqual(expected);
   });
@@ -67,17 +84,26 @@ describe("hand-written bad input", () => {
   it("a Slack webhook that is not a URL (stack secret), without echoing the secret", async () => {
     const bad = "not-a-url-SECRETISH-value";
     const issues = await refusedBy("staging", reference(), { secrets: { slackWebhookUrl: bad } });
-    expect(issues).toContainEqual({ path: "delivery-workflow:slackWebhookUrl", message: expect.stringMatching(/must be a Slack webhook URL/) });
+    expect(issues).toContainEqual({
+      path: "delivery-workflow:slackWebhookUrl",
+      message: expect.stringMatching(/must be a Slack webhook URL/),
+    });
     expect(JSON.stringify(issues)).not.toContain(bad);
     // A well-formed webhook is accepted: the rejection is about the value, not the key.
-    const ok = await planOutcome({ stacks: ["staging"], secrets: { slackWebhookUrl: "https://hooks.slack.com/services/T000/B000/abc" } });
+    const ok = await planOutcome({
+      stacks: ["staging"],
+      secrets: { slackWebhookUrl: "https://hooks.slack.com/services/T000/B000/abc" },
+    });
     expect(ok.ok).toBe(true);
   });
 
   it("a production environment with no reviewers", async () => {
     const team = reference();
     team.environments[2].requiredReviewers = [];
-    const expected = { path: "team.environments[2].requiredReviewers", message: expect.stringMatching(/leaves production without an approver/) };
+    const expected = {
+      path: "team.environments[2].requiredReviewers",
+      message: expect.stringMatching(/leaves production without an approver/),
+    };
     expect(specIssues(team)).toContainEqual(expected);
     expect(await refusedBy("production", team)).toContainEqual(expected);
   });

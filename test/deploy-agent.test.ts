@@ -46,7 +46,12 @@ function docker(...args: string[]): string {
   return execFileSync("docker", args, { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 }
 
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms: number, why: () => string): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  ms: number,
+  why: () => string,
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (await check()) return;
@@ -86,7 +91,13 @@ function buildImage(tag: string, index: string, healthy: boolean): string {
   if (healthy) fs.writeFileSync(path.join(dir, "www", "healthz"), "ok");
   fs.writeFileSync(
     path.join(dir, "Dockerfile"),
-    ["FROM scratch", "COPY bin /bin", "COPY www /www", 'CMD ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]', ""].join("\n"),
+    [
+      "FROM scratch",
+      "COPY bin /bin",
+      "COPY www /www",
+      'CMD ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]',
+      "",
+    ].join("\n"),
   );
   return pushImage(tag, dir, []);
 }
@@ -132,19 +143,30 @@ beforeAll(async () => {
   dockerd = spawn(
     "dockerd",
     [
-      "-H", `unix://${sock}`,
-      "--data-root", path.join(tmp, "data"),
-      "--exec-root", path.join(tmp, "exec"),
-      "--pidfile", path.join(tmp, "dockerd.pid"),
+      "-H",
+      `unix://${sock}`,
+      "--data-root",
+      path.join(tmp, "data"),
+      "--exec-root",
+      path.join(tmp, "exec"),
+      "--pidfile",
+      path.join(tmp, "dockerd.pid"),
       `--bridge=${bridge}`,
-      "--iptables=false", "--ip6tables=false", "--ip-forward=false", "--ip-masq=false",
+      "--iptables=false",
+      "--ip6tables=false",
+      "--ip-forward=false",
+      "--ip-masq=false",
     ],
     { stdio: ["ignore", logFd, logFd] },
   );
   fs.closeSync(logFd);
   let dockerdExit = "";
   dockerd.on("exit", (code, signal) => (dockerdExit = `dockerd exited (${code ?? signal})`));
-  Object.assign(env, process.env, { DOCKER_HOST: `unix://${sock}`, DOCKER_BUILDKIT: "0", DOCKER_CONFIG: path.join(tmp, "docker-config") });
+  Object.assign(env, process.env, {
+    DOCKER_HOST: `unix://${sock}`,
+    DOCKER_BUILDKIT: "0",
+    DOCKER_CONFIG: path.join(tmp, "docker-config"),
+  });
   await waitFor(
     "dockerd",
     () => !dockerdExit && spawnSync("docker", ["version"], { env, stdio: "ignore" }).status === 0,
@@ -168,7 +190,12 @@ beforeAll(async () => {
   const regFd = fs.openSync(regLog, "a");
   registry = spawn("docker-registry", ["serve", config], { stdio: ["ignore", regFd, regFd] });
   fs.closeSync(regFd);
-  await waitFor("docker-registry", async () => (await get(port, "/v2/")).status === 200, 10_000, () => tail(regLog));
+  await waitFor(
+    "docker-registry",
+    async () => (await get(port, "/v2/")).status === 200,
+    10_000,
+    () => tail(regLog),
+  );
 
   publicPort = await freePort();
   const configDir = path.join(tmp, "agent-config");
@@ -231,7 +258,9 @@ afterAll(async () => {
   await stop(registry);
   if (env.DOCKER_HOST) {
     // busybox httpd ignores SIGTERM: kill the containers rather than wait out dockerd's grace period.
-    const ids = spawnSync("docker", ["ps", "--all", "--quiet"], { env, encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+    const ids = spawnSync("docker", ["ps", "--all", "--quiet"], { env, encoding: "utf8" })
+      .stdout.split("\n")
+      .filter(Boolean);
     if (ids.length > 0) spawnSync("docker", ["rm", "--force", ...ids], { env, stdio: "ignore" });
   }
   await stop(dockerd); // stops its containers and its containerd
@@ -306,9 +335,14 @@ describe("deploy agent on a real Docker engine", () => {
     fs.copyFileSync("/bin/busybox", path.join(base, "bin", "busybox"));
     fs.writeFileSync(path.join(base, "Dockerfile"), "FROM scratch\nCOPY bin /bin\n");
     docker("build", "--quiet", "--tag", "local/busybox-base", base);
-    const args = Object.entries(bootstrapBuildArgs({ name: SERVICE, port: 8080, healthCheckPath: "/healthz" }))
-      .flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]);
-    const placeholder = pushImage("bootstrap-test", BOOTSTRAP_CONTEXT, [...args, "--build-arg", "BASE_IMAGE=local/busybox-base"]);
+    const args = Object.entries(
+      bootstrapBuildArgs({ name: SERVICE, port: 8080, healthCheckPath: "/healthz" }),
+    ).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]);
+    const placeholder = pushImage("bootstrap-test", BOOTSTRAP_CONTEXT, [
+      ...args,
+      "--build-arg",
+      "BASE_IMAGE=local/busybox-base",
+    ]);
     setRelease(placeholder);
     const r = agent("deploy");
     expect(r.status).toBe(0);

@@ -45,7 +45,10 @@ const validSpec = fc
     people: { maintainers, requiredApprovals: approvals },
     branchModel: model,
     services,
-    environments: MODEL_SHAPES[model].roles.map((role, i) => ({ name: renameEnvs ? envNames[i] : role, role })),
+    environments: MODEL_SHAPES[model].roles.map((role, i) => ({
+      name: renameEnvs ? envNames[i] : role,
+      role,
+    })),
   }));
 
 // ---------------------------------------------------------------------------------------------
@@ -56,13 +59,15 @@ type Path = (string | number)[];
 function paths(v: Json, at: Path = []): Path[] {
   const here = [at];
   if (Array.isArray(v)) return [...here, ...v.flatMap((x, i) => paths(x, [...at, i]))];
-  if (v && typeof v === "object") return [...here, ...Object.entries(v).flatMap(([k, x]) => paths(x, [...at, k]))];
+  if (v && typeof v === "object")
+    return [...here, ...Object.entries(v).flatMap(([k, x]) => paths(x, [...at, k]))];
   return here;
 }
 
 function getAt(v: Json, p: Path): Json | undefined {
   let cur: Json | undefined = v;
-  for (const k of p) cur = cur && typeof cur === "object" ? (cur as Record<string | number, Json>)[k] : undefined;
+  for (const k of p)
+    cur = cur && typeof cur === "object" ? (cur as Record<string | number, Json>)[k] : undefined;
   return cur;
 }
 
@@ -97,7 +102,11 @@ const wrongValue: fc.Arbitrary<Json> = fc.oneof(
 const corruption = fc.oneof(
   fc.record({ kind: fc.constant("set" as const), pick: fc.nat(), value: wrongValue }),
   fc.record({ kind: fc.constant("delete" as const), pick: fc.nat() }),
-  fc.record({ kind: fc.constant("unknown-key" as const), pick: fc.nat(), key: fc.constantFrom("nmae", "servces", "extra", "__proto__x", "régión") }),
+  fc.record({
+    kind: fc.constant("unknown-key" as const),
+    pick: fc.nat(),
+    key: fc.constantFrom("nmae", "servces", "extra", "__proto__x", "régión"),
+  }),
   fc.record({ kind: fc.constant("duplicate" as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant("huge" as const), pick: fc.nat(), size: fc.constantFrom(21, 101, 501) }),
 );
@@ -113,23 +122,34 @@ function corrupt(spec: Json, c: Corruption): Json {
     case "delete":
       return p.length === 0 ? spec : setAt(spec, p, undefined);
     case "unknown-key": {
-      const objects = all.filter((q) => { const t = getAt(spec, q); return !!t && typeof t === "object" && !Array.isArray(t); });
+      const objects = all.filter((q) => {
+        const t = getAt(spec, q);
+        return !!t && typeof t === "object" && !Array.isArray(t);
+      });
       const q = objects[c.pick % objects.length];
       return setAt(spec, [...q, c.key], "surprise");
     }
     case "duplicate": {
-      const arrays = all.filter((q) => Array.isArray(getAt(spec, q)) && (getAt(spec, q) as Json[]).length > 0);
+      const arrays = all.filter(
+        (q) => Array.isArray(getAt(spec, q)) && (getAt(spec, q) as Json[]).length > 0,
+      );
       if (arrays.length === 0) return spec;
       const q = arrays[c.pick % arrays.length];
       const list = getAt(spec, q) as Json[];
       return setAt(spec, q, [...list, structuredClone(list[0])]);
     }
     case "huge": {
-      const arrays = all.filter((q) => Array.isArray(getAt(spec, q)) && (getAt(spec, q) as Json[]).length > 0);
+      const arrays = all.filter(
+        (q) => Array.isArray(getAt(spec, q)) && (getAt(spec, q) as Json[]).length > 0,
+      );
       if (arrays.length === 0) return target === undefined ? spec : spec;
       const q = arrays[c.pick % arrays.length];
       const list = getAt(spec, q) as Json[];
-      return setAt(spec, q, Array.from({ length: c.size }, (_, i) => structuredClone(list[i % list.length])));
+      return setAt(
+        spec,
+        q,
+        Array.from({ length: c.size }, (_, i) => structuredClone(list[i % list.length])),
+      );
     }
   }
 }
@@ -180,13 +200,17 @@ describe("fuzzed team specs", () => {
     await fc.assert(
       fc.asyncProperty(anySpec, async (spec) => {
         const result = validateTeamSpec(spec);
-        const env = result.ok ? result.spec.environments[result.spec.environments.length - 1].name : "staging";
+        const env = result.ok
+          ? result.spec.environments[result.spec.environments.length - 1].name
+          : "staging";
         const stacks = ["shared", "staging"];
         const config = { staging: { environment: env } };
         const outcome = await planOutcome({ stacks, team: spec, config });
         if (!outcome.ok) {
           // Anything but a config error is a crash, whatever the spec.
-          expect({ error: outcome.error.stack, configError: outcome.issues !== undefined }).toMatchObject({ configError: true });
+          expect({ error: outcome.error.stack, configError: outcome.issues !== undefined }).toMatchObject({
+            configError: true,
+          });
           expect(result.ok).toBe(false);
           expectNamedIssues(outcome.issues!.filter((i) => KEY_PATH.test(i.path)));
           expect(outcome.error.message).not.toMatch(STACK_TRACE);

@@ -11,22 +11,24 @@ import { RULES } from "../policy/index";
 const ROOT = path.join(__dirname, "..");
 const PULUMI = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [ROOT] }));
 const need = (id: string) => require(require.resolve(id, { paths: [PULUMI] }));
- 
+
 const grpc = need("@grpc/grpc-js");
 const pb = require(path.join(PULUMI, "proto/analyzer_pb.js"));
 const rpc = require(path.join(PULUMI, "proto/analyzer_grpc_pb.js"));
 const { Struct } = need("google-protobuf/google/protobuf/struct_pb");
 const { Empty } = need("google-protobuf/google/protobuf/empty_pb");
- 
 
 const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const urn = (stack: string, type: string, name: string) => `urn:pulumi:${stack}::delivery-workflow::${type}::${name}`;
+const urn = (stack: string, type: string, name: string) =>
+  `urn:pulumi:${stack}::delivery-workflow::${type}::${name}`;
 
 let child: ChildProcess;
 let client: any;
 
 beforeAll(async () => {
-  child = spawn(process.execPath, [path.join(PULUMI, "cmd/run-policy-pack"), "127.0.0.1:1", "."], { cwd: path.join(ROOT, "policy") });
+  child = spawn(process.execPath, [path.join(PULUMI, "cmd/run-policy-pack"), "127.0.0.1:1", "."], {
+    cwd: path.join(ROOT, "policy"),
+  });
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
   const port = await new Promise<string>((resolve, reject) => {
@@ -47,7 +49,9 @@ afterAll(() => {
 });
 
 const call = <T>(method: string, req: unknown): Promise<T> =>
-  new Promise((resolve, reject) => client[method](req, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))));
+  new Promise((resolve, reject) =>
+    client[method](req, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))),
+  );
 
 function options(protect: boolean) {
   const o = new pb.AnalyzerResourceOptions();
@@ -60,7 +64,10 @@ describe("the policy pack under the real policy runner", () => {
     const info: any = await call("getAnalyzerInfo", new Empty());
     expect(info.getName()).toBe("delivery-workflow-guardrails");
     const got = info.getPoliciesList().map((p: any) => [p.getName(), p.getEnforcementlevel()]);
-    const want = RULES.map((r) => [r.id, r.level === "mandatory" ? pb.EnforcementLevel.MANDATORY : pb.EnforcementLevel.ADVISORY]);
+    const want = RULES.map((r) => [
+      r.id,
+      r.level === "mandatory" ? pb.EnforcementLevel.MANDATORY : pb.EnforcementLevel.ADVISORY,
+    ]);
     expect(got).toEqual(want);
   });
 
@@ -69,13 +76,23 @@ describe("the policy pack under the real policy runner", () => {
     req.setType("aws:ecr/repository:Repository");
     req.setUrn(urn("shared", "aws:ecr/repository:Repository", "r"));
     req.setName("r");
-    req.setProperties(Struct.fromJavaScript({ imageTagMutability: "MUTABLE", imageScanningConfiguration: { scanOnPush: UNKNOWN_STRING } }));
+    req.setProperties(
+      Struct.fromJavaScript({
+        imageTagMutability: "MUTABLE",
+        imageScanningConfiguration: { scanOnPush: UNKNOWN_STRING },
+      }),
+    );
     req.setOptions(options(false));
     const res: any = await call("analyze", req);
-    const found = res.getDiagnosticsList().map((d: any) => [d.getPolicyname(), d.getMessage().split("\n").pop()]);
+    const found = res
+      .getDiagnosticsList()
+      .map((d: any) => [d.getPolicyname(), d.getMessage().split("\n").pop()]);
     expect(found).toEqual([
       ["ecr-immutable-tags", 'imageTagMutability is "MUTABLE"; set "IMMUTABLE"'],
-      ["ecr-kms-encryption", "encryptionConfigurations[0].encryptionType is unset (AES256); set team.registry.kmsKeyArn to encrypt images with a KMS key"],
+      [
+        "ecr-kms-encryption",
+        "encryptionConfigurations[0].encryptionType is unset (AES256); set team.registry.kmsKeyArn to encrypt images with a KMS key",
+      ],
     ]);
   });
 
@@ -92,10 +109,16 @@ describe("the policy pack under the real policy runner", () => {
     const req = new pb.AnalyzeStackRequest();
     req.setResourcesList([
       resource("pulumi:pulumi:Stack", "delivery-workflow-production", {}),
-      resource("github:index/repositoryEnvironment:RepositoryEnvironment", "env", { repository: "cart-api", environment: "production", reviewers: [] }),
+      resource("github:index/repositoryEnvironment:RepositoryEnvironment", "env", {
+        repository: "cart-api",
+        environment: "production",
+        reviewers: [],
+      }),
     ]);
     const res: any = await call("analyzeStack", req);
-    const found = res.getDiagnosticsList().map((d: any) => [d.getPolicyname(), d.getMessage().split("\n").pop()]);
+    const found = res
+      .getDiagnosticsList()
+      .map((d: any) => [d.getPolicyname(), d.getMessage().split("\n").pop()]);
     // Pulumi.production.yaml and Pulumi.yaml say: environment stack "production", two services.
     expect(found).toEqual(
       expect.arrayContaining([

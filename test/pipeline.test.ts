@@ -22,7 +22,6 @@ import { planStacks } from "../plan/runner";
 import { referenceTeam, teamFor } from "./fixtures";
 import { generatedFiles, isWorkflow, parseWorkflow, type GeneratedFile } from "./workflow-variants";
 
- 
 const files = generatedFiles();
 const workflows = files.filter(isWorkflow).map((f) => ({ file: f, wf: parseWorkflow(f.content) }));
 const where = (f: GeneratedFile, job?: string) =>

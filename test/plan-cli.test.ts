@@ -16,7 +16,11 @@ import { referenceTeamRaw, REPO_ROOT } from "./fixtures";
 const TS_NODE = path.join(REPO_ROOT, "node_modules", ".bin", "ts-node");
 
 function runCli(args: string[], cwd = REPO_ROOT) {
-  const r = spawnSync(TS_NODE, ["--transpile-only", path.join(REPO_ROOT, "plan", "cli.ts"), ...args], { cwd, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(TS_NODE, ["--transpile-only", path.join(REPO_ROOT, "plan", "cli.ts"), ...args], {
+    cwd,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -26,7 +30,8 @@ function projectWith(team: unknown): string {
   const project = require("yaml").parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8"));
   project.config["delivery-workflow:team"] = { value: team };
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), stringify(project));
-  for (const s of ["shared", "staging"]) fs.copyFileSync(path.join(REPO_ROOT, `Pulumi.${s}.yaml`), path.join(dir, `Pulumi.${s}.yaml`));
+  for (const s of ["shared", "staging"])
+    fs.copyFileSync(path.join(REPO_ROOT, `Pulumi.${s}.yaml`), path.join(dir, `Pulumi.${s}.yaml`));
   return dir;
 }
 
@@ -48,11 +53,29 @@ describe("the CLI, spawned", () => {
     expect(r.stdout).toMatch(/Monthly cost: \$\d+\.\d\d USD/);
     const plan = JSON.parse(fs.readFileSync(file, "utf8"));
     expect(plan).toEqual(
-      expect.objectContaining({ project: "delivery-workflow", stack: "staging", resources: expect.any(Array), outputs: expect.any(Object) }),
+      expect.objectContaining({
+        project: "delivery-workflow",
+        stack: "staging",
+        resources: expect.any(Array),
+        outputs: expect.any(Object),
+      }),
     );
     for (const r of plan.resources) {
       expect(Object.keys(r)).toEqual(
-        expect.arrayContaining(["urn", "type", "name", "parent", "provider", "custom", "inputs", "protect", "retainOnDelete", "dependsOn", "aliases", "ignoreChanges"]),
+        expect.arrayContaining([
+          "urn",
+          "type",
+          "name",
+          "parent",
+          "provider",
+          "custom",
+          "inputs",
+          "protect",
+          "retainOnDelete",
+          "dependsOn",
+          "aliases",
+          "ignoreChanges",
+        ]),
       );
     }
   });
@@ -68,7 +91,11 @@ describe("the CLI, spawned", () => {
     const lines = r.stderr.trim().split("\n");
     expect(lines[0]).toBe("plan: invalid configuration (3 problems):");
     expect(lines).toHaveLength(4);
-    for (const key of [/^  team\.name: "Checkout Team" /, /^  team\.branchModel: "gitflow" /, /^  team\.services\[1\]\.port: 70000 /]) {
+    for (const key of [
+      /^ {2}team\.name: "Checkout Team" /,
+      /^ {2}team\.branchModel: "gitflow" /,
+      /^ {2}team\.services\[1\]\.port: 70000 /,
+    ]) {
       expect(lines.slice(1).filter((l) => key.test(l))).toHaveLength(1);
     }
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -102,22 +129,33 @@ describe("the CLI, in process", () => {
   it("prints the help and exits 0", async () => {
     const c = capture();
     expect(await main(["--help"], c.io)).toBe(0);
-    expect(c.out.join("\n")).toMatch(/--stack <name>[\s\S]*--json <file>[\s\S]*--detail[\s\S]*--diagram[\s\S]*Exit codes/);
+    expect(c.out.join("\n")).toMatch(
+      /--stack <name>[\s\S]*--json <file>[\s\S]*--detail[\s\S]*--diagram[\s\S]*Exit codes/,
+    );
   });
 
   it("exits 1 for a stack without a stack file", async () => {
     const c = capture();
     expect(await main(["--stack", "nope"], c.io)).toBe(1);
-    expect(c.err.join("\n")).toMatch(/unknown stack nope \(no Pulumi\.<stack>\.yaml .*known: shared, integration, staging, production\)/);
+    expect(c.err.join("\n")).toMatch(
+      /unknown stack nope \(no Pulumi\.<stack>\.yaml .*known: shared, integration, staging, production\)/,
+    );
   });
 
   it("exits 2 on a mandatory policy violation, 0 on advisory ones only", async () => {
     const [staging] = await planStacks({ stacks: ["staging"] });
     const withViolation = (level: "mandatory" | "advisory"): StackPlan => ({
       ...staging,
-      policy: { violations: [{ policy: "test-rule", level, urn: staging.resources[1].urn, message: "broken on purpose" }] },
+      policy: {
+        violations: [
+          { policy: "test-rule", level, urn: staging.resources[1].urn, message: "broken on purpose" },
+        ],
+      },
     });
-    for (const [level, code] of [["mandatory", 2], ["advisory", 0]] as const) {
+    for (const [level, code] of [
+      ["mandatory", 2],
+      ["advisory", 0],
+    ] as const) {
       const c = capture();
       expect(await main(["--stack", "staging"], c.io, async () => [withViolation(level)])).toBe(code);
       expect(c.out.join("\n")).toMatch(new RegExp(`\\[${level}\\] test-rule: .*broken on purpose`));
@@ -127,7 +165,7 @@ describe("the CLI, in process", () => {
   it("exits 3 when the plan itself fails", async () => {
     const c = capture();
     const failing = async () => {
-      throw new Error("offline plan: the fake cloud has no entry for resource \"x:y:Z\"");
+      throw new Error('offline plan: the fake cloud has no entry for resource "x:y:Z"');
     };
     expect(await main(["--stack", "staging"], c.io, failing)).toBe(3);
     expect(c.err.join("\n")).toMatch(/^plan failed: offline plan: the fake cloud has no entry/);
@@ -164,9 +202,13 @@ describe("the text output", () => {
     const sections = ["\nResources by type:", "\nMonthly cost:", "\nPolicy:"].map((s) => text.indexOf(s));
     expect(sections.every((i) => i > 0)).toBe(true);
     expect([...sections].sort((a, b) => a - b)).toEqual(sections);
-    const count = plans[1].resources.filter((r) => r.type === "github:index/repositoryEnvironment:RepositoryEnvironment").length;
+    const count = plans[1].resources.filter(
+      (r) => r.type === "github:index/repositoryEnvironment:RepositoryEnvironment",
+    ).length;
     expect(count).toBe(20);
     expect(text).toMatch(new RegExp(`\\b${count} github:RepositoryEnvironment\\b`));
-    expect(renderStack(plans[1], { detail: true })).toContain(`${count}  github:index/repositoryEnvironment:RepositoryEnvironment`);
+    expect(renderStack(plans[1], { detail: true })).toContain(
+      `${count}  github:index/repositoryEnvironment:RepositoryEnvironment`,
+    );
   });
 });

@@ -37,15 +37,31 @@ describe("the JSON contract", () => {
       const roots = plan.resources.filter((r) => r.parent === null);
       expect(roots.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
       for (const r of plan.resources) {
-        expect(r.urn).toMatch(new RegExp(`^urn:pulumi:${plan.stack}::delivery-workflow::(\\S+\\$)?${escape(r.type)}::${escape(r.name)}$`));
+        expect(r.urn).toMatch(
+          new RegExp(
+            `^urn:pulumi:${plan.stack}::delivery-workflow::(\\S+\\$)?${escape(r.type)}::${escape(r.name)}$`,
+          ),
+        );
         expect(r.type).toMatch(/^[a-z0-9-]+:[A-Za-z0-9/_-]*:[A-Za-z0-9]+$/);
         if (r.parent !== null) expect(urns.has(r.parent)).toBe(true);
         expect(typeof r.custom).toBe("boolean");
         expect(r.inputs).toEqual(expect.any(Object));
         expect(typeof r.protect).toBe("boolean");
         expect(typeof r.retainOnDelete).toBe("boolean");
-        for (const f of ["dependsOn", "aliases", "ignoreChanges"] as const) expect(Array.isArray(r[f])).toBe(true);
-        expect(Object.keys(r)).toEqual(expect.arrayContaining(["urn", "type", "name", "parent", "provider", "custom", "inputs", ...OPTION_FIELDS]));
+        for (const f of ["dependsOn", "aliases", "ignoreChanges"] as const)
+          expect(Array.isArray(r[f])).toBe(true);
+        expect(Object.keys(r)).toEqual(
+          expect.arrayContaining([
+            "urn",
+            "type",
+            "name",
+            "parent",
+            "provider",
+            "custom",
+            "inputs",
+            ...OPTION_FIELDS,
+          ]),
+        );
       }
     }
   });
@@ -78,14 +94,23 @@ describe("the JSON contract", () => {
       expect(plan.outputs).toEqual(expect.any(Object));
       expect(Array.isArray(plan.policy.violations)).toBe(true);
       for (const v of plan.policy.violations) {
-        expect(v).toEqual({ policy: expect.any(String), level: expect.stringMatching(/^(mandatory|advisory)$/), urn: expect.any(String), message: expect.any(String) });
+        expect(v).toEqual({
+          policy: expect.any(String),
+          level: expect.stringMatching(/^(mandatory|advisory)$/),
+          urn: expect.any(String),
+          message: expect.any(String),
+        });
       }
       expect(plan.cost).toEqual(
         expect.objectContaining({
           currency: "USD",
           monthly: expect.any(Number),
           items: expect.any(Array),
-          prices: { region: "eu-west-1", asOf: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), source: expect.stringContaining("https://aws.amazon.com/") },
+          prices: {
+            region: "eu-west-1",
+            asOf: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+            source: expect.stringContaining("https://aws.amazon.com/"),
+          },
         }),
       );
       const sum = plan.cost.items.reduce((n, i) => n + i.monthly, 0);
@@ -105,7 +130,9 @@ describe("the JSON contract", () => {
     const stack = find(shared, "pulumi:pulumi:Stack", "delivery-workflow-shared");
     expect(childrenOf(shared, stack.urn).length).toBeGreaterThan(2);
     expect(byType(shared, "pulumi:providers:aws")).toHaveLength(1);
-    expect(() => find(shared, "pulumi:providers:aws", "nope")).toThrow(/no pulumi:providers:aws named "nope" in stack shared \(there are: aws\)/);
+    expect(() => find(shared, "pulumi:providers:aws", "nope")).toThrow(
+      /no pulumi:providers:aws named "nope" in stack shared \(there are: aws\)/,
+    );
   });
 });
 
@@ -116,7 +143,11 @@ describe("config", () => {
     expect(JSON.parse(config["delivery-workflow:team"]).name).toBe("checkout");
     expect(config["delivery-workflow:environment"]).toBe("staging");
     expect(JSON.parse(config["pulumi:disable-default-providers"])).toEqual(["aws", "github", "docker"]);
-    expect(secretKeys).toEqual(["delivery-workflow:githubToken", "delivery-workflow:sentryAuthToken", "delivery-workflow:slackWebhookUrl"]);
+    expect(secretKeys).toEqual([
+      "delivery-workflow:githubToken",
+      "delivery-workflow:sentryAuthToken",
+      "delivery-workflow:slackWebhookUrl",
+    ]);
     expect(config["delivery-workflow:slackWebhookUrl"]).toMatch(/^https:\/\/hooks\.slack\.com\/services\//);
     expect(config["delivery-workflow:githubToken"]).toBe("offline-placeholder-githubToken");
   });
@@ -134,7 +165,12 @@ describe("config", () => {
   });
 
   it("rejects a bad team spec with ConfigError naming every key", async () => {
-    const team = { ...require("./fixtures").referenceTeamRaw(), name: "Bad Name", branchModel: "gitflow", colour: "blue" };
+    const team = {
+      ...require("./fixtures").referenceTeamRaw(),
+      name: "Bad Name",
+      branchModel: "gitflow",
+      colour: "blue",
+    };
     const err = await planStacks({ stacks: ["shared"], team }).catch((e) => e);
     expect(err.name).toBe("ConfigError");
     const paths = configIssues(err)!.map((i) => i.path);
@@ -191,7 +227,13 @@ describe("options the mocks do not see", () => {
           const repo = new aws.ecr.Repository(
             `${name}-repo`,
             { name: "box" },
-            { parent: this, provider, retainOnDelete: true, ignoreChanges: ["tags"], aliases: [{ name: "old-repo" }] },
+            {
+              parent: this,
+              provider,
+              retainOnDelete: true,
+              ignoreChanges: ["tags"],
+              aliases: [{ name: "old-repo" }],
+            },
           );
           new aws.ssm.Parameter(
             `${name}-param`,
@@ -214,7 +256,9 @@ describe("options the mocks do not see", () => {
     expect(box.type).toBe("delivery:test:Box");
     expect(box.custom).toBe(false);
     expect(get("box-repo").parent).toBe(box.urn);
-    expect(get("box-repo").urn).toBe("urn:pulumi:shared::delivery-workflow::delivery:test:Box$aws:ecr/repository:Repository::box-repo");
+    expect(get("box-repo").urn).toBe(
+      "urn:pulumi:shared::delivery-workflow::delivery:test:Box$aws:ecr/repository:Repository::box-repo",
+    );
     expect(get("box-repo").provider).toBe(get("aws").urn);
   });
 
@@ -223,13 +267,21 @@ describe("options the mocks do not see", () => {
     expect(repo.protect).toBe(true);
     expect(repo.retainOnDelete).toBe(true);
     expect(repo.ignoreChanges).toEqual(["tags"]);
-    expect(repo.aliases).toEqual(["urn:pulumi:shared::delivery-workflow::delivery:test:Box$aws:ecr/repository:Repository::old-repo"]);
+    expect(repo.aliases).toEqual([
+      "urn:pulumi:shared::delivery-workflow::delivery:test:Box$aws:ecr/repository:Repository::old-repo",
+    ]);
     const param = get("box-param");
     expect(param.protect).toBe(false);
     expect(param.dependsOn).toEqual([repo.urn]);
     expect(param.inputs.value).toBe("[secret]");
     const plain = get("plain");
-    expect([plain.protect, plain.retainOnDelete, plain.dependsOn, plain.aliases, plain.ignoreChanges]).toEqual([false, false, [], [], []]);
+    expect([
+      plain.protect,
+      plain.retainOnDelete,
+      plain.dependsOn,
+      plain.aliases,
+      plain.ignoreChanges,
+    ]).toEqual([false, false, [], [], []]);
     // The AWS SDK marks an SSM parameter value secret even when given in plain text.
     expect(plain.inputs).toEqual({ type: "String", value: "[secret]" });
   });
@@ -253,7 +305,9 @@ describe("the fake cloud fails loudly", () => {
       await aws.s3.getBucket({ bucket: "b" }, { provider });
       return {};
     };
-    await expect(planStacks({ stacks: ["shared"], program })).rejects.toThrow(/no entry for function "aws:s3\/getBucket:getBucket"/);
+    await expect(planStacks({ stacks: ["shared"], program })).rejects.toThrow(
+      /no entry for function "aws:s3\/getBucket:getBucket"/,
+    );
   });
 
   it("on a resource without an explicit provider (default providers are disabled)", async () => {
@@ -275,7 +329,13 @@ describe("the fake cloud fails loudly", () => {
         aws.getRegion({}, { provider }),
       ]);
       const repo = new aws.ecr.Repository("r", { name: "svc" }, { provider });
-      return { account: id.accountId, partition: part.partition, region: region.region, url: repo.repositoryUrl, arn: repo.arn };
+      return {
+        account: id.accountId,
+        partition: part.partition,
+        region: region.region,
+        url: repo.repositoryUrl,
+        arn: repo.arn,
+      };
     };
     const [plan] = await planStacks({ stacks: ["shared"], program });
     expect(plan.outputs).toEqual({

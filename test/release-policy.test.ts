@@ -17,7 +17,12 @@ import { BRANCH_MODELS_UNDER_TEST, referenceTeam, teamFor } from "./fixtures";
 
 /** What GitHub would let through to an environment: its deployment policy (fnmatch) AND the
  * workflow's exact guard (regex). This is the only way a job gets the environment's OIDC subject. */
-function reachesEnvironment(policy: ReleasePolicy, environment: string, kind: RefKind, name: string): boolean {
+function reachesEnvironment(
+  policy: ReleasePolicy,
+  environment: string,
+  kind: RefKind,
+  name: string,
+): boolean {
   const d = policy.deployments.find((x) => x.environment === environment)!;
   const fenceAdmits = d.trigger.kind === kind && d.trigger.patterns.some((p) => fnmatch(p, name));
   const guardAdmits = new RegExp(d.trigger.regex).test(name);
@@ -30,8 +35,12 @@ const releaseTag = version.map((v) => `v${v}`);
 const rcTag = fc.tuple(version, fc.integer({ min: 0, max: 99 })).map(([v, n]) => `v${v}-rc.${n}`);
 /** Names that look like tags but are not quite: the strings a regex must refuse. */
 const nearMissTag = fc.oneof(
-  fc.tuple(version, fc.constantFrom("-beta", "x", ".0", "-rc", "-rc.", "-rc.a", " ", "\n")).map(([v, s]) => `v${v}${s}`),
-  fc.tuple(fc.constantFrom("v", "V", "vv", "v-", "release-"), fc.string({ maxLength: 12 })).map(([p, s]) => p + s),
+  fc
+    .tuple(version, fc.constantFrom("-beta", "x", ".0", "-rc", "-rc.", "-rc.a", " ", "\n"))
+    .map(([v, s]) => `v${v}${s}`),
+  fc
+    .tuple(fc.constantFrom("v", "V", "vv", "v-", "release-"), fc.string({ maxLength: 12 }))
+    .map(([p, s]) => p + s),
   version.map((v) => `v${v.replace(/[0-9]/, "\u0661")}`), // an Arabic-Indic digit: not [0-9]
   fc.string({ maxLength: 20 }),
 );
@@ -58,14 +67,19 @@ describe("release policy", () => {
     expect(policy.protectedBranches[0].linearHistory).toBe(true);
     expect(policy.deployments[2].reviewers).toEqual(["alice-lead", "bob-ops"]);
     expect(policy.deployments[2].preventSelfReview).toBe(true);
-    expect(policy.releaseTagRegex).toBe("^(v[0-9]+\\.[0-9]+\\.[0-9]+-rc\\.[0-9]+|v[0-9]+\\.[0-9]+\\.[0-9]+)$");
+    expect(policy.releaseTagRegex).toBe(
+      "^(v[0-9]+\\.[0-9]+\\.[0-9]+-rc\\.[0-9]+|v[0-9]+\\.[0-9]+\\.[0-9]+)$",
+    );
   });
 
   it("says the staging-branch story: staging builds, main only from staging, main deploys production", () => {
     const policy = releasePolicy(teamFor("staging-branch"));
     const [staging, main] = policy.protectedBranches;
     expect([staging.name, main.name]).toEqual(["staging", "main"]);
-    expect(staging.pullRequestsFrom.map((m) => m.label)).toEqual(["feature branch feature/*", "hotfix branch hotfix/*"]);
+    expect(staging.pullRequestsFrom.map((m) => m.label)).toEqual([
+      "feature branch feature/*",
+      "hotfix branch hotfix/*",
+    ]);
     expect(main.pullRequestsFrom.map((m) => m.patterns)).toEqual([["staging"]]);
     expect(main.sourceEnforcedByCheck).toBe(true);
     expect(main.requiredChecks).toContain(STATUS_CHECKS.prSource);
@@ -96,7 +110,9 @@ describe("release policy", () => {
         expect(s).toMatch(/^repo:acme\/api:ref:refs\/heads\/[a-z-]+$/);
       }
       for (const d of policy.deployments) {
-        expect(deploySubjects(policy, d.environment, repos)).toEqual([`repo:acme/api:environment:${d.environment}`]);
+        expect(deploySubjects(policy, d.environment, repos)).toEqual([
+          `repo:acme/api:environment:${d.environment}`,
+        ]);
       }
     }
   });
@@ -118,12 +134,20 @@ describe("release policy", () => {
 
     it("the exact regex alone decides which environment a tag or branch deploys to", () => {
       fc.assert(
-        fc.property(fc.constantFrom<RefKind>("branch", "tag"), fc.oneof(anyTagName, branchName), (kind, name) => {
-          const byRegex = policy.deployments.filter((d) => d.trigger.kind === kind && new RegExp(d.trigger.regex).test(name));
-          expect(byRegex.length).toBeLessThanOrEqual(1); // never ambiguous
-          const reached = policy.deployments.filter((d) => reachesEnvironment(policy, d.environment, kind, name));
-          expect(reached.map((d) => d.environment)).toEqual(byRegex.map((d) => d.environment));
-        }),
+        fc.property(
+          fc.constantFrom<RefKind>("branch", "tag"),
+          fc.oneof(anyTagName, branchName),
+          (kind, name) => {
+            const byRegex = policy.deployments.filter(
+              (d) => d.trigger.kind === kind && new RegExp(d.trigger.regex).test(name),
+            );
+            expect(byRegex.length).toBeLessThanOrEqual(1); // never ambiguous
+            const reached = policy.deployments.filter((d) =>
+              reachesEnvironment(policy, d.environment, kind, name),
+            );
+            expect(reached.map((d) => d.environment)).toEqual(byRegex.map((d) => d.environment));
+          },
+        ),
         { numRuns: 2000 },
       );
     });
@@ -132,11 +156,15 @@ describe("release policy", () => {
       const prod = policy.deployments.find((d) => d.role === "production")!;
       const prodRegex = new RegExp(prod.trigger.regex);
       fc.assert(
-        fc.property(fc.constantFrom<RefKind>("branch", "tag"), fc.oneof(anyTagName, branchName), (kind, name) => {
-          if (!prodRegex.test(name) || prod.trigger.kind !== kind) {
-            expect(reachesEnvironment(policy, prod.environment, kind, name)).toBe(false);
-          }
-        }),
+        fc.property(
+          fc.constantFrom<RefKind>("branch", "tag"),
+          fc.oneof(anyTagName, branchName),
+          (kind, name) => {
+            if (!prodRegex.test(name) || prod.trigger.kind !== kind) {
+              expect(reachesEnvironment(policy, prod.environment, kind, name)).toBe(false);
+            }
+          },
+        ),
         { numRuns: 3000 },
       );
     });

@@ -29,7 +29,9 @@ function effectiveUrns(p: StackPlan, r: PlannedResource): string[] {
       // urn:pulumi:<stack>::<project>::<parent type>$<child type>::<alias name>
       const [urnPrefix, project] = parentAlias.split("::");
       const parentType = typeOf(parentAlias).split("$").pop();
-      out.add(`${urnPrefix}::${project}::${parentType}$${r.type}::${nameOf(parentAlias)}${r.name.slice(parent.name.length)}`);
+      out.add(
+        `${urnPrefix}::${project}::${parentType}$${r.type}::${nameOf(parentAlias)}${r.name.slice(parent.name.length)}`,
+      );
     }
   }
   return [...out];
@@ -87,7 +89,9 @@ describe("renaming and removing a service", () => {
 
   // Replacing the parameter would start the environment over at the bootstrap image.
   it("keeps the renamed service's release parameter (what runs in the environment)", () => {
-    const old = before[1].resources.find((r) => r.type === "aws:ssm/parameter:Parameter" && String(r.inputs.name).includes("/cart-api/"))!;
+    const old = before[1].resources.find(
+      (r) => r.type === "aws:ssm/parameter:Parameter" && String(r.inputs.name).includes("/cart-api/"),
+    )!;
     expect(successor(after[1], old.urn)).toBeDefined();
   });
 
@@ -95,13 +99,21 @@ describe("renaming and removing a service", () => {
     const repo = before[0].resources.find((r) => r.type === gh && r.inputs.name === "payments-worker")!;
     expect(repo.protect).toBe(true);
     expect(repo.inputs.archiveOnDestroy).toBe(true);
-    const registry = before[0].resources.find((r) => r.type === ecr && r.inputs.name === "checkout/payments-worker")!;
+    const registry = before[0].resources.find(
+      (r) => r.type === ecr && r.inputs.name === "checkout/payments-worker",
+    )!;
     expect(registry.protect || registry.retainOnDelete).toBe(true);
     expect(registry.inputs.forceDelete).not.toBe(true);
-    const parameter = before[1].resources.find((r) => r.type === "aws:ssm/parameter:Parameter" && String(r.inputs.name).includes("/payments-worker/"))!;
+    const parameter = before[1].resources.find(
+      (r) => r.type === "aws:ssm/parameter:Parameter" && String(r.inputs.name).includes("/payments-worker/"),
+    )!;
     expect(parameter.protect || parameter.retainOnDelete).toBe(true);
     // ...and they are really gone from the new plan (so the engine would act on them).
-    for (const [i, r] of [[0, repo], [0, registry], [1, parameter]] as const) {
+    for (const [i, r] of [
+      [0, repo],
+      [0, registry],
+      [1, parameter],
+    ] as const) {
       expect(successor(after[i], r.urn)).toBeUndefined();
     }
   });

@@ -15,7 +15,12 @@ const APP_KEY = "-----BEGIN RSA PRIVATE KEY-----\nGUARDRAILSappPRIVATEkey\n-----
 
 /** Each secret in the forms it could leak in. */
 function forms(values: readonly string[]): string[] {
-  return values.flatMap((v) => [v, Buffer.from(v).toString("base64"), encodeURIComponent(v), JSON.stringify(v).slice(1, -1)]);
+  return values.flatMap((v) => [
+    v,
+    Buffer.from(v).toString("base64"),
+    encodeURIComponent(v),
+    JSON.stringify(v).slice(1, -1),
+  ]);
 }
 
 /** The distinctive middle of each secret too: a leak may be a substring (a URL's path). */
@@ -30,7 +35,10 @@ function leaks(text: string, values: readonly string[]): string[] {
 describe("secret hygiene of the offline plan", () => {
   let plans: StackPlan[];
   beforeAll(async () => {
-    plans = await planStacks({ stacks: ["shared", "integration", "staging", "production"], secrets: SECRETS });
+    plans = await planStacks({
+      stacks: ["shared", "integration", "staging", "production"],
+      secrets: SECRETS,
+    });
   });
 
   it("plans every reference stack with the injected secrets", () => {
@@ -43,7 +51,8 @@ describe("secret hygiene of the offline plan", () => {
   });
 
   it("leaks no secret into the text output", () => {
-    for (const plan of plans) expect(leaks(renderStack(plan, { detail: true }), Object.values(SECRETS))).toEqual([]);
+    for (const plan of plans)
+      expect(leaks(renderStack(plan, { detail: true }), Object.values(SECRETS))).toEqual([]);
   });
 
   it("leaks no secret into the JSON (resources, outputs, policy, cost)", () => {
@@ -74,6 +83,8 @@ describe("secret hygiene of the offline plan", () => {
   it("would notice a leak (the check is not vacuous)", () => {
     const leaked = { ...plans[3], outputs: { oops: SECRETS.slackWebhookUrl } };
     expect(leaks(JSON.stringify(leaked), Object.values(SECRETS)).length).toBeGreaterThan(0);
-    expect(leaks(Buffer.from(SECRETS.githubToken).toString("base64"), Object.values(SECRETS)).length).toBeGreaterThan(0);
+    expect(
+      leaks(Buffer.from(SECRETS.githubToken).toString("base64"), Object.values(SECRETS)).length,
+    ).toBeGreaterThan(0);
   });
 });

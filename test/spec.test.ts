@@ -62,7 +62,9 @@ describe("team spec validation", () => {
     const services = raw.services as Record<string, unknown>[];
     services.push({ ...services[0] });
     raw.coverageThreshold = "high";
-    expect(paths(issuesOf(raw))).toEqual(expect.arrayContaining(["team.coverageThreshold", "team.services[2].name"]));
+    expect(paths(issuesOf(raw))).toEqual(
+      expect.arrayContaining(["team.coverageThreshold", "team.services[2].name"]),
+    );
   });
 
   it("rejects an environment the branch model cannot deploy", () => {
@@ -70,7 +72,9 @@ describe("team spec validation", () => {
     raw.branchModel = "staging-branch";
     const issues = issuesOf(raw);
     const integration = issues.find((i) => i.path === "team.environments[0].role");
-    expect(integration?.message).toContain('"integration" cannot be deployed by branch model "staging-branch"');
+    expect(integration?.message).toContain(
+      '"integration" cannot be deployed by branch model "staging-branch"',
+    );
   });
 
   it("requires the environment a production promotion takes its release from", () => {
@@ -87,7 +91,10 @@ describe("team spec validation", () => {
     prod.requiredReviewers = [];
     prod.requiredApprovals = 0;
     expect(paths(issuesOf(raw))).toEqual(
-      expect.arrayContaining(["team.environments[2].requiredReviewers", "team.environments[2].requiredApprovals"]),
+      expect.arrayContaining([
+        "team.environments[2].requiredReviewers",
+        "team.environments[2].requiredApprovals",
+      ]),
     );
   });
 
@@ -95,20 +102,32 @@ describe("team spec validation", () => {
     const raw = referenceTeamRaw();
     (raw.github as Record<string, unknown>).plan = "team";
     const issue = issuesOf(raw).find((i) => i.path === "team.environments[2].requiredReviewers");
-    expect(issue?.message).toContain('cannot enforce environment reviewers on private repositories');
+    expect(issue?.message).toContain("cannot enforce environment reviewers on private repositories");
   });
 
   it("rejects reviewer logins with spaces and teams of another organization", () => {
     const raw = referenceTeamRaw();
     (raw.people as Record<string, unknown>).reviewers = ["bad login", "other-org/devs"];
     const issues = issuesOf(raw);
-    expect(paths(issues)).toEqual(expect.arrayContaining(["team.people.reviewers[0]", "team.people.reviewers[1]"]));
-    expect(issues.find((i) => i.path === "team.people.reviewers[1]")?.message).toContain("outside the organization");
+    expect(paths(issues)).toEqual(
+      expect.arrayContaining(["team.people.reviewers[0]", "team.people.reviewers[1]"]),
+    );
+    expect(issues.find((i) => i.path === "team.people.reviewers[1]")?.message).toContain(
+      "outside the organization",
+    );
   });
 
   it("knows GitHub's limits: 6 reviewers per environment, internal repositories on enterprise only", () => {
     const raw = referenceTeamRaw();
-    (raw.environments as Record<string, unknown>[])[2].requiredReviewers = ["a", "b", "c", "d", "e", "f", "g"];
+    (raw.environments as Record<string, unknown>[])[2].requiredReviewers = [
+      "a",
+      "b",
+      "c",
+      "d",
+      "e",
+      "f",
+      "g",
+    ];
     (raw.services as Record<string, unknown>[])[0].visibility = "internal";
     (raw.github as Record<string, unknown>).plan = "team";
     (raw.services as Record<string, unknown>[])[1].visibility = "public";
@@ -137,6 +156,8 @@ describe("team spec validation", () => {
 
   it("says what is missing when the spec is not an object at all", () => {
     expect(paths(issuesOf("team"))).toContain("team");
-    expect(paths(issuesOf({}))).toEqual(expect.arrayContaining(["team.name", "team.services", "team.environments"]));
+    expect(paths(issuesOf({}))).toEqual(
+      expect.arrayContaining(["team.name", "team.services", "team.environments"]),
+    );
   });
 });

@@ -40,7 +40,8 @@ function schema(text: string): { status: number | null; output: string } {
   const file = path.join(tmp, `user-data-${Math.random().toString(16).slice(2)}.yaml`);
   fs.writeFileSync(file, text);
   const r = spawnSync("cloud-init", ["schema", "--config-file", file], { encoding: "utf8" });
-  if (r.error) throw new Error(`cloud-init is not installed (apt-get install cloud-init): ${r.error.message}`);
+  if (r.error)
+    throw new Error(`cloud-init is not installed (apt-get install cloud-init): ${r.error.message}`);
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
@@ -54,7 +55,9 @@ describe("user-data", () => {
   });
 
   it("the schema check can fail (wrong types are caught)", () => {
-    const r = schema(`#cloud-config\n${JSON.stringify({ ...cloudConfig(args), packages: "docker", runcmd: 3 })}\n`);
+    const r = schema(
+      `#cloud-config\n${JSON.stringify({ ...cloudConfig(args), packages: "docker", runcmd: 3 })}\n`,
+    );
     expect(r.status).not.toBe(0);
   });
 
@@ -73,7 +76,9 @@ describe("user-data", () => {
     expect(doc.runcmd.findIndex((c: string[]) => c.includes("docker.service"))).toBeLessThan(
       doc.runcmd.findIndex((c: string[]) => c.some((x) => x.startsWith("delivery-"))),
     );
-    const settings = doc.write_files.find((f: { path: string }) => f.path === "/etc/delivery-agent/cart-api.env");
+    const settings = doc.write_files.find(
+      (f: { path: string }) => f.path === "/etc/delivery-agent/cart-api.env",
+    );
     expect(settings.content).toContain("RELEASE_PARAMETER=/delivery/checkout/staging/cart-api/release");
     expect(settings.content).toContain("HEALTH_PATH=/healthz");
   });
@@ -86,7 +91,13 @@ describe("user-data", () => {
 describe("deploy agent settings", () => {
   it("refuses values that would need quoting", () => {
     expect(() =>
-      agentSettingsFile({ service: "x", releaseParameter: "/p$(reboot)", containerPort: 1, sparePort: 2, healthCheckPath: "/" }),
+      agentSettingsFile({
+        service: "x",
+        releaseParameter: "/p$(reboot)",
+        containerPort: 1,
+        sparePort: 2,
+        healthCheckPath: "/",
+      }),
     ).toThrow(/unsafe value/);
   });
   it("spare ports never collide with service ports or each other", () => {
@@ -103,7 +114,10 @@ describe("shellcheck", () => {
   it("passes on the deploy agent as installed by user-data", () => {
     const doc = parse(userData(args).slice("#cloud-config\n".length));
     const file = path.join(tmp, "deploy-agent");
-    fs.writeFileSync(file, doc.write_files.find((f: { path: string }) => f.path === DEPLOY_AGENT_PATH).content);
+    fs.writeFileSync(
+      file,
+      doc.write_files.find((f: { path: string }) => f.path === DEPLOY_AGENT_PATH).content,
+    );
     expect(check(file)).toBe("");
   });
   it("passes on the bootstrap image's start script", () => {

@@ -74,7 +74,6 @@ export function generatedFiles(): GeneratedFile[] {
 
 export const isWorkflow = (f: PipelineFile): boolean => f.path.startsWith(".github/workflows/");
 
- 
 export type ParsedWorkflow = { on: any; permissions: any; jobs: Record<string, any> };
 
 export function parseWorkflow(content: string): ParsedWorkflow {

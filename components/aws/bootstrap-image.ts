@@ -2,7 +2,13 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { BOOTSTRAP_CONTEXT, BOOTSTRAP_PLATFORM, bootstrapBuildArgs, bootstrapImageTag, type BootstrapService } from "./bootstrap";
+import {
+  BOOTSTRAP_CONTEXT,
+  BOOTSTRAP_PLATFORM,
+  bootstrapBuildArgs,
+  bootstrapImageTag,
+  type BootstrapService,
+} from "./bootstrap";
 
 export interface BootstrapImageArgs {
   /** The service the placeholder stands in for (name, port, health path). */
@@ -39,7 +45,11 @@ export class BootstrapImage extends pulumi.ComponentResource {
           platform: BOOTSTRAP_PLATFORM,
           args: bootstrapBuildArgs(args.service),
         },
-        registry: { server: auth.proxyEndpoint, username: auth.userName, password: pulumi.secret(auth.password) },
+        registry: {
+          server: auth.proxyEndpoint,
+          username: auth.userName,
+          password: pulumi.secret(auth.password),
+        },
       },
       { parent: this },
     );

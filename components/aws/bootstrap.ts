@@ -31,7 +31,11 @@ export function bootstrapBuildArgs(s: BootstrapService): Record<string, string> 
  */
 export function bootstrapImageTag(s: BootstrapService): string {
   const hash = createHash("sha256");
-  for (const file of CONTEXT_FILES) hash.update(file).update("\0").update(readFileSync(path.join(BOOTSTRAP_CONTEXT, file)));
+  for (const file of CONTEXT_FILES)
+    hash
+      .update(file)
+      .update("\0")
+      .update(readFileSync(path.join(BOOTSTRAP_CONTEXT, file)));
   hash.update(JSON.stringify(bootstrapBuildArgs(s))).update(BOOTSTRAP_PLATFORM);
   return `${BOOTSTRAP_IMAGE_TAG_PREFIX}${hash.digest("hex").slice(0, 12)}`;
 }

@@ -36,7 +36,9 @@ export class BuildRole extends pulumi.ComponentResource {
         path: buildRolePath(args.team),
         description: `GitHub Actions builds of team ${args.team}: push images to the team's registries`,
         assumeRolePolicy: pulumi.jsonStringify(
-          pulumi.output(args.oidcProviderArn).apply((arn) => buildTrustPolicy(args.policy, args.repositories, arn)),
+          pulumi
+            .output(args.oidcProviderArn)
+            .apply((arn) => buildTrustPolicy(args.policy, args.repositories, arn)),
         ),
         maxSessionDuration: args.maxSessionDuration ?? 3600,
       },
@@ -48,7 +50,9 @@ export class BuildRole extends pulumi.ComponentResource {
       {
         role: this.role.name,
         policy: pulumi.jsonStringify(
-          pulumi.all([scope, args.registries]).apply(([s, repositories]) => buildPermissions({ ...s, region: args.region, repositories })),
+          pulumi
+            .all([scope, args.registries])
+            .apply(([s, repositories]) => buildPermissions({ ...s, region: args.region, repositories })),
         ),
       },
       { parent: this },

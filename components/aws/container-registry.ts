@@ -46,7 +46,9 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         name: repositoryName(args.team, args.service),
         imageTagMutability: "IMMUTABLE",
         imageScanningConfiguration: { scanOnPush: true },
-        encryptionConfigurations: [kms ? { encryptionType: "KMS", kmsKey: kms } : { encryptionType: "AES256" }],
+        encryptionConfigurations: [
+          kms ? { encryptionType: "KMS", kmsKey: kms } : { encryptionType: "AES256" },
+        ],
         forceDelete: args.registry.forceDelete,
         tags: { service: args.service },
       },
@@ -56,7 +58,10 @@ export class ContainerRegistry extends pulumi.ComponentResource {
 
     new aws.ecr.LifecyclePolicy(
       `${name}-lifecycle`,
-      { repository: this.repository.name, policy: JSON.stringify(lifecyclePolicy(args.policy, args.registry)) },
+      {
+        repository: this.repository.name,
+        policy: JSON.stringify(lifecyclePolicy(args.policy, args.registry)),
+      },
       { parent: this },
     );
 
@@ -73,6 +78,10 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     this.repositoryUrl = this.repository.repositoryUrl;
     this.repositoryArn = this.repository.arn;
     this.repositoryName = this.repository.name;
-    this.registerOutputs({ repositoryUrl: this.repositoryUrl, repositoryArn: this.repositoryArn, repositoryName: this.repositoryName });
+    this.registerOutputs({
+      repositoryUrl: this.repositoryUrl,
+      repositoryArn: this.repositoryArn,
+      repositoryName: this.repositoryName,
+    });
   }
 }

@@ -61,7 +61,8 @@ export function agentSettingsFile(s: AgentServiceSettings): string {
   for (const [key, value] of entries) {
     if (value === undefined) continue;
     const text = String(value);
-    if (!SAFE_VALUE.test(text)) throw new Error(`deploy agent setting ${key} for ${s.service}: unsafe value ${JSON.stringify(text)}`);
+    if (!SAFE_VALUE.test(text))
+      throw new Error(`deploy agent setting ${key} for ${s.service}: unsafe value ${JSON.stringify(text)}`);
     lines.push(`${key}=${text}`);
   }
   return `${lines.join("\n")}\n`;

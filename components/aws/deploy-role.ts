@@ -42,7 +42,9 @@ export class DeployRole extends pulumi.ComponentResource {
         path: deployRolePath(args.team),
         description: `GitHub Actions deploys of team ${args.team} to ${args.environment}`,
         assumeRolePolicy: pulumi.jsonStringify(
-          pulumi.output(args.oidcProviderArn).apply((arn) => deployTrustPolicy(args.policy, args.environment, args.repositories, arn)),
+          pulumi
+            .output(args.oidcProviderArn)
+            .apply((arn) => deployTrustPolicy(args.policy, args.environment, args.repositories, arn)),
         ),
         maxSessionDuration: args.maxSessionDuration ?? 3600,
       },
@@ -55,7 +57,13 @@ export class DeployRole extends pulumi.ComponentResource {
         role: this.role.name,
         policy: pulumi.jsonStringify(
           pulumi.all([scope, args.registries, args.instanceIds]).apply(([s, repositories, instanceIds]) =>
-            deployPermissions({ ...s, region: args.region, repositories, instanceIds, releaseParameters: args.releaseParameters }),
+            deployPermissions({
+              ...s,
+              region: args.region,
+              repositories,
+              instanceIds,
+              releaseParameters: args.releaseParameters,
+            }),
           ),
         ),
       },

@@ -8,7 +8,8 @@ import { providerScope } from "./scope";
 import { userData, type UserDataService } from "./user-data";
 
 /** Amazon Linux 2023 for Graviton, resolved through AWS's public SSM parameter. */
-export const AL2023_ARM64_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
+export const AL2023_ARM64_AMI_PARAMETER =
+  "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
 
 /** Default size: Graviton burstable, small for production, micro elsewhere. */
 export function defaultInstanceType(env: Pick<EnvironmentSpec, "role" | "instanceType">): string {
@@ -107,18 +108,28 @@ export class EnvironmentServer extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, path: serverRolePath(args.team) }, { parent: this });
+    const profile = new aws.iam.InstanceProfile(
+      `${name}-profile`,
+      { role: role.name, path: serverRolePath(args.team) },
+      { parent: this },
+    );
 
     const subnetId =
       args.subnetId ??
       (() => {
         const vpc = aws.ec2.getVpcOutput({ default: true }, { parent: this });
         const subnets = aws.ec2.getSubnetsOutput(
-          { filters: [{ name: "vpc-id", values: [vpc.id] }, { name: "default-for-az", values: ["true"] }] },
+          {
+            filters: [
+              { name: "vpc-id", values: [vpc.id] },
+              { name: "default-for-az", values: ["true"] },
+            ],
+          },
           { parent: this },
         );
         return subnets.ids.apply((ids) => {
-          if (ids.length === 0) throw new Error("the region's default VPC has no default subnet: pass subnetId");
+          if (ids.length === 0)
+            throw new Error("the region's default VPC has no default subnet: pass subnetId");
           return [...ids].sort()[0];
         });
       })();
@@ -138,7 +149,15 @@ export class EnvironmentServer extends pulumi.ComponentResource {
           cidrBlocks: ["0.0.0.0/0"],
         })),
         // Pulls from ECR, SSM and CloudWatch go out over the internet gateway (no NAT, no endpoints).
-        egress: [{ description: "HTTPS to AWS APIs and the registry", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+        egress: [
+          {
+            description: "HTTPS to AWS APIs and the registry",
+            protocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrBlocks: ["0.0.0.0/0"],
+          },
+        ],
       },
       { parent: this },
     );
@@ -154,7 +173,12 @@ export class EnvironmentServer extends pulumi.ComponentResource {
         associatePublicIpAddress: true,
         iamInstanceProfile: profile.name,
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 },
-        rootBlockDevice: { volumeType: "gp3", volumeSize: args.rootVolumeGiB ?? 16, encrypted: true, deleteOnTermination: true },
+        rootBlockDevice: {
+          volumeType: "gp3",
+          volumeSize: args.rootVolumeGiB ?? 16,
+          encrypted: true,
+          deleteOnTermination: true,
+        },
         monitoring: false,
         userData: userData({ region: args.region, logGroup: this.logGroupName, services: args.services }),
         // The server is cattle: a changed agent or service list builds a fresh one.
@@ -183,14 +207,25 @@ export class EnvironmentServer extends pulumi.ComponentResource {
     );
 
     if (env.stableAddress) {
-      const eip = new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", instance: this.instance.id, tags: { environment: env.name } }, { parent: this });
+      const eip = new aws.ec2.Eip(
+        `${name}-eip`,
+        { domain: "vpc", instance: this.instance.id, tags: { environment: env.name } },
+        { parent: this },
+      );
       this.publicIp = eip.publicIp;
     } else {
       this.publicIp = this.instance.publicIp;
     }
     this.instanceId = this.instance.id;
     this.roleArn = role.arn;
-    this.publicUrls = Object.fromEntries(args.services.map((s) => [s.name, pulumi.interpolate`http://${this.publicIp}:${s.port}`]));
-    this.registerOutputs({ instanceId: this.instanceId, roleArn: this.roleArn, publicIp: this.publicIp, publicUrls: this.publicUrls });
+    this.publicUrls = Object.fromEntries(
+      args.services.map((s) => [s.name, pulumi.interpolate`http://${this.publicIp}:${s.port}`]),
+    );
+    this.registerOutputs({
+      instanceId: this.instanceId,
+      roleArn: this.roleArn,
+      publicIp: this.publicIp,
+      publicUrls: this.publicUrls,
+    });
   }
 }

@@ -7,7 +7,14 @@
  * Rules every document keeps (the policy pack checks them too): no `*` action; `*` resource only
  * for actions that AWS cannot scope to a resource (each such statement says so in its Sid).
  */
-import { buildSubjects, deploySubjects, OIDC_AUDIENCE, OIDC_ISSUER_HOST, type ReleasePolicy, type RepositoryRef } from "../release";
+import {
+  buildSubjects,
+  deploySubjects,
+  OIDC_AUDIENCE,
+  OIDC_ISSUER_HOST,
+  type ReleasePolicy,
+  type RepositoryRef,
+} from "../release";
 import {
   accountRootArn,
   awsManagedPolicyArn,
@@ -26,7 +33,9 @@ export type ConditionBlock = Record<string, Record<string, string | string[]>>;
 export interface PolicyStatement {
   readonly Sid?: string;
   readonly Effect: "Allow" | "Deny";
-  readonly Principal?: "*" | { readonly AWS?: string | string[]; readonly Federated?: string; readonly Service?: string | string[] };
+  readonly Principal?:
+    | "*"
+    | { readonly AWS?: string | string[]; readonly Federated?: string; readonly Service?: string | string[] };
   readonly Action: string[];
   readonly Resource?: string | string[];
   readonly Condition?: ConditionBlock;
@@ -45,7 +54,11 @@ function document(...statements: PolicyStatement[]): PolicyDocument {
 // Action sets.
 
 /** What `docker pull` needs from a repository. */
-export const ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
+export const ECR_PULL_ACTIONS = [
+  "ecr:BatchCheckLayerAvailability",
+  "ecr:BatchGetImage",
+  "ecr:GetDownloadUrlForLayer",
+];
 
 /** What `docker push` needs from a repository (the build checks for an existing tag first). */
 export const ECR_PUSH_ACTIONS = [
@@ -63,7 +76,12 @@ export const ECR_PUSH_ACTIONS = [
  * Promotion re-tags an existing digest through the API (BatchGetImage the manifest, PutImage it
  * under the new tag): no layer upload, no docker login.
  */
-export const ECR_PROMOTE_ACTIONS = ["ecr:BatchGetImage", "ecr:DescribeImages", "ecr:ListImages", "ecr:PutImage"];
+export const ECR_PROMOTE_ACTIONS = [
+  "ecr:BatchGetImage",
+  "ecr:DescribeImages",
+  "ecr:ListImages",
+  "ecr:PutImage",
+];
 
 /** Registry login: AWS offers no resource-level permission for it, so its Resource is `*`. */
 export const ECR_LOGIN_ACTION = "ecr:GetAuthorizationToken";
@@ -117,13 +135,21 @@ export function deployTrustPolicy(
 }
 
 /** The build role: pushes to the building branches of the team's repos; never pull requests. */
-export function buildTrustPolicy(policy: ReleasePolicy, repos: readonly RepositoryRef[], providerArn: string): PolicyDocument {
+export function buildTrustPolicy(
+  policy: ReleasePolicy,
+  repos: readonly RepositoryRef[],
+  providerArn: string,
+): PolicyDocument {
   return githubOidcTrustPolicy({ providerArn, subjects: buildSubjects(policy, repos) });
 }
 
 /** EC2 may assume the server role (instance profile). */
 export function ec2TrustPolicy(): PolicyDocument {
-  return document({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: ["sts:AssumeRole"] });
+  return document({
+    Effect: "Allow",
+    Principal: { Service: "ec2.amazonaws.com" },
+    Action: ["sts:AssumeRole"],
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

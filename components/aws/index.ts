@@ -9,7 +9,12 @@ export { ContainerRegistry, type ContainerRegistryArgs } from "./container-regis
 export { GithubOidcProvider, type GithubOidcProviderArgs } from "./github-oidc-provider";
 export { BuildRole, type BuildRoleArgs } from "./build-role";
 export { DeployRole, type DeployRoleArgs } from "./deploy-role";
-export { EnvironmentServer, type EnvironmentServerArgs, defaultInstanceType, AL2023_ARM64_AMI_PARAMETER } from "./environment-server";
+export {
+  EnvironmentServer,
+  type EnvironmentServerArgs,
+  defaultInstanceType,
+  AL2023_ARM64_AMI_PARAMETER,
+} from "./environment-server";
 export { ReleaseParameter, type ReleaseParameterArgs } from "./release-parameter";
 export { BootstrapImage, type BootstrapImageArgs } from "./bootstrap-image";
 

@@ -3,7 +3,6 @@
  * here, as a pure function of the team spec's slugs.
  */
 
-
 /** Tag prefix of the placeholder image pushed before the first release. */
 export const BOOTSTRAP_IMAGE_TAG_PREFIX = "bootstrap-";
 

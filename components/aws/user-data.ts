@@ -39,7 +39,11 @@ type IniSection = readonly [string, readonly (readonly [string, string])[]];
 
 /** systemd's INI dialect from data: `[Section]` then `Key=value` lines. */
 export function renderUnit(sections: readonly IniSection[]): string {
-  return sections.map(([name, entries]) => [`[${name}]`, ...entries.map(([k, v]) => `${k}=${v}`)].join("\n")).join("\n\n") + "\n";
+  return (
+    sections
+      .map(([name, entries]) => [`[${name}]`, ...entries.map(([k, v]) => `${k}=${v}`)].join("\n"))
+      .join("\n\n") + "\n"
+  );
 }
 
 export function serviceUnit(service: string): string {
@@ -76,13 +80,22 @@ export interface CloudConfig {
 /** The cloud-config document as data (tests inspect it; {@link userData} serializes it). */
 export function cloudConfig(args: UserDataArgs): CloudConfig {
   const spare = sparePorts(args.services.map((s) => s.port));
-  const file = (path: string, content: string, permissions = "0644") => ({ path, content, permissions, owner: "root:root" });
+  const file = (path: string, content: string, permissions = "0644") => ({
+    path,
+    content,
+    permissions,
+    owner: "root:root",
+  });
   return {
     packages: [...SERVER_PACKAGES],
     write_files: [
       file(DEPLOY_AGENT_PATH, deployAgentScript(), "0755"),
       // Every registry this server pulls from is ECR: the helper gets tokens from the instance role.
-      file(`${DOCKER_CONFIG_DIR}/config.json`, `${JSON.stringify({ credsStore: "ecr-login" }, null, 2)}\n`, "0600"),
+      file(
+        `${DOCKER_CONFIG_DIR}/config.json`,
+        `${JSON.stringify({ credsStore: "ecr-login" }, null, 2)}\n`,
+        "0600",
+      ),
       ...args.services.map((s, i) =>
         file(
           `${DEPLOY_AGENT_CONFIG_DIR}/${s.name}.env`,
@@ -98,7 +111,9 @@ export function cloudConfig(args: UserDataArgs): CloudConfig {
           }),
         ),
       ),
-      ...args.services.map((s) => file(`/etc/systemd/system/${serviceUnitName(s.name)}`, serviceUnit(s.name))),
+      ...args.services.map((s) =>
+        file(`/etc/systemd/system/${serviceUnitName(s.name)}`, serviceUnit(s.name)),
+      ),
     ],
     runcmd: [
       ["systemctl", "daemon-reload"],

@@ -125,7 +125,9 @@ export function protectedBranchRuleset(branch: ProtectedBranch, automationAppId?
     // to the branch. It can already edit or delete this ruleset, so bypassing it grants nothing
     // new; people and admins never bypass.
     bypassActors:
-      automationAppId === undefined ? [] : [{ actorType: "Integration", actorId: automationAppId, bypassMode: "always" }],
+      automationAppId === undefined
+        ? []
+        : [{ actorType: "Integration", actorId: automationAppId, bypassMode: "always" }],
   };
 }
 

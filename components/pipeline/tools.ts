@@ -18,7 +18,5 @@ export const TOOLS = {
 /** GitHub-hosted runner image: named, not `-latest`, so an image change is a reviewed diff. */
 export const RUNNER = "ubuntu-24.04";
 
-
-
 /** A service's regression suite, run against staging after each deploy when present. */
 export const REGRESSION_SUITE_PATH = "scripts/regression-suite.sh";

@@ -221,7 +221,12 @@ const PRESETS: Readonly<Record<BranchModel, Preset>> = {
         sourceBranch: "pre-production",
         artifact: "promote-merge-parent",
       },
-      { role: "production", trigger: RELEASE_TAG, sourceBranch: "pre-production", artifact: "promote-commit" },
+      {
+        role: "production",
+        trigger: RELEASE_TAG,
+        sourceBranch: "pre-production",
+        artifact: "promote-commit",
+      },
     ],
   },
 };
@@ -319,7 +324,9 @@ export function deploymentOf(policy: ReleasePolicy, environment: string): Deploy
   const found = policy.deployments.find((d) => d.environment === environment);
   if (!found) {
     const known = policy.deployments.map((d) => d.environment).join(", ");
-    throw new Error(`environment "${environment}" is not deployed by the ${policy.model} model (known: ${known})`);
+    throw new Error(
+      `environment "${environment}" is not deployed by the ${policy.model} model (known: ${known})`,
+    );
   }
   return found;
 }
@@ -348,7 +355,11 @@ export function branchSubject(repo: RepositoryRef, branchName: string): string {
 }
 
 /** The subjects allowed to assume an environment's deploy role: one per team repository. */
-export function deploySubjects(policy: ReleasePolicy, environment: string, repos: readonly RepositoryRef[]): string[] {
+export function deploySubjects(
+  policy: ReleasePolicy,
+  environment: string,
+  repos: readonly RepositoryRef[],
+): string[] {
   const d = deploymentOf(policy, environment);
   return repos.map((r) => environmentSubject(r, d.environment));
 }

@@ -15,5 +15,8 @@ export interface ModelShape {
 export const MODEL_SHAPES: Readonly<Record<BranchModel, ModelShape>> = {
   trunk: { roles: ["integration", "staging", "production"], promotesFrom: { production: "staging" } },
   "staging-branch": { roles: ["staging", "production"], promotesFrom: {} },
-  "pre-production": { roles: ["integration", "staging", "production"], promotesFrom: { production: "staging" } },
+  "pre-production": {
+    roles: ["integration", "staging", "production"],
+    promotesFrom: { production: "staging" },
+  },
 };

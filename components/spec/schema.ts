@@ -21,11 +21,9 @@ const slug = z
   .regex(SLUG_PATTERN, { message: `must match ${SLUG_PATTERN.source}` });
 
 /** A person or team who reviews or owns code: `login` or `org/team-slug`. */
-const principal = z
-  .string()
-  .refine((v) => GITHUB_LOGIN_PATTERN.test(v) || GITHUB_TEAM_PATTERN.test(v), {
-    message: "must be a GitHub login (letters, digits, single dashes) or a team written org/team-slug",
-  });
+const principal = z.string().refine((v) => GITHUB_LOGIN_PATTERN.test(v) || GITHUB_TEAM_PATTERN.test(v), {
+  message: "must be a GitHub login (letters, digits, single dashes) or a team written org/team-slug",
+});
 
 const principals = z.array(principal).max(100);
 
@@ -169,7 +167,9 @@ export const teamSpecSchema = z.strictObject({
       /** KMS key for image encryption. @default AES256 (AWS-managed) */
       kmsKeyArn: z
         .string()
-        .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key\/[A-Za-z0-9-]+$/, { message: "must be a KMS key ARN" })
+        .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key\/[A-Za-z0-9-]+$/, {
+          message: "must be a KMS key ARN",
+        })
         .optional(),
       /** Let `pulumi destroy` delete a registry that still holds images. @default false */
       forceDelete: z.boolean().default(false),
@@ -181,7 +181,9 @@ export const teamSpecSchema = z.strictObject({
        * Extra teams (org/team-slug) allowed to create release tags and bypass nothing else.
        * @default maintainers and the release workflow only
        */
-      tagCreators: z.array(z.string().regex(GITHUB_TEAM_PATTERN, { message: "must be a team written org/team-slug" })).default([]),
+      tagCreators: z
+        .array(z.string().regex(GITHUB_TEAM_PATTERN, { message: "must be a team written org/team-slug" }))
+        .default([]),
       /** Build and push a placeholder image on first `up` so servers are healthy before the first release. @default true */
       bootstrapImage: z.boolean().default(true),
     })
@@ -189,7 +191,11 @@ export const teamSpecSchema = z.strictObject({
   notifications: z
     .strictObject({
       /** Post deploy results to Slack; the webhook URL is the stack secret `slackWebhookUrl`. @default off */
-      slack: z.strictObject({ channel: z.string().regex(/^#?[a-z0-9._-]{1,80}$/, { message: "must be a Slack channel name" }) }).optional(),
+      slack: z
+        .strictObject({
+          channel: z.string().regex(/^#?[a-z0-9._-]{1,80}$/, { message: "must be a Slack channel name" }),
+        })
+        .optional(),
       /** Mark releases and deploys in Sentry; the token is the stack secret `sentryAuthToken`. @default off */
       sentry: z
         .strictObject({

@@ -34,7 +34,10 @@ function zodIssues(issues: readonly z.core.$ZodIssue[], raw: unknown): SpecIssue
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
-        out.push({ path: keyPath(ROOT, [...issue.path, key]), message: "is not a known key (check its spelling)" });
+        out.push({
+          path: keyPath(ROOT, [...issue.path, key]),
+          message: "is not a known key (check its spelling)",
+        });
       }
       continue;
     }
@@ -62,14 +65,22 @@ function describe(issue: z.core.$ZodIssue, value: unknown): string {
       const options = issue.values.map((v) => JSON.stringify(v));
       const guess = typeof value === "string" ? closest(value, issue.values.map(String)) : undefined;
       const hint = guess ? `; did you mean "${guess}"?` : "";
-      return options.length <= 6 ? `must be one of ${options.join(", ")}${hint}` : `is not one of the ${options.length} known values${hint}`;
+      return options.length <= 6
+        ? `must be one of ${options.join(", ")}${hint}`
+        : `is not one of the ${options.length} known values${hint}`;
     }
     case "too_small":
-      if (issue.origin === "array") return issue.message.startsWith("must") ? issue.message : `must have at least ${issue.minimum} item(s)`;
+      if (issue.origin === "array")
+        return issue.message.startsWith("must")
+          ? issue.message
+          : `must have at least ${issue.minimum} item(s)`;
       if (issue.origin === "string") return `must not be shorter than ${issue.minimum} character(s)`;
       return `must be at least ${issue.minimum}`;
     case "too_big":
-      if (issue.origin === "array") return issue.message.startsWith("must") ? issue.message : `must have at most ${issue.maximum} item(s)`;
+      if (issue.origin === "array")
+        return issue.message.startsWith("must")
+          ? issue.message
+          : `must have at most ${issue.maximum} item(s)`;
       if (issue.origin === "string") return `must not be longer than ${issue.maximum} characters`;
       return `must be at most ${issue.maximum}`;
     default:
@@ -155,13 +166,23 @@ function semanticIssues(input: unknown): SpecIssue[] {
   const principalLists: Array<[string, unknown]> = [
     ["people.maintainers", people.maintainers],
     ["people.reviewers", people.reviewers],
-    ...services.map((s, i): [string, unknown] => [`services[${i}].owners`, isObject(s) ? s.owners : undefined]),
-    ...environments.map((e, i): [string, unknown] => [`environments[${i}].requiredReviewers`, isObject(e) ? e.requiredReviewers : undefined]),
+    ...services.map((s, i): [string, unknown] => [
+      `services[${i}].owners`,
+      isObject(s) ? s.owners : undefined,
+    ]),
+    ...environments.map((e, i): [string, unknown] => [
+      `environments[${i}].requiredReviewers`,
+      isObject(e) ? e.requiredReviewers : undefined,
+    ]),
   ];
   if (owner) {
     for (const [path, value] of principalLists) {
       list(value).forEach((p, j) => {
-        if (typeof p === "string" && GITHUB_TEAM_PATTERN.test(p) && p.split("/")[0].toLowerCase() !== owner.toLowerCase()) {
+        if (
+          typeof p === "string" &&
+          GITHUB_TEAM_PATTERN.test(p) &&
+          p.split("/")[0].toLowerCase() !== owner.toLowerCase()
+        ) {
           issues.push({
             path: `${ROOT}.${path}[${j}]`,
             message: `${showValue(p)} names a team outside the organization ${showValue(owner)}`,
@@ -226,7 +247,8 @@ function semanticIssues(input: unknown): SpecIssue[] {
       if (Array.isArray(e.requiredReviewers) && e.requiredReviewers.length === 0) {
         issues.push({
           path: `${here}.requiredReviewers`,
-          message: "[] leaves production without an approver; name at least one reviewer or omit the key to use the maintainers",
+          message:
+            "[] leaves production without an approver; name at least one reviewer or omit the key to use the maintainers",
         });
       }
       if (e.requiredReviewers === undefined && list(people.maintainers).length > 6) {
@@ -243,7 +265,10 @@ function semanticIssues(input: unknown): SpecIssue[] {
       }
     }
     // GitHub enforces reviewers and wait timers on private repositories only on Enterprise.
-    const hasReviewers = role === "production" ? e.requiredReviewers !== undefined || list(people.maintainers).length > 0 : list(e.requiredReviewers).length > 0;
+    const hasReviewers =
+      role === "production"
+        ? e.requiredReviewers !== undefined || list(people.maintainers).length > 0
+        : list(e.requiredReviewers).length > 0;
     const waits = typeof e.waitTimerMinutes === "number" && e.waitTimerMinutes > 0;
     if (plan !== "enterprise" && privateServices.length > 0 && (hasReviewers || waits)) {
       issues.push({

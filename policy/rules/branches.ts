@@ -24,12 +24,17 @@ const DEFAULT = "~DEFAULT_BRANCH";
 export function coversBranch(rs: Ruleset, branch: string, defaultBranch?: string): boolean {
   const ref = `refs/heads/${branch}`;
   const hit = (p: string) =>
-    p === "~ALL" || (p === DEFAULT && (branch === DEFAULT || branch === defaultBranch)) || (p !== DEFAULT && fnmatch(p, ref));
+    p === "~ALL" ||
+    (p === DEFAULT && (branch === DEFAULT || branch === defaultBranch)) ||
+    (p !== DEFAULT && fnmatch(p, ref));
   return rs.includes.some(hit) && !rs.excludes.some(hit);
 }
 
 /** Every protected branch of every repository in the stack, with the rulesets covering it. */
-export function protectedBranches(resources: readonly CheckedResource[], ctx: RuleContext): ProtectedBranchRules[] {
+export function protectedBranches(
+  resources: readonly CheckedResource[],
+  ctx: RuleContext,
+): ProtectedBranchRules[] {
   const rulesets = ofType(resources, T.ghRuleset)
     .map(readRuleset)
     .filter((rs) => rs.target === "branch" && (rs.active || isUnknown(rs.resource.inputs.enforcement)));
@@ -114,4 +119,3 @@ export function bypassOf(rs: Ruleset): string[] {
     return `${String(o.actorType ?? "?")}${o.actorId !== undefined ? `#${String(o.actorId)}` : ""}`;
   });
 }
-

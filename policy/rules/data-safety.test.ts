@@ -4,13 +4,23 @@ import { T } from "./util";
 
 describe(rule.id, () => {
   it("passes protected or retained stateful resources", () => {
-    expect(messages(rule, [res(T.ghRepository, { name: "cart-api", archiveOnDestroy: true }, { protect: true })])).toEqual([]);
+    expect(
+      messages(rule, [res(T.ghRepository, { name: "cart-api", archiveOnDestroy: true }, { protect: true })]),
+    ).toEqual([]);
     expect(messages(rule, [res(T.ecrRepository, { name: "x" }, { protect: true })])).toEqual([]);
-    expect(messages(rule, [res(T.ssmParameter, { name: "/checkout/staging/cart-api/release" }, { retainOnDelete: true })])).toEqual([]);
+    expect(
+      messages(rule, [
+        res(T.ssmParameter, { name: "/checkout/staging/cart-api/release" }, { retainOnDelete: true }),
+      ]),
+    ).toEqual([]);
   });
   it("fires on an unprotected, unretained registry or release parameter", () => {
-    expect(messages(rule, [res(T.ecrRepository, { name: "x" })])).toEqual(["is neither protected nor retained on delete"]);
-    expect(messages(rule, [res(T.ssmParameter, { name: "p" })])).toEqual(["is neither protected nor retained on delete"]);
+    expect(messages(rule, [res(T.ecrRepository, { name: "x" })])).toEqual([
+      "is neither protected nor retained on delete",
+    ]);
+    expect(messages(rule, [res(T.ssmParameter, { name: "p" })])).toEqual([
+      "is neither protected nor retained on delete",
+    ]);
   });
   it("fires on a repository that would be deleted instead of archived", () => {
     expect(messages(rule, [res(T.ghRepository, { name: "cart-api" }, { protect: true })])).toEqual([

@@ -12,7 +12,8 @@ import { T } from "./util";
 export const dataSafety: ResourceRule = {
   kind: "resource",
   id: "data-safety",
-  description: "Stateful resources (repositories, registries, release parameters) are protected or retained on delete.",
+  description:
+    "Stateful resources (repositories, registries, release parameters) are protected or retained on delete.",
   mirrors: "AWS CDK RemovalPolicy.RETAIN for stateful resources (no checkov id)",
   level: "mandatory",
   types: [T.ghRepository, T.ecrRepository, T.ssmParameter],
@@ -20,9 +21,15 @@ export const dataSafety: ResourceRule = {
     const out: string[] = [];
     if (!r.protect && r.retainOnDelete === false) out.push("is neither protected nor retained on delete");
     if (r.type === T.ghRepository && r.inputs.archiveOnDestroy !== true) {
-      out.push("archiveOnDestroy is not true: removing the service would delete the repository instead of archiving it");
+      out.push(
+        "archiveOnDestroy is not true: removing the service would delete the repository instead of archiving it",
+      );
     }
-    if (r.type === T.ecrRepository && r.inputs.forceDelete === true && ctx.spec?.registry.forceDelete !== true) {
+    if (
+      r.type === T.ecrRepository &&
+      r.inputs.forceDelete === true &&
+      ctx.spec?.registry.forceDelete !== true
+    ) {
       out.push("forceDelete is true but team.registry.forceDelete is not: destroy would delete every image");
     }
     return out;

@@ -42,7 +42,8 @@ function launchTemplate(r: CheckedResource): string[] {
     if (ebs === undefined) return; // instance-store mapping
     // Launch templates carry the flag as a string ("true") in the AWS API, a boolean in the SDK.
     const flag = obj(ebs)?.encrypted;
-    if (!(encrypted(flag) || flag === "true")) out.push(`blockDeviceMappings[${i}].ebs.encrypted is not true`);
+    if (!(encrypted(flag) || flag === "true"))
+      out.push(`blockDeviceMappings[${i}].ebs.encrypted is not true`);
   });
   return out;
 }

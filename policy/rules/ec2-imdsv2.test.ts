@@ -4,8 +4,14 @@ import { T } from "./util";
 
 describe(rule.id, () => {
   it("passes httpTokens required (instance and launch template) and a disabled endpoint", () => {
-    expect(messages(rule, [res(T.instance, { metadataOptions: { httpTokens: "required", httpEndpoint: "enabled" } })])).toEqual([]);
-    expect(messages(rule, [res(T.launchTemplate, { metadataOptions: { httpTokens: "required" } })])).toEqual([]);
+    expect(
+      messages(rule, [
+        res(T.instance, { metadataOptions: { httpTokens: "required", httpEndpoint: "enabled" } }),
+      ]),
+    ).toEqual([]);
+    expect(messages(rule, [res(T.launchTemplate, { metadataOptions: { httpTokens: "required" } })])).toEqual(
+      [],
+    );
     expect(messages(rule, [res(T.instance, { metadataOptions: { httpEndpoint: "disabled" } })])).toEqual([]);
   });
   it("fires on optional tokens and on missing metadata options", () => {

@@ -19,6 +19,8 @@ export const ec2Imdsv2: ResourceRule = {
     if (o?.httpEndpoint === "disabled") return [];
     const tokens = o?.httpTokens;
     if (tokens === "required" || isUnknown(tokens)) return [];
-    return [`metadataOptions.httpTokens is ${tokens === undefined ? "unset (IMDSv1 allowed)" : show(tokens)}; set "required"`];
+    return [
+      `metadataOptions.httpTokens is ${tokens === undefined ? "unset (IMDSv1 allowed)" : show(tokens)}; set "required"`,
+    ];
   },
 };

@@ -79,7 +79,10 @@ function covers(rule: IngressRule, port: number): boolean {
   const protocol = rule.protocol.toLowerCase();
   // "-1"/"all" means every protocol and port, whatever the port fields say.
   if (protocol === "-1" || protocol === "all") return true;
-  if (isUnknown(protocol) || !(protocol === "tcp" || protocol === "6" || protocol === "udp" || protocol === "17")) {
+  if (
+    isUnknown(protocol) ||
+    !(protocol === "tcp" || protocol === "6" || protocol === "udp" || protocol === "17")
+  ) {
     return false;
   }
   if (rule.from === undefined || rule.to === undefined) return false;

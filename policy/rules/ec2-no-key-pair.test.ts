@@ -7,7 +7,9 @@ describe(rule.id, () => {
     expect(messages(rule, [res(T.instance, { instanceType: "t4g.micro" })])).toEqual([]);
   });
   it("fires on a key pair on an instance or a launch template", () => {
-    expect(messages(rule, [res(T.instance, { keyName: "ops" })])).toEqual(['keyName is "ops"; remove it and use SSM Session Manager']);
+    expect(messages(rule, [res(T.instance, { keyName: "ops" })])).toEqual([
+      'keyName is "ops"; remove it and use SSM Session Manager',
+    ]);
     expect(messages(rule, [res(T.launchTemplate, { keyName: "ops" })])).toHaveLength(1);
   });
 });

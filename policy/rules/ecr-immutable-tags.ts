@@ -16,6 +16,8 @@ export const ecrImmutableTags: ResourceRule = {
     const v = r.inputs.imageTagMutability;
     if (isUnknown(v) || v === "IMMUTABLE") return [];
     // Exclusion filters re-open mutability for the tags they match: not immutable.
-    return [`imageTagMutability is ${v === undefined ? "unset (AWS default MUTABLE)" : show(v)}; set "IMMUTABLE"`];
+    return [
+      `imageTagMutability is ${v === undefined ? "unset (AWS default MUTABLE)" : show(v)}; set "IMMUTABLE"`,
+    ];
   },
 };

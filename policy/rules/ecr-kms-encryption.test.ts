@@ -4,7 +4,11 @@ import { T } from "./util";
 
 describe(rule.id, () => {
   it("passes KMS encryption", () => {
-    const r = res(T.ecrRepository, { encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: "arn:aws:kms:eu-west-1:123456789012:key/abc" }] });
+    const r = res(T.ecrRepository, {
+      encryptionConfigurations: [
+        { encryptionType: "KMS", kmsKey: "arn:aws:kms:eu-west-1:123456789012:key/abc" },
+      ],
+    });
     expect(run(rule, [r])).toEqual([]);
   });
   it("advises on AES256 and on the unset default", () => {

@@ -7,24 +7,43 @@ const trust = (env: string) =>
     Statement: [
       {
         Effect: "Allow",
-        Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" },
+        Principal: {
+          Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+        },
         Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: { StringEquals: { "token.actions.githubusercontent.com:sub": [`repo:acme-shop/cart-api:environment:${env}`] } },
+        Condition: {
+          StringEquals: {
+            "token.actions.githubusercontent.com:sub": [`repo:acme-shop/cart-api:environment:${env}`],
+          },
+        },
       },
     ],
   });
-const stack = (name: string) => res("pulumi:pulumi:Stack", {}, { stack: name, name: `delivery-workflow-${name}` });
-const ghEnv = (env: string, repository: string) => res(T.ghEnvironment, { environment: env, repository }, { stack: env });
-const role = (env: string, inStack = env) => res(T.role, { assumeRolePolicy: trust(env) }, { stack: inStack });
+const stack = (name: string) =>
+  res("pulumi:pulumi:Stack", {}, { stack: name, name: `delivery-workflow-${name}` });
+const ghEnv = (env: string, repository: string) =>
+  res(T.ghEnvironment, { environment: env, repository }, { stack: env });
+const role = (env: string, inStack = env) =>
+  res(T.role, { assumeRolePolicy: trust(env) }, { stack: inStack });
 
 describe(rule.id, () => {
   it("passes an environment stack with its GitHub environments and deploy role", () => {
-    const resources = [stack("staging"), ghEnv("staging", "cart-api"), ghEnv("staging", "payments-worker"), role("staging")];
+    const resources = [
+      stack("staging"),
+      ghEnv("staging", "cart-api"),
+      ghEnv("staging", "payments-worker"),
+      role("staging"),
+    ];
     expect(messages(rule, resources, referenceContext())).toEqual([]);
   });
   it("judges only the stack's own environment, and nothing in the shared stack", () => {
     expect(messages(rule, [stack("shared")], referenceContext())).toEqual([]);
-    const staging = [stack("staging"), ghEnv("staging", "cart-api"), ghEnv("staging", "payments-worker"), role("staging")];
+    const staging = [
+      stack("staging"),
+      ghEnv("staging", "cart-api"),
+      ghEnv("staging", "payments-worker"),
+      role("staging"),
+    ];
     expect(messages(rule, staging, referenceContext())).toEqual([]);
   });
   it("fires on a missing GitHub environment and a missing deploy role", () => {
@@ -35,8 +54,15 @@ describe(rule.id, () => {
     ]);
   });
   it("uses the environment the plan names when the stack is named otherwise", () => {
-    const resources = [stack("prod-eu"), ghEnv("production", "cart-api"), ghEnv("production", "payments-worker"), role("production", "prod-eu")];
-    expect(messages(rule, resources, referenceContext({ role: "environment", environment: "production" }))).toEqual([]);
+    const resources = [
+      stack("prod-eu"),
+      ghEnv("production", "cart-api"),
+      ghEnv("production", "payments-worker"),
+      role("production", "prod-eu"),
+    ];
+    expect(
+      messages(rule, resources, referenceContext({ role: "environment", environment: "production" })),
+    ).toEqual([]);
     expect(messages(rule, resources, referenceContext({ environment: "staging" }))).toHaveLength(3);
   });
 });

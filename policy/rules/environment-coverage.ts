@@ -13,7 +13,8 @@ import { isUnknown, ofType, T } from "./util";
 export const environmentCoverage: StackRule = {
   kind: "stack",
   id: "environment-coverage",
-  description: "Each environment the release policy names has a GitHub environment per repository and a deploy role.",
+  description:
+    "Each environment the release policy names has a GitHub environment per repository and a deploy role.",
   mirrors: "project invariant (release policy coverage)",
   level: "mandatory",
   check(resources, ctx) {
@@ -23,17 +24,23 @@ export const environmentCoverage: StackRule = {
     const urn = stackUrn(resources);
     if (!urn) return [];
     const findings: Finding[] = [];
-    const ghEnvs = ofType(resources, T.ghEnvironment).filter((r) => r.inputs.environment === env || isUnknown(r.inputs.environment));
+    const ghEnvs = ofType(resources, T.ghEnvironment).filter(
+      (r) => r.inputs.environment === env || isUnknown(r.inputs.environment),
+    );
     for (const service of ctx.spec.services) {
-      const found = ghEnvs.some((r) => r.inputs.repository === service.name || isUnknown(r.inputs.repository));
-      if (!found) findings.push({ urn, message: `repository "${service.name}" has no GitHub environment "${env}"` });
+      const found = ghEnvs.some(
+        (r) => r.inputs.repository === service.name || isUnknown(r.inputs.repository),
+      );
+      if (!found)
+        findings.push({ urn, message: `repository "${service.name}" has no GitHub environment "${env}"` });
     }
     const roles = ofType(resources, T.role).filter((r) =>
       githubTrustStatements(r.inputs.assumeRolePolicy)
         .flatMap((s) => conditionValues(s, SUB_KEY))
         .some((c) => c.values.some((v) => v.endsWith(`:environment:${env}`) || isUnknown(v))),
     );
-    if (roles.length === 0) findings.push({ urn, message: `no IAM role trusts GitHub environment "${env}" (deploy role missing)` });
+    if (roles.length === 0)
+      findings.push({ urn, message: `no IAM role trusts GitHub environment "${env}" (deploy role missing)` });
     return findings;
   },
 };
@@ -42,4 +49,3 @@ export const environmentCoverage: StackRule = {
 function stackUrn(resources: readonly CheckedResource[]): string | undefined {
   return (resources.find((r) => r.type === "pulumi:pulumi:Stack") ?? resources[0])?.urn;
 }
-

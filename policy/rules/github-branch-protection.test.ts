@@ -5,7 +5,14 @@ import { messages, referenceContext, res, run } from "../testing";
 import { T } from "./util";
 
 /** A top-tier protection ruleset for `main`, as the GitHub component writes it. */
-function protectMain(over: { rules?: Record<string, unknown>; pullRequest?: Record<string, unknown>; bypassActors?: unknown[]; includes?: string[] } = {}) {
+function protectMain(
+  over: {
+    rules?: Record<string, unknown>;
+    pullRequest?: Record<string, unknown>;
+    bypassActors?: unknown[];
+    includes?: string[];
+  } = {},
+) {
   return res(T.ghRuleset, {
     repository: "cart-api",
     name: "protect main",
@@ -54,7 +61,14 @@ describe(rule.id, () => {
         target: "branch",
         enforcement: "active",
         conditions: { refName: { includes: ["~DEFAULT_BRANCH"], excludes: [] } },
-        rules: { requiredStatusChecks: { requiredChecks: ["lint", "test", "build-image"].map((context) => ({ context, integrationId: 15368 })) } },
+        rules: {
+          requiredStatusChecks: {
+            requiredChecks: ["lint", "test", "build-image"].map((context) => ({
+              context,
+              integrationId: 15368,
+            })),
+          },
+        },
         bypassActors: [],
       }),
     ];
@@ -62,7 +76,12 @@ describe(rule.id, () => {
   });
   it("fires when a protected branch has no active ruleset", () => {
     const found = run(rule, [repo, naming], referenceContext());
-    expect(found).toEqual([expect.objectContaining({ urn: repo.urn, message: "cart-api: branch main is not covered by any active branch ruleset" })]);
+    expect(found).toEqual([
+      expect.objectContaining({
+        urn: repo.urn,
+        message: "cart-api: branch main is not covered by any active branch ruleset",
+      }),
+    ]);
     const evaluate = res(T.ghRuleset, { ...protectMain().inputs, enforcement: "evaluate" });
     expect(messages(rule, [repo, evaluate], referenceContext())).toHaveLength(1);
   });
@@ -82,28 +101,56 @@ describe(rule.id, () => {
     }
   });
   it("fires on bypass actors: a requirement only a bypassable ruleset imposes does not count", () => {
-    const found = messages(rule, [repo, protectMain({ bypassActors: [{ actorType: "RepositoryRole", actorId: 5, bypassMode: "always" }] })]);
+    const found = messages(rule, [
+      repo,
+      protectMain({ bypassActors: [{ actorType: "RepositoryRole", actorId: 5, bypassMode: "always" }] }),
+    ]);
     expect(found).toContainEqual(expect.stringMatching(/ruleset has bypass actors \(RepositoryRole#5\)/));
-    expect(found).toContainEqual(expect.stringMatching(/requires no deletion \(rules.deletion\) only in rulesets that RepositoryRole#5 may bypass/));
+    expect(found).toContainEqual(
+      expect.stringMatching(
+        /requires no deletion \(rules.deletion\) only in rulesets that RepositoryRole#5 may bypass/,
+      ),
+    );
   });
   it("tolerates the GitHub App Pulumi runs as, never GitHub Actions or another app when the app is known", () => {
-    const app = (actorId: number) => protectMain({ bypassActors: [{ actorType: "Integration", actorId, bypassMode: "always" }] });
+    const app = (actorId: number) =>
+      protectMain({ bypassActors: [{ actorType: "Integration", actorId, bypassMode: "always" }] });
     expect(messages(rule, [repo, app(1234567)])).toEqual([]);
     expect(messages(rule, [repo, app(1234567)], { automationAppId: 1234567 })).toEqual([]);
-    expect(messages(rule, [repo, app(7654321)], { automationAppId: 1234567 })).toContainEqual(expect.stringMatching(/ruleset has bypass actors \(Integration#7654321\)/));
-    expect(messages(rule, [repo, app(15368)])).toContainEqual(expect.stringMatching(/ruleset has bypass actors \(Integration#15368\)/));
+    expect(messages(rule, [repo, app(7654321)], { automationAppId: 1234567 })).toContainEqual(
+      expect.stringMatching(/ruleset has bypass actors \(Integration#7654321\)/),
+    );
+    expect(messages(rule, [repo, app(15368)])).toContainEqual(
+      expect.stringMatching(/ruleset has bypass actors \(Integration#15368\)/),
+    );
     const advice = run(githubBranchNoBypass, [repo, app(1234567)]);
-    expect(advice).toEqual([expect.objectContaining({ level: "advisory", message: "cart-api: branch main can be bypassed by Integration#1234567; Scorecard counts that as exempt" })]);
+    expect(advice).toEqual([
+      expect.objectContaining({
+        level: "advisory",
+        message:
+          "cart-api: branch main can be bypassed by Integration#1234567; Scorecard counts that as exempt",
+      }),
+    ]);
     expect(run(githubBranchNoBypass, [repo, protectMain()])).toEqual([]);
   });
   it("fires when the ruleset asks less than the release policy: approvals, checks, the Actions app", () => {
     // The reference team's production environment asks for 2 approvals on main.
-    expect(messages(rule, [repo, protectMain({ pullRequest: { requiredApprovingReviewCount: 1 } })], referenceContext())).toEqual([
-      "cart-api: branch main requires 1 approval(s); the release policy asks for 2",
-    ]);
-    const checks = protectMain({ rules: { requiredStatusChecks: { requiredChecks: [{ context: "lint", integrationId: 15368 }, { context: "test" }] } } });
+    expect(
+      messages(
+        rule,
+        [repo, protectMain({ pullRequest: { requiredApprovingReviewCount: 1 } })],
+        referenceContext(),
+      ),
+    ).toEqual(["cart-api: branch main requires 1 approval(s); the release policy asks for 2"]);
+    const checks = protectMain({
+      rules: {
+        requiredStatusChecks: {
+          requiredChecks: [{ context: "lint", integrationId: 15368 }, { context: "test" }],
+        },
+      },
+    });
     expect(messages(rule, [repo, checks], referenceContext())).toEqual([
-      "cart-api: branch main: status check \"test\" may be satisfied by any app; pin integrationId 15368 (GitHub Actions)",
+      'cart-api: branch main: status check "test" may be satisfied by any app; pin integrationId 15368 (GitHub Actions)',
       'cart-api: branch main does not require status check "build-image"',
     ]);
   });
@@ -111,7 +158,15 @@ describe(rule.id, () => {
 
 describe(githubBranchTwoApprovals.id, () => {
   it("advises when a protected branch needs only one approval", () => {
-    const found = run(githubBranchTwoApprovals, [repo, protectMain({ pullRequest: { requiredApprovingReviewCount: 1 } })]);
-    expect(found).toEqual([expect.objectContaining({ level: "advisory", message: expect.stringMatching(/requires 1 approval\(s\)/) })]);
+    const found = run(githubBranchTwoApprovals, [
+      repo,
+      protectMain({ pullRequest: { requiredApprovingReviewCount: 1 } }),
+    ]);
+    expect(found).toEqual([
+      expect.objectContaining({
+        level: "advisory",
+        message: expect.stringMatching(/requires 1 approval\(s\)/),
+      }),
+    ]);
   });
 });

@@ -10,7 +10,14 @@
  */
 import { GITHUB_ACTIONS_APP_ID } from "../../components/release";
 import type { Finding, StackRule } from "../types";
-import { approvalsOf, bypassOf, onlyAutomationBypass, protectedBranches, pullRequestOf, statusChecksOf } from "./branches";
+import {
+  approvalsOf,
+  bypassOf,
+  onlyAutomationBypass,
+  protectedBranches,
+  pullRequestOf,
+  statusChecksOf,
+} from "./branches";
 import type { Ruleset } from "./util";
 
 interface Requirement {
@@ -20,10 +27,22 @@ interface Requirement {
 
 const REQUIREMENTS: readonly Requirement[] = [
   { what: "pull requests (rules.pullRequest)", met: (rs) => pullRequestOf(rs) !== undefined },
-  { what: "at least one approval (pullRequest.requiredApprovingReviewCount ≥ 1)", met: (rs) => approvalsOf(rs) >= 1 },
-  { what: "dismissing stale approvals (pullRequest.dismissStaleReviewsOnPush)", met: (rs) => pullRequestOf(rs)?.dismissStaleReviewsOnPush === true },
-  { what: "code-owner review (pullRequest.requireCodeOwnerReview)", met: (rs) => pullRequestOf(rs)?.requireCodeOwnerReview === true },
-  { what: "approval of the last push (pullRequest.requireLastPushApproval)", met: (rs) => pullRequestOf(rs)?.requireLastPushApproval === true },
+  {
+    what: "at least one approval (pullRequest.requiredApprovingReviewCount ≥ 1)",
+    met: (rs) => approvalsOf(rs) >= 1,
+  },
+  {
+    what: "dismissing stale approvals (pullRequest.dismissStaleReviewsOnPush)",
+    met: (rs) => pullRequestOf(rs)?.dismissStaleReviewsOnPush === true,
+  },
+  {
+    what: "code-owner review (pullRequest.requireCodeOwnerReview)",
+    met: (rs) => pullRequestOf(rs)?.requireCodeOwnerReview === true,
+  },
+  {
+    what: "approval of the last push (pullRequest.requireLastPushApproval)",
+    met: (rs) => pullRequestOf(rs)?.requireLastPushApproval === true,
+  },
   { what: "status checks (rules.requiredStatusChecks)", met: (rs) => statusChecksOf(rs).length > 0 },
   { what: "no force push (rules.nonFastForward)", met: (rs) => rs.rules.nonFastForward === true },
   { what: "no deletion (rules.deletion)", met: (rs) => rs.rules.deletion === true },
@@ -32,7 +51,8 @@ const REQUIREMENTS: readonly Requirement[] = [
 export const githubBranchProtection: StackRule = {
   kind: "stack",
   id: "github-branch-protection",
-  description: "Protected branches meet OpenSSF Scorecard's Branch-Protection top tier through active rulesets without bypass.",
+  description:
+    "Protected branches meet OpenSSF Scorecard's Branch-Protection top tier through active rulesets without bypass.",
   mirrors: "OpenSSF Scorecard Branch-Protection",
   level: "mandatory",
   check(resources, ctx) {
@@ -56,7 +76,10 @@ export const githubBranchProtection: StackRule = {
         });
       }
       for (const rs of b.rulesets.filter((x) => !onlyAutomationBypass(x, ctx.automationAppId))) {
-        findings.push({ urn: rs.resource.urn, message: `${label}: ruleset has bypass actors (${bypassOf(rs).join(", ")}); the spec grants none` });
+        findings.push({
+          urn: rs.resource.urn,
+          message: `${label}: ruleset has bypass actors (${bypassOf(rs).join(", ")}); the spec grants none`,
+        });
       }
       if (b.expected) {
         const approvals = Math.max(0, ...strict.map(approvalsOf));

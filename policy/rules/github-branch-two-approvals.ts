@@ -15,9 +15,17 @@ export const githubBranchTwoApprovals: StackRule = {
   check(resources, ctx) {
     return protectedBranches(resources, ctx).flatMap((b) => {
       if (b.rulesets.length === 0) return []; // github-branch-protection reports it
-      const approvals = Math.max(0, ...b.rulesets.filter((rs) => onlyAutomationBypass(rs, ctx.automationAppId)).map(approvalsOf));
+      const approvals = Math.max(
+        0,
+        ...b.rulesets.filter((rs) => onlyAutomationBypass(rs, ctx.automationAppId)).map(approvalsOf),
+      );
       if (approvals >= 2) return [];
-      return [{ urn: b.urn, message: `${b.repository}: branch ${b.branch} requires ${approvals} approval(s); Scorecard's top tier asks for 2` }];
+      return [
+        {
+          urn: b.urn,
+          message: `${b.repository}: branch ${b.branch} requires ${approvals} approval(s); Scorecard's top tier asks for 2`,
+        },
+      ];
     });
   },
 };

@@ -4,7 +4,9 @@ import { T } from "./util";
 
 describe(rule.id, () => {
   it("passes a secret value (shown as [secret] by the plan) and an encrypted value", () => {
-    expect(messages(rule, [res(T.ghEnvironmentSecret, { secretName: "SLACK_WEBHOOK_URL", value: "[secret]" })])).toEqual([]);
+    expect(
+      messages(rule, [res(T.ghEnvironmentSecret, { secretName: "SLACK_WEBHOOK_URL", value: "[secret]" })]),
+    ).toEqual([]);
     expect(messages(rule, [res(T.ghSecret, { secretName: "X", encryptedValue: "c2VhbGVk" })])).toEqual([]);
   });
   it("fires on plaintextValue (CKV_GIT_4), even when secret", () => {
@@ -15,7 +17,10 @@ describe(rule.id, () => {
     }
   });
   it("fires on a value that is not a Pulumi secret, where the engine shows secrets", () => {
-    const plain = res(T.ghEnvironmentSecret, { secretName: "X", value: "https://hooks.slack.com/services/T/B/x" });
+    const plain = res(T.ghEnvironmentSecret, {
+      secretName: "X",
+      value: "https://hooks.slack.com/services/T/B/x",
+    });
     expect(messages(rule, [plain])).toEqual([expect.stringMatching(/value is not a Pulumi secret/)]);
     // The real policy engine unwraps secrets: it cannot tell, so it does not guess.
     expect(messages(rule, [plain], { secretsMarked: false })).toEqual([]);

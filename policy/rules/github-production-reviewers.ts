@@ -9,7 +9,9 @@ import type { ResourceRule, RuleContext } from "../types";
 import { arr, isUnknown, obj, str, T } from "./util";
 
 export function productionEnvironments(ctx: RuleContext): string[] {
-  return ctx.policy ? ctx.policy.deployments.filter((d) => d.role === "production").map((d) => d.environment) : ["production", "prod"];
+  return ctx.policy
+    ? ctx.policy.deployments.filter((d) => d.role === "production").map((d) => d.environment)
+    : ["production", "prod"];
 }
 
 export const githubProductionReviewers: ResourceRule = {
@@ -24,13 +26,18 @@ export const githubProductionReviewers: ResourceRule = {
     if (!name || !productionEnvironments(ctx).includes(name)) return [];
     const out: string[] = [];
     const reviewers = r.inputs.reviewers;
-    const named = isUnknown(reviewers) || arr(reviewers).some((x) => {
-      const o = obj(x);
-      return isUnknown(o?.users) || isUnknown(o?.teams) || arr(o?.users).length + arr(o?.teams).length > 0;
-    });
+    const named =
+      isUnknown(reviewers) ||
+      arr(reviewers).some((x) => {
+        const o = obj(x);
+        return isUnknown(o?.users) || isUnknown(o?.teams) || arr(o?.users).length + arr(o?.teams).length > 0;
+      });
     if (!named) out.push(`environment "${name}" has no required reviewers`);
     const self = r.inputs.preventSelfReview;
-    if (self !== true && !isUnknown(self)) out.push(`environment "${name}" lets the person who triggered a deployment approve it (preventSelfReview)`);
+    if (self !== true && !isUnknown(self))
+      out.push(
+        `environment "${name}" lets the person who triggered a deployment approve it (preventSelfReview)`,
+      );
     return out;
   },
 };

@@ -21,7 +21,8 @@ function covers(rs: Ruleset, tag: string): boolean {
 export const githubReleaseTagsImmutable: StackRule = {
   kind: "stack",
   id: "github-release-tags-immutable",
-  description: "Release tags cannot be updated or deleted: an active tag ruleset without bypass forbids both.",
+  description:
+    "Release tags cannot be updated or deleted: an active tag ruleset without bypass forbids both.",
   mirrors: "SLSA source track: immutable references (no checkov id)",
   level: "mandatory",
   check(resources, ctx) {
@@ -34,7 +35,9 @@ export const githubReleaseTagsImmutable: StackRule = {
     const findings: Finding[] = [];
     for (const repo of ofType(resources, T.ghRepository)) {
       const name = str(repo.inputs.name);
-      const mine = rulesets.filter((rs) => rs.repository === name || (name === undefined && rs.resource.parent === repo.parent));
+      const mine = rulesets.filter(
+        (rs) => rs.repository === name || (name === undefined && rs.resource.parent === repo.parent),
+      );
       const guarding = mine.filter((rs) => rs.rules.deletion === true && rs.rules.update === true);
       for (const tag of samples) {
         const strict = guarding.filter((rs) => covers(rs, tag));

@@ -17,12 +17,14 @@ export const githubRepositoryPrivate: ResourceRule = {
   check(r, ctx) {
     const visibility = r.inputs.visibility;
     if (isUnknown(visibility) || isUnknown(r.inputs.private)) return [];
-    const effective = visibility !== undefined ? str(visibility) : r.inputs.private === true ? "private" : "public";
+    const effective =
+      visibility !== undefined ? str(visibility) : r.inputs.private === true ? "private" : "public";
     if (effective !== "public") return [];
     const name = str(r.inputs.name);
     const service = ctx.spec?.services.find((s) => s.name === name);
     if (service?.visibility === "public") return [];
-    const why = visibility === undefined ? "visibility is unset (GitHub creates it public)" : 'visibility is "public"';
+    const why =
+      visibility === undefined ? "visibility is unset (GitHub creates it public)" : 'visibility is "public"';
     return [
       ctx.spec
         ? `${why} but the team spec ${service ? `makes service "${service.name}" ${service.visibility}` : "has no public service of this name"}`

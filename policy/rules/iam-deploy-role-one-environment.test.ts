@@ -8,7 +8,9 @@ const trust = (operator: string, subs: string[]) =>
     Statement: [
       {
         Effect: "Allow",
-        Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" },
+        Principal: {
+          Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+        },
         Action: "sts:AssumeRoleWithWebIdentity",
         Condition: {
           StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
@@ -22,24 +24,33 @@ const role = (subs: string[], operator = "StringEquals", stack = "staging") =>
 
 describe(rule.id, () => {
   it("passes one environment for every team repository", () => {
-    const ok = role(["repo:acme-shop/cart-api:environment:staging", "repo:acme-shop/payments-worker:environment:staging"]);
+    const ok = role([
+      "repo:acme-shop/cart-api:environment:staging",
+      "repo:acme-shop/payments-worker:environment:staging",
+    ]);
     expect(messages(rule, [ok], referenceContext())).toEqual([]);
   });
   it("does not judge roles without environment subjects (the build role)", () => {
-    expect(messages(rule, [role(["repo:acme-shop/cart-api:ref:refs/heads/main"], "StringEquals", "shared")])).toEqual([]);
+    expect(
+      messages(rule, [role(["repo:acme-shop/cart-api:ref:refs/heads/main"], "StringEquals", "shared")]),
+    ).toEqual([]);
   });
   it("fires on two environments, on mixed subjects, on StringLike and on another stack's environment", () => {
-    expect(messages(rule, [role(["repo:a/b:environment:staging", "repo:a/b:environment:production"])])).toContainEqual(
-      "trusts 2 environments (staging, production); a deploy role trusts one",
-    );
+    expect(
+      messages(rule, [role(["repo:a/b:environment:staging", "repo:a/b:environment:production"])]),
+    ).toContainEqual("trusts 2 environments (staging, production); a deploy role trusts one");
     expect(messages(rule, [role(["repo:a/b:environment:staging", "repo:a/b:ref:refs/heads/main"])])).toEqual([
       'mixes environment subjects with "repo:a/b:ref:refs/heads/main"',
     ]);
     expect(messages(rule, [role(["repo:a/b:environment:staging"], "StringLike")])).toEqual([
       "tests the environment subject with StringLike; use StringEquals",
     ]);
-    expect(messages(rule, [role(["repo:acme-shop/cart-api:environment:production"], "StringEquals", "staging")], referenceContext())).toEqual([
-      'trusts environment production but this stack provisions "staging"',
-    ]);
+    expect(
+      messages(
+        rule,
+        [role(["repo:acme-shop/cart-api:environment:production"], "StringEquals", "staging")],
+        referenceContext(),
+      ),
+    ).toEqual(['trusts environment production but this stack provisions "staging"']);
   });
 });

@@ -24,7 +24,8 @@ export const iamNoWildcardAction: ResourceRule = {
         .flatMap((s) => {
           const out: string[] = [];
           const wild = s.actions.filter((a) => WILDCARD.test(a));
-          if (wild.length > 0) out.push(`${path} ${where(s)} allows action ${wild.map((a) => `"${a}"`).join(", ")}`);
+          if (wild.length > 0)
+            out.push(`${path} ${where(s)} allows action ${wild.map((a) => `"${a}"`).join(", ")}`);
           if (s.notActions.length > 0) out.push(`${path} ${where(s)} uses NotAction in an Allow statement`);
           return out;
         });

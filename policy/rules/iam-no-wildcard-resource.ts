@@ -42,7 +42,8 @@ export const iamNoWildcardResource: ResourceRule = {
         .filter((s) => s.effect === "Allow" && (s.resources.includes("*") || s.notResources.length > 0))
         .flatMap((s) => {
           const scopable = s.actions.filter((a) => !ONLY_STAR.has(a.toLowerCase()));
-          if (s.notResources.length > 0) return [`${path} ${where(s)} uses NotResource in an Allow statement`];
+          if (s.notResources.length > 0)
+            return [`${path} ${where(s)} uses NotResource in an Allow statement`];
           if (scopable.length === 0 && s.notActions.length === 0) return [];
           const names = scopable.length > 0 ? scopable.map((a) => `"${a}"`).join(", ") : "NotAction";
           return [`${path} ${where(s)} grants ${names} on "*"; scope it to ARNs`];

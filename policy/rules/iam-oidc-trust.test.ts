@@ -6,48 +6,103 @@ const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubus
 const trust = (condition: object, federated: string = PROVIDER) =>
   JSON.stringify({
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Federated: federated }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition }],
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: federated },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: condition,
+      },
+    ],
   });
-const role = (condition: object, federated?: string) => res(T.role, { assumeRolePolicy: trust(condition, federated) });
+const role = (condition: object, federated?: string) =>
+  res(T.role, { assumeRolePolicy: trust(condition, federated) });
 const AUD = { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" };
 
 describe(rule.id, () => {
   it("passes exact subjects with aud checked", () => {
     const ok = role({
-      StringEquals: { ...AUD, "token.actions.githubusercontent.com:sub": ["repo:acme-shop/cart-api:ref:refs/heads/main"] },
+      StringEquals: {
+        ...AUD,
+        "token.actions.githubusercontent.com:sub": ["repo:acme-shop/cart-api:ref:refs/heads/main"],
+      },
     });
     expect(messages(rule, [ok], referenceContext())).toEqual([]);
     // Branch patterns after an exact repository are allowed (CKV_AWS_358 only looks at the repository).
-    const like = role({ StringEquals: AUD, StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme-shop/cart-api:ref:refs/tags/v*" } });
+    const like = role({
+      StringEquals: AUD,
+      StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme-shop/cart-api:ref:refs/tags/v*" },
+    });
     expect(messages(rule, [like])).toEqual([]);
   });
   it("ignores roles that do not trust GitHub", () => {
     const ec2 = res(T.role, {
-      assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+      assumeRolePolicy: JSON.stringify({
+        Statement: [
+          { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ],
+      }),
     });
     expect(messages(rule, [ec2])).toEqual([]);
   });
   it("fires without aud, without sub, and on a wrong audience", () => {
-    expect(messages(rule, [role({ StringEquals: { "token.actions.githubusercontent.com:sub": "repo:acme-shop/cart-api:ref:refs/heads/main" } })])).toEqual([
-      "assumeRolePolicy Statement[0] does not check token.actions.githubusercontent.com:aud",
-    ]);
-    expect(messages(rule, [role({ StringEquals: AUD })])[0]).toMatch(/does not check token.actions.githubusercontent.com:sub/);
     expect(
-      messages(rule, [role({ StringLike: { "token.actions.githubusercontent.com:aud": "*", "token.actions.githubusercontent.com:sub": "repo:a/b:ref:x" } })])[0],
+      messages(rule, [
+        role({
+          StringEquals: {
+            "token.actions.githubusercontent.com:sub": "repo:acme-shop/cart-api:ref:refs/heads/main",
+          },
+        }),
+      ]),
+    ).toEqual(["assumeRolePolicy Statement[0] does not check token.actions.githubusercontent.com:aud"]);
+    expect(messages(rule, [role({ StringEquals: AUD })])[0]).toMatch(
+      /does not check token.actions.githubusercontent.com:sub/,
+    );
+    expect(
+      messages(rule, [
+        role({
+          StringLike: {
+            "token.actions.githubusercontent.com:aud": "*",
+            "token.actions.githubusercontent.com:sub": "repo:a/b:ref:x",
+          },
+        }),
+      ])[0],
     ).toMatch(/require StringEquals "sts.amazonaws.com"/);
   });
   it("fires on wildcard repositories and owners, leading wildcards and pull requests", () => {
-    for (const sub of ["*", "repo:acme-shop/*", "repo:*:ref:refs/heads/main", "*:environment:production", "repo:acme-shop/*:environment:staging"]) {
-      const found = messages(rule, [role({ StringEquals: AUD, StringLike: { "token.actions.githubusercontent.com:sub": sub } })]);
+    for (const sub of [
+      "*",
+      "repo:acme-shop/*",
+      "repo:*:ref:refs/heads/main",
+      "*:environment:production",
+      "repo:acme-shop/*:environment:staging",
+    ]) {
+      const found = messages(rule, [
+        role({ StringEquals: AUD, StringLike: { "token.actions.githubusercontent.com:sub": sub } }),
+      ]);
       expect(found).toEqual([expect.stringMatching(/does not name an exact repository/)]);
     }
-    expect(messages(rule, [role({ StringEquals: { ...AUD, "token.actions.githubusercontent.com:sub": "repo:acme-shop/cart-api:pull_request" } })])).toEqual([
-      expect.stringMatching(/trusts pull requests/),
-    ]);
+    expect(
+      messages(rule, [
+        role({
+          StringEquals: {
+            ...AUD,
+            "token.actions.githubusercontent.com:sub": "repo:acme-shop/cart-api:pull_request",
+          },
+        }),
+      ]),
+    ).toEqual([expect.stringMatching(/trusts pull requests/)]);
   });
   it("fires on another owner than the team's when the spec is known", () => {
-    const other = role({ StringEquals: { ...AUD, "token.actions.githubusercontent.com:sub": "repo:evil-corp/cart-api:environment:production" } });
-    expect(messages(rule, [other], referenceContext())).toEqual([expect.stringMatching(/names owner "evil-corp", not the team's "acme-shop"/)]);
+    const other = role({
+      StringEquals: {
+        ...AUD,
+        "token.actions.githubusercontent.com:sub": "repo:evil-corp/cart-api:environment:production",
+      },
+    });
+    expect(messages(rule, [other], referenceContext())).toEqual([
+      expect.stringMatching(/names owner "evil-corp", not the team's "acme-shop"/),
+    ]);
   });
   it("recognises a provider not created yet by its condition keys", () => {
     expect(messages(rule, [role({ StringEquals: AUD }, UNKNOWN)])).toHaveLength(1);

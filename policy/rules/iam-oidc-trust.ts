@@ -41,7 +41,8 @@ export function conditionValues(s: Statement, key: string): { operator: string; 
 export const iamOidcTrust: ResourceRule = {
   kind: "resource",
   id: "iam-oidc-trust",
-  description: "Roles trusting GitHub OIDC check `aud` and a `sub` naming an exact repository, never a pull request.",
+  description:
+    "Roles trusting GitHub OIDC check `aud` and a `sub` naming an exact repository, never a pull request.",
   mirrors: "checkov CKV_AWS_358",
   level: "mandatory",
   types: [T.role],
@@ -56,12 +57,19 @@ function judge(s: Statement, ctx: RuleContext): string[] {
   const aud = conditionValues(s, AUD_KEY);
   if (aud.length === 0) out.push(`${at} does not check ${AUD_KEY}`);
   for (const { operator, values } of aud) {
-    if (!operator.startsWith("StringEquals") || values.length === 0 || values.some((v) => v !== OIDC_AUDIENCE && !isUnknown(v))) {
-      out.push(`${at} checks ${AUD_KEY} with ${operator} ${show(values)}; require StringEquals "${OIDC_AUDIENCE}"`);
+    if (
+      !operator.startsWith("StringEquals") ||
+      values.length === 0 ||
+      values.some((v) => v !== OIDC_AUDIENCE && !isUnknown(v))
+    ) {
+      out.push(
+        `${at} checks ${AUD_KEY} with ${operator} ${show(values)}; require StringEquals "${OIDC_AUDIENCE}"`,
+      );
     }
   }
   const sub = conditionValues(s, SUB_KEY);
-  if (sub.length === 0) out.push(`${at} does not check ${SUB_KEY}: any repository on GitHub could assume the role`);
+  if (sub.length === 0)
+    out.push(`${at} does not check ${SUB_KEY}: any repository on GitHub could assume the role`);
   for (const { values } of sub) {
     if (values.length === 0) out.push(`${at} checks ${SUB_KEY} against no value`);
     for (const v of values) {

@@ -36,8 +36,10 @@ export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 export const obj = (v: unknown): Record<string, unknown> | undefined => (isObject(v) ? v : undefined);
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-export const str = (v: unknown): string | undefined => (typeof v === "string" && !isUnknown(v) ? v : undefined);
-export const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+export const str = (v: unknown): string | undefined =>
+  typeof v === "string" && !isUnknown(v) ? v : undefined;
+export const num = (v: unknown): number | undefined =>
+  typeof v === "number" && Number.isFinite(v) ? v : undefined;
 
 /** A string or a list of strings (IAM's `Action`, `Resource`, condition values). */
 export function strings(v: unknown): string[] {
@@ -80,7 +82,8 @@ export interface Statement {
   readonly condition: Record<string, unknown>;
 }
 
-export type ParsedDocument = { ok: true; statements: Statement[] } | { ok: false; reason: "unknown" | "invalid" };
+export type ParsedDocument =
+  { ok: true; statements: Statement[] } | { ok: false; reason: "unknown" | "invalid" };
 
 export function parseDocument(v: unknown): ParsedDocument {
   let doc: unknown = v;
@@ -95,19 +98,17 @@ export function parseDocument(v: unknown): ParsedDocument {
   const d = obj(doc);
   if (!d) return { ok: false, reason: "invalid" };
   const raw = Array.isArray(d.Statement) ? d.Statement : isObject(d.Statement) ? [d.Statement] : [];
-  const statements = raw.filter(isObject).map(
-    (s, index): Statement => ({
-      index,
-      sid: typeof s.Sid === "string" ? s.Sid : undefined,
-      effect: typeof s.Effect === "string" ? s.Effect : "Allow",
-      actions: strings(s.Action),
-      notActions: strings(s.NotAction),
-      resources: strings(s.Resource),
-      notResources: strings(s.NotResource),
-      principal: s.Principal,
-      condition: obj(s.Condition) ?? {},
-    }),
-  );
+  const statements = raw.filter(isObject).map((s, index): Statement => ({
+    index,
+    sid: typeof s.Sid === "string" ? s.Sid : undefined,
+    effect: typeof s.Effect === "string" ? s.Effect : "Allow",
+    actions: strings(s.Action),
+    notActions: strings(s.NotAction),
+    resources: strings(s.Resource),
+    notResources: strings(s.NotResource),
+    principal: s.Principal,
+    condition: obj(s.Condition) ?? {},
+  }));
   return { ok: true, statements };
 }
 
