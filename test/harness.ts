@@ -6,6 +6,22 @@ import type { PlannedResource, StackPlan } from "../plan/runner";
 
 export { planStacks, type PlanOptions, type PlannedResource, type StackPlan } from "../plan/runner";
 
+/** The fields every resource has in the plan's JSON contract (../shared/DESIGN.md). */
+export const CONTRACT_RESOURCE_FIELDS = [
+  "urn",
+  "type",
+  "name",
+  "parent",
+  "provider",
+  "custom",
+  "inputs",
+  "protect",
+  "retainOnDelete",
+  "dependsOn",
+  "aliases",
+  "ignoreChanges",
+] as const;
+
 /** Every resource of a type token, in registration order. */
 export function byType(plan: StackPlan, token: string): PlannedResource[] {
   return plan.resources.filter((r) => r.type === token);

@@ -10,7 +10,7 @@ import { stringify } from "yaml";
 import { main, parseArgs, UsageError } from "../plan/cli";
 import { generatedTeam } from "../plan/generate";
 import { renderStack } from "../plan/text";
-import { planStacks, type StackPlan } from "./harness";
+import { CONTRACT_RESOURCE_FIELDS, planStacks, type StackPlan } from "./harness";
 import { referenceTeamRaw, REPO_ROOT } from "./fixtures";
 
 const TS_NODE = path.join(REPO_ROOT, "node_modules", ".bin", "ts-node");
@@ -61,22 +61,7 @@ describe("the CLI, spawned", () => {
       }),
     );
     for (const r of plan.resources) {
-      expect(Object.keys(r)).toEqual(
-        expect.arrayContaining([
-          "urn",
-          "type",
-          "name",
-          "parent",
-          "provider",
-          "custom",
-          "inputs",
-          "protect",
-          "retainOnDelete",
-          "dependsOn",
-          "aliases",
-          "ignoreChanges",
-        ]),
-      );
+      expect(Object.keys(r)).toEqual(expect.arrayContaining([...CONTRACT_RESOURCE_FIELDS]));
     }
   });
 

@@ -86,6 +86,14 @@ export const ECR_PROMOTE_ACTIONS = [
 /** Registry login: AWS offers no resource-level permission for it, so its Resource is `*`. */
 export const ECR_LOGIN_ACTION = "ecr:GetAuthorizationToken";
 
+/** Registry login: GetAuthorizationToken has no resource-level permissions, so `*` is the only value AWS accepts. */
+const REGISTRY_LOGIN: PolicyStatement = {
+  Sid: "RegistryLoginHasNoResourceScope",
+  Effect: "Allow",
+  Action: [ECR_LOGIN_ACTION],
+  Resource: "*",
+};
+
 /** SSM Run Command results: no resource-level permissions exist for these two reads. */
 export const SSM_COMMAND_READ_ACTIONS = ["ssm:GetCommandInvocation", "ssm:ListCommandInvocations"];
 
@@ -169,13 +177,7 @@ export function buildPermissions(s: RegistryScope): PolicyDocument {
       Action: ECR_PUSH_ACTIONS,
       Resource: s.repositories.map((r) => repositoryArn(s, r)),
     },
-    {
-      // GetAuthorizationToken has no resource-level permissions: `*` is the only value AWS accepts.
-      Sid: "RegistryLoginHasNoResourceScope",
-      Effect: "Allow",
-      Action: [ECR_LOGIN_ACTION],
-      Resource: "*",
-    },
+    REGISTRY_LOGIN,
   );
 }
 
@@ -237,13 +239,7 @@ export function serverPermissions(s: ServerScope): PolicyDocument {
       Action: ECR_PULL_ACTIONS,
       Resource: s.repositories.map((r) => repositoryArn(s, r)),
     },
-    {
-      // GetAuthorizationToken has no resource-level permissions: `*` is the only value AWS accepts.
-      Sid: "RegistryLoginHasNoResourceScope",
-      Effect: "Allow",
-      Action: [ECR_LOGIN_ACTION],
-      Resource: "*",
-    },
+    REGISTRY_LOGIN,
     {
       Sid: "ReleaseParameters",
       Effect: "Allow",
