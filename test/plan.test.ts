@@ -30,7 +30,6 @@ beforeAll(async () => {
   plans = await planStacks({ stacks: STACKS, secrets: SECRETS });
 });
 
-
 describe("the JSON contract", () => {
   it("plans every stack of the reference team, in the order asked", () => {
     expect(plans.map((p) => [p.project, p.stack])).toEqual(STACKS.map((s) => ["delivery-workflow", s]));
