@@ -48,13 +48,6 @@ export interface ServiceRepositoryArgs {
    * @default [] - never renamed
    */
   readonly previousNames?: readonly string[];
-  /**
-   * Further resources committed straight to protected branches (e.g. the pipeline's workflow
-   * files) that must exist before the rulesets switch on. A promise lets the stack create them
-   * after this component.
-   * @default [] - only this component's CODEOWNERS files and branches come first
-   */
-  readonly rulesetsAfter?: readonly pulumi.Resource[] | Promise<readonly pulumi.Resource[]>;
 }
 
 /** `ECR_REPOSITORY_URL` → `ecr-repository-url`: the variable's part of a child name. */
@@ -188,11 +181,9 @@ export class ServiceRepository extends pulumi.ComponentResource {
       return { actorType: "Team", actorId: pulumi.output(id).apply(Number), bypassMode: actor.bypassMode };
     };
 
-    const rulesetDependencies = Promise.resolve(args.rulesetsAfter ?? []).then((extra) => [
-      ...files,
-      ...Object.values(branches),
-      ...extra,
-    ]);
+    // A plain array, never a promise: the SDK walks every resource reachable from a promised
+    // dependsOn value, which made each ruleset cost as much as the whole stack.
+    const rulesetDependencies: pulumi.Resource[] = [...files, ...Object.values(branches)];
     const rulesets: Record<string, github.RepositoryRuleset> = {};
     for (const ruleset of repositoryRulesets(spec, policy, args.maintainersTeamSlug, args.automationAppId)) {
       rulesets[ruleset.key] = new github.RepositoryRuleset(
@@ -211,7 +202,8 @@ export class ServiceRepository extends pulumi.ComponentResource {
           rules: toRules(ruleset.rules),
           bypassActors: ruleset.bypassActors.map(bypassActor),
         },
-        // Files and branches first: once a branch is protected, nothing lands on it without a PR.
+        // CODEOWNERS and long-lived branches first; later commits of managed files go through the
+        // automation app's bypass (see automationAppId).
         child(`ruleset-${ruleset.key}`, { dependsOn: rulesetDependencies }),
       );
     }

@@ -24,12 +24,6 @@ export interface TeamRepositoriesArgs {
    * @default none - nobody bypasses; managed files then land only before the rulesets exist
    */
   readonly automationAppId?: number;
-  /**
-   * Per service name: resources committed straight to its protected branches (workflow files)
-   * that must exist before its rulesets switch on; a promise may resolve after this component.
-   * @default none - only CODEOWNERS and the long-lived branches come first
-   */
-  readonly rulesetsAfter?: Promise<Readonly<Record<string, readonly pulumi.Resource[]>>>;
 }
 
 export class TeamRepositories extends pulumi.ComponentResource {
@@ -58,7 +52,6 @@ export class TeamRepositories extends pulumi.ComponentResource {
           variables: args.variables?.[service.name],
           automationAppId: args.automationAppId,
           previousNames: service.formerNames.map((former) => `${name}-${former}`),
-          rulesetsAfter: args.rulesetsAfter?.then((byService) => byService[service.name] ?? []),
         },
         { parent: this },
       );
