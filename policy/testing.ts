@@ -64,3 +64,22 @@ export function messages(
 ): string[] {
   return run(rule, resources, context).map((v) => v.message);
 }
+
+/** The IAM provider ARN of GitHub's OIDC issuer in the fake account. */
+export const GITHUB_OIDC_PROVIDER =
+  "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+
+/** A GitHub OIDC trust policy (JSON text, as the plan records it) with the given condition. */
+export function githubTrust(condition: object, federated: string = GITHUB_OIDC_PROVIDER): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: federated },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: condition,
+      },
+    ],
+  });
+}

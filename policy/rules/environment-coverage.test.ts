@@ -1,23 +1,12 @@
 import { environmentCoverage as rule } from "./environment-coverage";
-import { messages, referenceContext, res } from "../testing";
+import { githubTrust, messages, referenceContext, res } from "../testing";
 import { T } from "./util";
 
 const trust = (env: string) =>
-  JSON.stringify({
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: {
-          Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
-        },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: {
-            "token.actions.githubusercontent.com:sub": [`repo:acme-shop/cart-api:environment:${env}`],
-          },
-        },
-      },
-    ],
+  githubTrust({
+    StringEquals: {
+      "token.actions.githubusercontent.com:sub": [`repo:acme-shop/cart-api:environment:${env}`],
+    },
   });
 const stack = (name: string) =>
   res("pulumi:pulumi:Stack", {}, { stack: name, name: `delivery-workflow-${name}` });

@@ -1,23 +1,11 @@
 import { iamDeployRoleOneEnvironment as rule } from "./iam-deploy-role-one-environment";
-import { messages, referenceContext, res } from "../testing";
+import { githubTrust, messages, referenceContext, res } from "../testing";
 import { T } from "./util";
 
 const trust = (operator: string, subs: string[]) =>
-  JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: {
-          Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
-        },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
-          [operator]: { "token.actions.githubusercontent.com:sub": subs },
-        },
-      },
-    ],
+  githubTrust({
+    StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+    [operator]: { "token.actions.githubusercontent.com:sub": subs },
   });
 const role = (subs: string[], operator = "StringEquals", stack = "staging") =>
   res(T.role, { assumeRolePolicy: trust(operator, subs) }, { stack });

@@ -1,20 +1,9 @@
 import { iamOidcTrust as rule } from "./iam-oidc-trust";
-import { messages, referenceContext, res } from "../testing";
+import { GITHUB_OIDC_PROVIDER, githubTrust, messages, referenceContext, res } from "../testing";
 import { T, UNKNOWN } from "./util";
 
-const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
-const trust = (condition: object, federated: string = PROVIDER) =>
-  JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Federated: federated },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: condition,
-      },
-    ],
-  });
+const PROVIDER = GITHUB_OIDC_PROVIDER;
+const trust = githubTrust;
 const role = (condition: object, federated?: string) =>
   res(T.role, { assumeRolePolicy: trust(condition, federated) });
 const AUD = { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" };
