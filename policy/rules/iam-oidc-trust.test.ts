@@ -1,8 +1,7 @@
 import { iamOidcTrust as rule } from "./iam-oidc-trust";
-import { GITHUB_OIDC_PROVIDER, githubTrust, messages, referenceContext, res } from "../testing";
+import { githubTrust, messages, referenceContext, res } from "../testing";
 import { T, UNKNOWN } from "./util";
 
-const PROVIDER = GITHUB_OIDC_PROVIDER;
 const trust = githubTrust;
 const role = (condition: object, federated?: string) =>
   res(T.role, { assumeRolePolicy: trust(condition, federated) });
