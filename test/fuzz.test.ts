@@ -115,7 +115,6 @@ type Corruption = typeof corruption extends fc.Arbitrary<infer C> ? C : never;
 function corrupt(spec: Json, c: Corruption): Json {
   const all = paths(spec);
   const p = all[c.pick % all.length];
-  const target = getAt(spec, p);
   switch (c.kind) {
     case "set":
       return setAt(spec, p, c.value);
@@ -126,6 +125,8 @@ function corrupt(spec: Json, c: Corruption): Json {
         const t = getAt(spec, q);
         return !!t && typeof t === "object" && !Array.isArray(t);
       });
+      // An earlier corruption may have replaced the whole spec with a scalar.
+      if (objects.length === 0) return spec;
       const q = objects[c.pick % objects.length];
       return setAt(spec, [...q, c.key], "surprise");
     }
@@ -142,7 +143,7 @@ function corrupt(spec: Json, c: Corruption): Json {
       const arrays = all.filter(
         (q) => Array.isArray(getAt(spec, q)) && (getAt(spec, q) as Json[]).length > 0,
       );
-      if (arrays.length === 0) return target === undefined ? spec : spec;
+      if (arrays.length === 0) return spec;
       const q = arrays[c.pick % arrays.length];
       const list = getAt(spec, q) as Json[];
       return setAt(
