@@ -91,7 +91,7 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
   // --- GitHub (components/github): the GitHub environment on each repository, its deployment
   // policies, reviewers, variables (from the AWS section) and secrets (ctx.secrets) ------------
   const githubEnvironment = new DeploymentEnvironment(
-    environment.name,
+    `${team}-${environment.name}`,
     {
       deployment: deploymentOf(ctx.policy, environment.name),
       repositories: ctx.spec.services.map((s) => ({ name: s.name, formerNames: s.formerNames })),

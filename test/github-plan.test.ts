@@ -193,9 +193,11 @@ describe("shared stack", () => {
 
 describe("production stack", () => {
   it("creates the environment on each repository with the policy's reviewers, wait and fence", () => {
-    const env = byName(production, "production-cart-api-env");
+    const env = byName(production, "checkout-production-cart-api-env");
     expect(env.type).toBe("github:index/repositoryEnvironment:RepositoryEnvironment");
-    expect(byName(production, "production").type).toBe("delivery:github:DeploymentEnvironment");
+    const component = production.resources.find((r) => r.type === "delivery:github:DeploymentEnvironment");
+    expect(component?.name).toBe("checkout-production");
+    expect(env.parent).toBe(component?.urn);
     expect(env.inputs).toMatchObject({
       repository: "cart-api",
       environment: "production",
@@ -235,10 +237,10 @@ describe("production stack", () => {
   it("sends configured secrets through `value`, as secrets", () => {
     const secrets = ofType(production, "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret");
     expect(secrets.map((s) => s.name).sort()).toEqual([
-      "production-cart-api-secret-sentry-auth-token",
-      "production-cart-api-secret-slack-webhook-url",
-      "production-payments-worker-secret-sentry-auth-token",
-      "production-payments-worker-secret-slack-webhook-url",
+      "checkout-production-cart-api-secret-sentry-auth-token",
+      "checkout-production-cart-api-secret-slack-webhook-url",
+      "checkout-production-payments-worker-secret-sentry-auth-token",
+      "checkout-production-payments-worker-secret-slack-webhook-url",
     ]);
     for (const s of secrets) {
       expect(s.inputs.value).toBe("[secret]");
@@ -259,7 +261,7 @@ describe("components planned on their own", () => {
         const spec = parseTeamSpec(team);
         const provider = new github.Provider("github", { owner: "acme-shop" });
         new DeploymentEnvironment(
-          "production",
+          "checkout-production",
           {
             deployment: deploymentOf(releasePolicy(spec), "production"),
             repositories: [{ name: "cart-api" }],
@@ -274,9 +276,9 @@ describe("components planned on their own", () => {
     expect(ofType(plan, "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret")).toEqual([]);
     const vars = ofType(plan, "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable");
     expect(vars.map((v) => [v.name, v.inputs.variableName, v.inputs.value])).toEqual([
-      ["production-cart-api-var-public-url", "PUBLIC_URL", "https://shop.example"],
+      ["checkout-production-cart-api-var-public-url", "PUBLIC_URL", "https://shop.example"],
     ]);
-    const reviewers = byName(plan, "production-cart-api-env").inputs.reviewers as Array<{
+    const reviewers = byName(plan, "checkout-production-cart-api-env").inputs.reviewers as Array<{
       users: number[];
       teams: number[];
     }>;
@@ -326,7 +328,7 @@ describe("renaming a service", () => {
       expect([old.name, aliased.has(old.urn)]).toEqual([old.name, true]);
     }
     for (const old of production.resources.filter(
-      (r) => ours(r) && r.name.startsWith("production-cart-api"),
+      (r) => ours(r) && r.name.startsWith("checkout-production-cart-api"),
     )) {
       const claimed = afterProduction.resources.some((r) => r.urn === old.urn || r.aliases.includes(old.urn));
       expect([old.name, claimed]).toEqual([old.name, true]);
