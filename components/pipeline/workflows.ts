@@ -233,14 +233,14 @@ function eitherRegex(regexes: readonly string[]): string {
 
 export function pullRequestWorkflow(spec: TeamSpec, service: ServiceSpec, policy: ReleasePolicy): Workflow {
   const jobs: Record<string, Job> = {
-    lint: lintJob(service),
-    test: testJob(spec, service),
-    "build-image": buildCheckJob(service),
+    [STATUS_CHECKS.lint]: lintJob(service),
+    [STATUS_CHECKS.test]: testJob(spec, service),
+    [STATUS_CHECKS.build]: buildCheckJob(service),
   };
   const scan = securityScanJob(service);
   if (scan) jobs["security-scan"] = scan;
   const source = prSourceJob(policy);
-  if (source) jobs["pr-source"] = source;
+  if (source) jobs[STATUS_CHECKS.prSource] = source;
   return {
     name: "pull request",
     on: { pull_request: { branches: policy.protectedBranches.map((b) => b.name) } },
@@ -287,7 +287,7 @@ function imageJob(service: ServiceSpec): Job {
   return {
     name: "build and push image",
     "runs-on": RUNNER,
-    needs: ["guard", "lint", "test"],
+    needs: ["guard", STATUS_CHECKS.lint, STATUS_CHECKS.test],
     if: GUARD_DEPLOYS,
     // The build role trusts this repository's build branches (OIDC subject ref:refs/heads/…).
     permissions: { contents: "read", "id-token": "write" },
@@ -529,8 +529,8 @@ export function deployWorkflow(
 ): Workflow {
   const jobs: Record<string, Job> = { guard: guardJob(policy, d) };
   if (d.artifact === "build") {
-    jobs.lint = lintJob(service);
-    jobs.test = testJob(spec, service);
+    jobs[STATUS_CHECKS.lint] = lintJob(service);
+    jobs[STATUS_CHECKS.test] = testJob(spec, service);
     jobs.image = imageJob(service);
   }
   jobs.deploy = deployJob(spec, service, policy, d);
