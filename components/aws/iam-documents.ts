@@ -188,15 +188,25 @@ export interface DeployScope extends RegistryScope {
   readonly instanceIds: readonly string[];
 }
 
+/**
+ * Read and write one environment's release parameters: CI sets them on deploy, the server's
+ * agent writes them back on rollback or after a failed release.
+ */
+function releaseParameterAccess(
+  s: AwsScope & { readonly releaseParameters: readonly string[] },
+): PolicyStatement {
+  return {
+    Sid: "ReleaseParameters",
+    Effect: "Allow",
+    Action: ["ssm:GetParameter", "ssm:PutParameter"],
+    Resource: s.releaseParameters.map((p) => parameterArn(s, p)),
+  };
+}
+
 /** Deploy role of one environment: its release parameters, its servers, the team's images. */
 export function deployPermissions(s: DeployScope): PolicyDocument {
   return document(
-    {
-      Sid: "WriteReleaseParameters",
-      Effect: "Allow",
-      Action: ["ssm:GetParameter", "ssm:PutParameter"],
-      Resource: s.releaseParameters.map((p) => parameterArn(s, p)),
-    },
+    releaseParameterAccess(s),
     {
       // SendCommand is authorized on both the target instances and the document.
       Sid: "RunDeployAgentOnServers",
@@ -240,12 +250,7 @@ export function serverPermissions(s: ServerScope): PolicyDocument {
       Resource: s.repositories.map((r) => repositoryArn(s, r)),
     },
     REGISTRY_LOGIN,
-    {
-      Sid: "ReleaseParameters",
-      Effect: "Allow",
-      Action: ["ssm:GetParameter", "ssm:PutParameter"],
-      Resource: s.releaseParameters.map((p) => parameterArn(s, p)),
-    },
+    releaseParameterAccess(s),
     {
       Sid: "WriteOwnLogs",
       Effect: "Allow",
