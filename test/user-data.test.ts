@@ -11,12 +11,12 @@ import {
   agentSettingsFile,
   BOOTSTRAP_CONTEXT,
   cloudConfig,
-  DEPLOY_AGENT_PATH,
   releaseParameterName,
   sparePorts,
   userData,
   type UserDataArgs,
 } from "../components/aws";
+import { DEPLOY_AGENT_PATH } from "../components/release";
 import { parseTeamSpec } from "../components/spec";
 import { referenceTeam } from "./aws-fixtures";
 

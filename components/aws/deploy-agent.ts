@@ -4,10 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { DEPLOY_AGENT_PATH } from "../release";
 import { NOTHING_RELEASED } from "./names";
 
-export { DEPLOY_AGENT_PATH };
 /** Per-service settings directory on the server. */
 export const DEPLOY_AGENT_CONFIG_DIR = "/etc/delivery-agent";
 /** Docker client config for the server (ECR credential helper). */
@@ -16,11 +14,6 @@ export const DOCKER_CONFIG_DIR = "/etc/delivery-agent/docker";
 /** The agent's source, as installed on the server. */
 export function deployAgentScript(): string {
   return readFileSync(path.join(__dirname, "deploy-agent.sh"), "utf8");
-}
-
-/** The command the pipeline runs on a server to deploy (or roll back) one service. */
-export function deployAgentCommand(action: "deploy" | "rollback" | "status", service: string): string[] {
-  return [DEPLOY_AGENT_PATH, action, service];
 }
 
 export interface AgentServiceSettings {

@@ -23,17 +23,7 @@ export function releaseParameterName(team: string, environment: string, service:
   return `/delivery/${team}/${environment}/${service}/release`;
 }
 
-/** Every release parameter of one environment: what the deploy role and the server may touch. */
-export function releaseParameterPrefix(team: string, environment: string): string {
-  return `/delivery/${team}/${environment}/`;
-}
-
 /** CloudWatch log group of an environment's server (containers and the deploy agent). */
 export function serverLogGroupName(team: string, environment: string): string {
   return `/delivery/${team}/${environment}/server`;
-}
-
-/** Container name a service runs under on its server. */
-export function containerName(service: string): string {
-  return service;
 }

@@ -9,10 +9,10 @@ import {
   agentSettingsFile,
   deployAgentScript,
   DEPLOY_AGENT_CONFIG_DIR,
-  DEPLOY_AGENT_PATH,
   DOCKER_CONFIG_DIR,
   sparePorts,
 } from "./deploy-agent";
+import { DEPLOY_AGENT_PATH } from "../release";
 
 /** Amazon Linux 2023 package names (`dnf install`). */
 export const SERVER_PACKAGES = ["docker", "amazon-ecr-credential-helper"] as const;

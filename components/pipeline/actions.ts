@@ -54,8 +54,3 @@ export type ActionName = keyof typeof ACTIONS;
 export function usesRef(action: PinnedAction): string {
   return `${action.repository}@${action.sha}`;
 }
-
-/** The table entry a `uses:` value points at, if any. */
-export function pinnedActionOf(uses: string): PinnedAction | undefined {
-  return Object.values(ACTIONS).find((a) => usesRef(a) === uses);
-}

@@ -19,16 +19,6 @@ export const DEFAULT_REGION = "us-east-1";
 
 const TABLES: readonly FakeTables[] = [aws, github, docker, pulumiTables];
 
-/** Every resource type token the fake cloud knows. */
-export function knownResourceTypes(): string[] {
-  return TABLES.flatMap((t) => Object.keys(t.resources)).sort();
-}
-
-/** Every function token the fake cloud knows. */
-export function knownFunctions(): string[] {
-  return TABLES.flatMap((t) => Object.keys(t.calls)).sort();
-}
-
 function lookup<K extends keyof FakeTables>(kind: K, token: string): FakeTables[K][string] | undefined {
   for (const t of TABLES) {
     const entry = t[kind][token];
