@@ -7,7 +7,7 @@
  * Nothing here names a branch, tag, check or environment itself: if the policy changes, the
  * picture changes with it. Pure: no Pulumi, no I/O.
  */
-import type { TeamSpec } from "../components/spec";
+import type { TeamSpec } from "../components/team";
 import type { ArtifactStrategy, Deployment, ReleasePolicy, RefMatcher } from "../components/release";
 
 /** One node of the chart: a stable id and the lines of its label. */

@@ -24,7 +24,7 @@ import { computeCost, type CostReport } from "./cost";
 // policy/ has its own package.json (main: the pack): name index explicitly.
 import { checkResources, type Violation } from "../policy/index";
 import { deploymentSummary } from "./summary";
-import type { SpecIssue } from "../components/spec";
+import type { SpecIssue } from "../components/team";
 
 /** Options of {@link planStacks}. */
 export interface PlanOptions {

@@ -3,7 +3,7 @@
  * environment), for the text output and the diagram. Presentation only: the program itself
  * decides what to create.
  */
-import { validateTeamSpec, type SpecIssue, type TeamSpec } from "../components/spec";
+import { validateTeamSpec, type SpecIssue, type TeamSpec } from "../components/team";
 import { deploymentOf, releasePolicy, type ReleasePolicy } from "../components/release";
 import type { DeploymentSummary } from "./text";
 

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { releasePolicy } from "../components/release";
-import { validateTeamSpec } from "../components/spec";
+import { validateTeamSpec } from "../components/team";
 import type { PolicyContext } from "./types";
 
 const NS = "delivery-workflow";

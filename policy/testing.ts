@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { releasePolicy } from "../components/release";
-import { parseTeamSpec, type TeamSpec } from "../components/spec";
+import { parseTeamSpec, type TeamSpec } from "../components/team";
 import { resolveContext, runRule } from "./index";
 import type { CheckedResource, PolicyContext, Rule, Violation } from "./types";
 

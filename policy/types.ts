@@ -2,7 +2,7 @@
  * The shapes the rules read and write. Kept free of `@pulumi/*` so the offline plan, the tests
  * and the real policy pack share them.
  */
-import type { TeamSpec } from "../components/spec";
+import type { TeamSpec } from "../components/team";
 import type { ReleasePolicy } from "../components/release";
 
 export type PolicyLevel = "mandatory" | "advisory";

@@ -20,7 +20,7 @@ import {
   type BranchModel,
   type SpecIssue,
   type TeamSpec,
-} from "../components/spec";
+} from "../components/team";
 import { releasePolicy } from "../components/release";
 
 /** What a user chooses; everything else is a documented default of the spec. */

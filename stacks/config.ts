@@ -13,7 +13,7 @@ import {
   type EnvironmentSpec,
   type SpecIssue,
   type TeamSpec,
-} from "../components/spec";
+} from "../components/team";
 import { releasePolicy, type ReleasePolicy } from "../components/release";
 
 export const CONFIG_NAMESPACE = "delivery-workflow";

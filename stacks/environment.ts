@@ -16,7 +16,7 @@ import {
 } from "../components/aws";
 import { DeploymentEnvironment } from "../components/github";
 import { deploymentOf, ENVIRONMENT_SECRETS, ENVIRONMENT_VARIABLES } from "../components/release";
-import { stableServiceKey } from "../components/spec";
+import { stableServiceKey } from "../components/team";
 
 export async function environmentStack(ctx: StackContext): Promise<Record<string, unknown>> {
   const environment = ctx.environment!;

@@ -3,7 +3,7 @@
  * the stack's role. Knows nothing about being planned offline.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { SpecError, type SpecIssue } from "../components/spec";
+import { SpecError, type SpecIssue } from "../components/team";
 import { loadStackContext } from "./config";
 import { environmentStack } from "./environment";
 import { sharedStack } from "./shared";

@@ -12,7 +12,7 @@ import { BootstrapImage, BuildRole, ContainerRegistry, GithubOidcProvider } from
 import { TeamRepositories } from "../components/github";
 import { ServicePipelines } from "../components/pipeline";
 import { REPOSITORY_VARIABLES } from "../components/release";
-import { stableServiceKey } from "../components/spec";
+import { stableServiceKey } from "../components/team";
 
 export async function sharedStack(ctx: StackContext): Promise<Record<string, unknown>> {
   const { spec } = ctx;

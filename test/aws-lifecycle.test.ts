@@ -24,7 +24,7 @@ import {
   RELEASED_IMAGE_TAG_PREFIX,
   releasePolicy,
 } from "../components/release";
-import { parseTeamSpec } from "../components/spec";
+import { parseTeamSpec } from "../components/team";
 import { referenceTeam } from "./aws-fixtures";
 
 const spec = parseTeamSpec(referenceTeam());

@@ -12,7 +12,7 @@ import {
   type PolicyDocument,
 } from "../components/aws";
 import { OIDC_AUDIENCE, RELEASED_IMAGE_TAG_PREFIX, releasePolicy } from "../components/release";
-import { parseTeamSpec } from "../components/spec";
+import { parseTeamSpec } from "../components/team";
 import { planStacks } from "../plan/runner";
 import type { PlannedResource, StackPlan } from "../plan/runner";
 import { referenceTeam } from "./aws-fixtures";

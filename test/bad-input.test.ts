@@ -2,7 +2,7 @@
  * The mistakes users make, written by hand: each is refused by validation and by the program
  * (through the offline plan), and the message names the key path to fix.
  */
-import { validateTeamSpec, type SpecIssue } from "../components/spec";
+import { validateTeamSpec, type SpecIssue } from "../components/team";
 import { referenceSpec } from "../policy/testing";
 import { planOutcome } from "./guardrails-support";
 

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { parseTeamSpec, type BranchModel, type TeamSpec } from "../components/spec";
+import { parseTeamSpec, type BranchModel, type TeamSpec } from "../components/team";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
 

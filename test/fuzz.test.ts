@@ -6,7 +6,7 @@
  * mandatory policy violation.
  */
 import fc from "fast-check";
-import { BRANCH_MODELS, MODEL_SHAPES, validateTeamSpec, type SpecIssue } from "../components/spec";
+import { BRANCH_MODELS, MODEL_SHAPES, validateTeamSpec, type SpecIssue } from "../components/team";
 import { planOutcome } from "./guardrails-support";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

@@ -257,7 +257,7 @@ describe("components planned on their own", () => {
       stacks: ["production"],
       team,
       program: async () => {
-        const { parseTeamSpec } = await import("../components/spec");
+        const { parseTeamSpec } = await import("../components/team");
         const spec = parseTeamSpec(team);
         const provider = new github.Provider("github", { owner: "acme-shop" });
         new DeploymentEnvironment(

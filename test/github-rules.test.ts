@@ -12,7 +12,7 @@ import {
   type RefKind,
   type ReleasePolicy,
 } from "../components/release";
-import type { TeamSpec } from "../components/spec";
+import type { TeamSpec } from "../components/team";
 import {
   allowedBranchRegex,
   codeownersFile,

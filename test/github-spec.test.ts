@@ -1,5 +1,5 @@
 /** GitHub mistakes in the team spec fail validation, each naming its key path. */
-import { validateTeamSpec } from "../components/spec";
+import { validateTeamSpec } from "../components/team";
 import { referenceTeamRaw } from "./fixtures";
 
 /** The parts of the raw spec these tests edit. */

@@ -9,7 +9,7 @@
  * threw.
  */
 import { configIssues, planStacks, type PlanOptions, type StackPlan } from "../plan/runner";
-import type { SpecIssue } from "../components/spec";
+import type { SpecIssue } from "../components/team";
 import { program } from "../stacks/program";
 
 export type PlanOutcome =

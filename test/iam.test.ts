@@ -24,7 +24,7 @@ import {
   type PolicyDocument,
 } from "../components/aws";
 import { OIDC_AUDIENCE, OIDC_ISSUER_HOST, releasePolicy } from "../components/release";
-import { parseTeamSpec } from "../components/spec";
+import { parseTeamSpec } from "../components/team";
 import { referenceTeam } from "./aws-fixtures";
 
 const ACCOUNT = "123456789012";

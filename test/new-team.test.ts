@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { validateTeamSpec } from "../components/spec";
+import { validateTeamSpec } from "../components/team";
 import { copyAssets } from "../scripts/copy-assets";
 import {
   newTeam,

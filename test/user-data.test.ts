@@ -17,7 +17,7 @@ import {
   type UserDataArgs,
 } from "../components/aws";
 import { DEPLOY_AGENT_PATH } from "../components/release";
-import { parseTeamSpec } from "../components/spec";
+import { parseTeamSpec } from "../components/team";
 import { referenceTeam } from "./aws-fixtures";
 
 const spec = parseTeamSpec(referenceTeam());

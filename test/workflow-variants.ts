@@ -6,7 +6,7 @@
 import { spawnSync } from "child_process";
 import { parse } from "yaml";
 import { releasePolicy, type ReleasePolicy } from "../components/release";
-import { parseTeamSpec, type ServiceSpec, type TeamSpec } from "../components/spec";
+import { parseTeamSpec, type ServiceSpec, type TeamSpec } from "../components/team";
 import { pipelineFiles, type PipelineFile } from "../components/pipeline";
 import { BRANCH_MODELS_UNDER_TEST, referenceTeam, referenceTeamRaw, teamFor } from "./fixtures";
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ReleasePolicy } from "../release";
-import type { TeamSpec } from "../spec";
+import type { TeamSpec } from "../team";
 import { repositoryPolicy } from "./iam-documents";
 import { lifecyclePolicy } from "./lifecycle";
 import { repositoryName } from "./names";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { EnvironmentSpec } from "../spec";
+import type { EnvironmentSpec } from "../team";
 import { ec2RecoverActionArn, serverRolePath } from "./arns";
 import { ec2TrustPolicy, serverPermissions, ssmCorePolicyArn } from "./iam-documents";
 import { serverLogGroupName } from "./names";

@@ -9,7 +9,7 @@ import {
   type RefMatcher,
   type ReleasePolicy,
 } from "../release";
-import type { TeamSpec } from "../spec";
+import type { TeamSpec } from "../team";
 
 export interface LifecycleRule {
   readonly rulePriority: number;

@@ -4,7 +4,7 @@
  * maintainers alone on `.github/` (workflows and this file), so nobody can loosen CI or ownership
  * without a maintainer.
  */
-import type { ServiceSpec, TeamSpec } from "../spec";
+import type { ServiceSpec, TeamSpec } from "../team";
 import { ownerHandle } from "./principals";
 
 /** Where GitHub reads the file from (one of its three accepted locations). */

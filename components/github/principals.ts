@@ -2,7 +2,7 @@
  * People and teams as the spec writes them (`login` or `org/team-slug`), split the way GitHub's
  * APIs want them: users by login, teams by slug within the provider's organization.
  */
-import { GITHUB_TEAM_PATTERN } from "../spec";
+import { GITHUB_TEAM_PATTERN } from "../team";
 
 export interface Principals {
   /** GitHub logins. */

@@ -4,7 +4,7 @@
  */
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceSpec, TeamSpec } from "../spec";
+import type { ServiceSpec, TeamSpec } from "../team";
 import { REPOSITORY_VARIABLES, type ReleasePolicy } from "../release";
 import { CODEOWNERS_PATH, codeownersFile } from "./codeowners";
 import { isTeam, teamSlug } from "./principals";

@@ -10,7 +10,7 @@
  *    plans the exact branch-name rule is advisory: the fnmatch `creation` fence still applies, and
  *    the workflow's exact regex guard decides every deployment.
  */
-import type { GithubPlan, TeamSpec } from "../spec";
+import type { GithubPlan, TeamSpec } from "../team";
 import {
   allowedBranches,
   GITHUB_ACTIONS_APP_ID,

@@ -2,7 +2,7 @@
  * Repository settings and GitHub environment settings derived from the spec and the release
  * policy: plain data, tested without Pulumi.
  */
-import type { ServiceSpec } from "../spec";
+import type { ServiceSpec } from "../team";
 import { refPatterns, type Deployment, type MergeMethod, type ReleasePolicy } from "../release";
 import { splitPrincipals, type Principals } from "./principals";
 

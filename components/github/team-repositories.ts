@@ -3,7 +3,7 @@
  * service in the spec.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { TeamSpec } from "../spec";
+import type { TeamSpec } from "../team";
 import type { ReleasePolicy } from "../release";
 import { ServiceRepository, type RepositoryVariables } from "./repository";
 import { TeamAccess } from "./team";

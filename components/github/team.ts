@@ -5,7 +5,7 @@
  */
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import type { TeamSpec } from "../spec";
+import type { TeamSpec } from "../team";
 import { splitPrincipals } from "./principals";
 
 export interface TeamAccessArgs {

@@ -1,6 +1,6 @@
 /** Everything the pipeline commits into one service repository, as path → text. */
 import type { ReleasePolicy } from "../release";
-import type { ServiceSpec, TeamSpec } from "../spec";
+import type { ServiceSpec, TeamSpec } from "../team";
 import type { PipelineFile } from "./model";
 import { preCommitConfig } from "./precommit";
 import { preCommitYaml, workflowYaml } from "./serialize";

@@ -6,7 +6,7 @@
  * repository's own prettier and eslint (`npx --no-install`, versions from its lockfile), so
  * local and CI runs cannot disagree about their configuration or plugins.
  */
-import type { Language, ServiceSpec } from "../spec";
+import type { Language, ServiceSpec } from "../team";
 
 export interface PreCommitHook {
   readonly id: string;

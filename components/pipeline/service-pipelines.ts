@@ -6,7 +6,7 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import type { ReleasePolicy } from "../release";
-import type { TeamSpec } from "../spec";
+import type { TeamSpec } from "../team";
 import { pipelineFiles } from "./files";
 
 export interface ServicePipelinesArgs {

@@ -30,7 +30,7 @@ import {
   DEPLOY_AGENT_PATH,
   RELEASED_IMAGE_TAG_PREFIX,
 } from "../release";
-import type { ServiceSpec, TeamSpec } from "../spec";
+import type { ServiceSpec, TeamSpec } from "../team";
 import { ACTIONS } from "./actions";
 import type { Job, Permissions, Step, Workflow } from "./model";
 import * as sh from "./scripts";

@@ -17,7 +17,7 @@ import {
   type EnvironmentRole,
   type EnvironmentSpec,
   type TeamSpec,
-} from "../spec";
+} from "../team";
 import { STATUS_CHECKS, type StatusCheck } from "./contract";
 
 export type RefKind = "branch" | "tag";

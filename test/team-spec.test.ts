@@ -1,4 +1,4 @@
-import { formatIssues, validateTeamSpec, type SpecIssue } from "../components/spec";
+import { formatIssues, validateTeamSpec, type SpecIssue } from "../components/team";
 import { referenceTeamRaw } from "./fixtures";
 
 function issuesOf(raw: unknown): SpecIssue[] {
