@@ -36,6 +36,25 @@ export const ENVIRONMENT_VARIABLES = {
   publicUrl: "PUBLIC_URL",
   releaseParameter: "RELEASE_PARAMETER",
   sentryEnvironment: "SENTRY_ENVIRONMENT",
+  /**
+   * The SSM Command document that deploys this repository's service on this environment's
+   * servers (one document per service and environment, so a deploy role can be scoped to it).
+   */
+  deployDocument: "DEPLOY_DOCUMENT",
+} as const;
+
+/**
+ * Parameters of a service's deploy document (SSM Run Command). CI sends the image by digest and
+ * the release name; the agent on the server refuses an image outside the service's registry,
+ * starts it beside the old release, switches the proxy only after its health check, and exits
+ * non-zero otherwise. CI writes the release parameter only after every instance reported success:
+ * the server never writes it (its role cannot).
+ */
+export const DEPLOY_DOCUMENT_PARAMETERS = {
+  /** `<registry url>@sha256:<digest>`: what to run. */
+  image: "image",
+  /** The release name (`v1.2.3`, `v1.2.3-rc.1` or `sha-<commit>`): the container's SENTRY_RELEASE. */
+  release: "release",
 } as const;
 
 /** Environment-level Actions secrets, set by each environment stack from its secret config. */
