@@ -11,12 +11,18 @@ const role = (subs: string[], operator = "StringEquals", stack = "staging") =>
   res(T.role, { assumeRolePolicy: trust(operator, subs) }, { stack });
 
 describe(rule.id, () => {
-  it("passes one environment for every team repository", () => {
-    const ok = role([
+  it("passes one environment of one repository", () => {
+    const ok = role(["repo:acme-shop/cart-api:environment:staging"]);
+    expect(messages(rule, [ok], referenceContext())).toEqual([]);
+  });
+  it("fires on a role shared by several repositories (one door per repository)", () => {
+    const shared = role([
       "repo:acme-shop/cart-api:environment:staging",
       "repo:acme-shop/payments-worker:environment:staging",
     ]);
-    expect(messages(rule, [ok], referenceContext())).toEqual([]);
+    expect(messages(rule, [shared], referenceContext())).toEqual([
+      "trusts 2 repositories (acme-shop/cart-api, acme-shop/payments-worker); a deploy role trusts one",
+    ]);
   });
   it("does not judge roles without environment subjects (the build role)", () => {
     expect(
