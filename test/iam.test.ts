@@ -177,6 +177,12 @@ describe("each role's trust admits exactly its own subject", () => {
     expect(assume(a[role].trust, sub(A, own), `https://github.com/${owner}`)).not.toBe("Allowed");
   });
 
+  it("no deploy role can trust the preview environment (it admits pull-request refs)", () => {
+    expect(() => deployTrustPolicy(policy, "preview", { owner, name: A }, providerArn)).toThrow(
+      /team\.environments: "preview" is the pull-request preview environment/,
+    );
+  });
+
   it("the build role trusts the branch each branch model builds from", () => {
     for (const model of ["trunk", "staging-branch", "pre-production"] as const) {
       const p = releasePolicy(teamFor(model));

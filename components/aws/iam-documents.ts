@@ -151,6 +151,13 @@ export function deployTrustPolicy(
   repo: RepositoryRef,
   providerArn: string,
 ): PolicyDocument {
+  // The preview environment admits pull-request refs: a deploy role trusting it would open an
+  // environment's door to any branch of the repository.
+  if (environment === PREVIEW_ENVIRONMENT) {
+    throw new Error(
+      `team.environments: "${PREVIEW_ENVIRONMENT}" is the pull-request preview environment and cannot be deployed to`,
+    );
+  }
   return githubOidcTrustPolicy({ providerArn, subjects: deploySubjects(policy, environment, [repo]) });
 }
 

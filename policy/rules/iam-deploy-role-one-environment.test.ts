@@ -15,15 +15,6 @@ describe(rule.id, () => {
     const ok = role(["repo:acme-shop/cart-api:environment:staging"]);
     expect(messages(rule, [ok], referenceContext())).toEqual([]);
   });
-  it("fires on a role shared by several repositories (one door per repository)", () => {
-    const shared = role([
-      "repo:acme-shop/cart-api:environment:staging",
-      "repo:acme-shop/payments-worker:environment:staging",
-    ]);
-    expect(messages(rule, [shared], referenceContext())).toEqual([
-      "trusts 2 repositories (acme-shop/cart-api, acme-shop/payments-worker); a deploy role trusts one",
-    ]);
-  });
   it("does not judge roles without environment subjects (the build role)", () => {
     expect(
       messages(rule, [role(["repo:acme-shop/cart-api:ref:refs/heads/main"], "StringEquals", "shared")]),

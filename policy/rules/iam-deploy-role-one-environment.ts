@@ -2,22 +2,20 @@
  * iam-deploy-role-one-environment — a deploy role that several environments (or plain branch
  * pushes) can assume lets a staging job deploy to production. GitHub puts the environment in the
  * OIDC subject (`repo:OWNER/REPO:environment:NAME`), so the trust names exactly one, with
- * StringEquals. And one repository: a role several repositories share lets one repository's job
- * push, promote or deploy another's service (one door per repository and environment). Mirrors
- * GitHub's OIDC hardening guide (environment-scoped subjects); no checkov id. Mandatory.
+ * StringEquals (one repository per role is iam-oidc-trust's check). Mirrors GitHub's OIDC
+ * hardening guide (environment-scoped subjects); no checkov id. Mandatory.
  */
 import type { ResourceRule } from "../types";
 import { T, isUnknown } from "./util";
 import { conditionValues, githubTrustStatements, SUB_KEY } from "./iam-oidc-trust";
 
 const ENV_SUBJECT = /:environment:(.+)$/;
-const REPO_OF = /^repo:([^:]+):/;
 
 export const iamDeployRoleOneEnvironment: ResourceRule = {
   kind: "resource",
   id: "iam-deploy-role-one-environment",
   description:
-    "A role trusting GitHub environment subjects trusts exactly one environment of one repository, with StringEquals.",
+    "A role trusting GitHub environment subjects trusts exactly one environment, with StringEquals.",
   mirrors: "GitHub OIDC hardening guide: environment subjects (no checkov id)",
   level: "mandatory",
   types: [T.role],
@@ -34,16 +32,6 @@ export const iamDeployRoleOneEnvironment: ResourceRule = {
     if (environments.size > 1)
       out.push(
         `trusts ${environments.size} environments (${[...environments].join(", ")}); a deploy role trusts one`,
-      );
-    const repositories = new Set(
-      values
-        .filter((v) => ENV_SUBJECT.test(v))
-        .map((v) => REPO_OF.exec(v)?.[1]?.toLowerCase())
-        .filter((x): x is string => x !== undefined),
-    );
-    if (repositories.size > 1)
-      out.push(
-        `trusts ${repositories.size} repositories (${[...repositories].join(", ")}); a deploy role trusts one`,
       );
     const others = values.filter((v) => !ENV_SUBJECT.test(v));
     if (others.length > 0)
