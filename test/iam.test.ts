@@ -434,5 +434,7 @@ describe("names and AWS's size limits for a 100-service team", () => {
     expect(longest.length).toBeLessThanOrEqual(128);
     expect(() => deployDocumentName("aws-team", "staging", "cart-api")).toThrow(/reserves.*team\.name/);
     expect(() => deployDocumentName("amazon", "staging", "cart-api")).toThrow(/reserves/);
+    // The spec refuses such a team before anything is named, with the key.
+    expect(() => parseTeamSpec({ ...referenceTeam(), name: "amzn-shop" })).toThrow(/team\.name: .*amzn/);
   });
 });
