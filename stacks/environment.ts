@@ -9,6 +9,7 @@ import { createProviders } from "./providers";
 import {
   DeployRole,
   EnvironmentServer,
+  invokeScope,
   NOTHING_RELEASED,
   ReleaseParameter,
   repositoryName,
@@ -61,6 +62,7 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
     },
     awsOpts,
   );
+  const scope = invokeScope({ provider: providers.aws });
   // One deploy role per repository (one OIDC door per repository and environment), named by the
   // service's stable key so a rename keeps it: its registry, its release parameter, its deploy
   // document on this environment's servers, nothing of another service.
@@ -80,6 +82,7 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
           registry: repositoryName(team, stableServiceKey(s)),
           releaseParameter: releaseParameters[s.name].name,
           instanceIds: [server.instanceId],
+          scope,
         },
         awsOpts,
       ),

@@ -8,7 +8,13 @@
 import type { StackContext } from "./config";
 import { createProviders } from "./providers";
 import * as docker from "@pulumi/docker";
-import { BootstrapImage, BuildRole, ContainerRegistry, GithubOidcProvider } from "../components/aws";
+import {
+  BootstrapImage,
+  BuildRole,
+  ContainerRegistry,
+  GithubOidcProvider,
+  invokeScope,
+} from "../components/aws";
 import { TeamRepositories } from "../components/github";
 import { ServicePipelines } from "../components/pipeline";
 import { REPOSITORY_VARIABLES } from "../components/release";
@@ -35,6 +41,7 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
     { existingArn: spec.aws.oidcProviderArn },
     awsOpts,
   );
+  const scope = invokeScope({ provider: providers.aws });
   // One build role per repository (one OIDC door each), named by the service's stable key so a
   // rename keeps it; it trusts the repository's current name and pushes only to its registry.
   const buildRoles = Object.fromEntries(
@@ -50,6 +57,7 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
           oidcProviderArn: oidcProvider.arn,
           region: spec.aws.region,
           registry: registries[s.name].repositoryName,
+          scope,
         },
         awsOpts,
       ),

@@ -4,7 +4,7 @@ import type { ReleasePolicy, RepositoryRef } from "../release";
 import { buildRolePath } from "./arns";
 import { buildPermissions, buildTrustPolicy } from "./iam-documents";
 import { buildRoleName } from "./names";
-import { providerScope } from "./scope";
+import { providerScope, type ProviderScope } from "./scope";
 
 export interface BuildRoleArgs {
   readonly team: string;
@@ -19,6 +19,12 @@ export interface BuildRoleArgs {
   readonly region: string;
   /** The service's ECR repository name: the only registry the role may push to. */
   readonly registry: pulumi.Input<string>;
+  /**
+   * Partition and account of the provider, when the caller already looked them up (a stack with
+   * one role per service looks them up once: `invokeScope`).
+   * @default looked up through the component's AWS provider
+   */
+  readonly scope?: pulumi.Input<ProviderScope>;
   /**
    * Maximum session length in seconds.
    * @default 3600 - one hour, enough for a build and push
@@ -53,7 +59,7 @@ export class BuildRole extends pulumi.ComponentResource {
       // A fixed name cannot exist twice: a replacement deletes the old role first.
       { parent: this, deleteBeforeReplace: true },
     );
-    const scope = providerScope(this);
+    const scope = args.scope ?? providerScope(this);
     new aws.iam.RolePolicy(
       `${name}-push`,
       {

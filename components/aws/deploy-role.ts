@@ -4,7 +4,7 @@ import type { ReleasePolicy, RepositoryRef } from "../release";
 import { deployRolePath } from "./arns";
 import { deployPermissions, deployTrustPolicy } from "./iam-documents";
 import { deployDocumentName, deployRoleName } from "./names";
-import { providerScope } from "./scope";
+import { providerScope, type ProviderScope } from "./scope";
 
 export interface DeployRoleArgs {
   readonly team: string;
@@ -23,6 +23,12 @@ export interface DeployRoleArgs {
   readonly releaseParameter: pulumi.Input<string>;
   /** This environment's server instance ids: the only targets of the deploy document. */
   readonly instanceIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Partition and account of the provider, when the caller already looked them up (a stack with
+   * one role per service looks them up once: `invokeScope`).
+   * @default looked up through the component's AWS provider
+   */
+  readonly scope?: pulumi.Input<ProviderScope>;
   /**
    * Maximum session length in seconds.
    * @default 3600 - one hour, enough for a deploy and its smoke test
@@ -61,7 +67,7 @@ export class DeployRole extends pulumi.ComponentResource {
       // A fixed name cannot exist twice: a replacement deletes the old role first.
       { parent: this, deleteBeforeReplace: true },
     );
-    const scope = providerScope(this);
+    const scope = args.scope ?? providerScope(this);
     new aws.iam.RolePolicy(
       `${name}-deploy`,
       {

@@ -5,6 +5,7 @@ export * from "./iam-documents";
 export * from "./deploy-agent";
 export * from "./user-data";
 export * from "./bootstrap";
+export { invokeScope, type ProviderScope } from "./scope";
 export { ContainerRegistry, type ContainerRegistryArgs } from "./container-registry";
 export { GithubOidcProvider, type GithubOidcProviderArgs } from "./github-oidc-provider";
 export { BuildRole, type BuildRoleArgs } from "./build-role";

@@ -4,7 +4,7 @@ import type { RepositoryRef } from "../release";
 import { previewRolePath } from "./arns";
 import { previewPermissions, previewTrustPolicy } from "./iam-documents";
 import { previewDocumentName, previewRoleName } from "./names";
-import { providerScope } from "./scope";
+import { providerScope, type ProviderScope } from "./scope";
 
 export interface PreviewRoleArgs {
   readonly team: string;
@@ -20,6 +20,12 @@ export interface PreviewRoleArgs {
   readonly registry: pulumi.Input<string>;
   /** Instance ids of the servers that host previews: the only targets of the preview document. */
   readonly instanceIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Partition and account of the provider, when the caller already looked them up (a stack with
+   * one role per service looks them up once: `invokeScope`).
+   * @default looked up through the component's AWS provider
+   */
+  readonly scope?: pulumi.Input<ProviderScope>;
   /**
    * Maximum session length in seconds.
    * @default 3600 - one hour, enough to deploy or remove a preview
@@ -54,7 +60,7 @@ export class PreviewRole extends pulumi.ComponentResource {
       },
       { parent: this, deleteBeforeReplace: true },
     );
-    const scope = providerScope(this);
+    const scope = args.scope ?? providerScope(this);
     new aws.iam.RolePolicy(
       `${name}-preview`,
       {
