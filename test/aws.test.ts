@@ -132,7 +132,7 @@ describe("shared stack", () => {
     for (const service of ["cart-api", "payments-worker"]) {
       const role = roles.find((r) => r.name === `checkout-${service}-build-role`)!;
       expect(role.inputs).toMatchObject({
-        name: `checkout-${service}-build`,
+        name: `checkout.${service}.build`,
         path: "/delivery/checkout/build/",
       });
       const trust = json(role.inputs.assumeRolePolicy);
@@ -235,7 +235,7 @@ describe("environment stacks", () => {
         (r) => r.name === `checkout-staging-${service}-deploy-role`,
       )!;
       expect(role.inputs).toMatchObject({
-        name: `checkout-staging-${service}-deploy`,
+        name: `checkout.staging.${service}.deploy`,
         path: "/delivery/checkout/deploy/",
       });
       const subjects = json(role.inputs.assumeRolePolicy).Statement[0].Condition!.StringEquals[

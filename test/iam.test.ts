@@ -420,9 +420,13 @@ describe("names and AWS's size limits for a 100-service team", () => {
       expect(n).toMatch(/^[\w+=,.@-]+$/);
     }
     expect(new Set(names).size).toBe(names.length);
-    expect(deployRoleName("checkout", "staging", "cart-api")).toBe("checkout-staging-cart-api-deploy");
+    expect(deployRoleName("checkout", "staging", "cart-api")).toBe("checkout.staging.cart-api.deploy");
+    // Unambiguous: `-` joins would make these two one name.
+    expect(buildRoleName("a", "b-c")).not.toBe(buildRoleName("a-b", "c"));
+    expect(deployRoleName("t", "staging", "x-y")).not.toBe(deployRoleName("t", "staging-x", "y"));
     expect(iamRoleName("a".repeat(64))).toBe("a".repeat(64));
     expect(iamRoleName("a".repeat(65))).toHaveLength(64);
+    expect(iamRoleName("a".repeat(65))).not.toBe(iamRoleName(`${"a".repeat(64)}b`));
   });
 
   it("document names follow <team>-<environment>-<service>-deploy|preview and SSM's rules", () => {

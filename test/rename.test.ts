@@ -103,7 +103,7 @@ describe("renaming and removing a service", () => {
       [1, "repo:acme-shop/basket-api:environment:staging"],
     ] as const) {
       const old = before[i].resources.find(
-        (r) => r.type === "aws:iam/role:Role" && String(r.inputs.name).includes("-cart-api-"),
+        (r) => r.type === "aws:iam/role:Role" && String(r.inputs.name).includes(".cart-api."),
       )!;
       expect(old).toBeDefined();
       const renamed = successor(after[i], old.urn)!;

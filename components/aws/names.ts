@@ -79,16 +79,19 @@ function ssmDocumentName(name: string): string {
 export const IAM_ROLE_NAME_MAX = 64;
 
 /**
- * A role name from its parts, joined by `-`, within IAM's 64 characters. Slugs go up to 39
- * characters, so `<team>-<environment>-<service>-deploy` can reach 126: a name too long keeps its
- * readable start and ends in 8 hex characters of the full name's SHA-256, so two long names that
- * share a start still differ. Explicit (not auto-named): Pulumi's random suffix would not fit.
+ * A role name from its parts, joined by `.`, within IAM's 64 characters. Slugs never contain a
+ * `.`, so the name is unambiguous: with `-`, team `a` service `b-c` and team `a-b` service `c`
+ * (or environments `staging` and `staging-x` of one team) would both ask for one name, and IAM
+ * role names are unique per account whatever their path (CreateRole: EntityAlreadyExists). Slugs
+ * go up to 39 characters, so `<team>.<environment>.<service>.deploy` can reach 126: a name too
+ * long keeps its readable start and ends in 8 hex characters of the full name's SHA-256.
+ * Explicit (not auto-named): Pulumi's random suffix would not fit.
  */
 export function iamRoleName(...parts: string[]): string {
-  const full = parts.join("-");
+  const full = parts.join(".");
   if (full.length <= IAM_ROLE_NAME_MAX) return full;
   const digest = createHash("sha256").update(full).digest("hex").slice(0, 8);
-  return `${full.slice(0, IAM_ROLE_NAME_MAX - digest.length - 1).replace(/-+$/, "")}-${digest}`;
+  return `${full.slice(0, IAM_ROLE_NAME_MAX - digest.length - 1).replace(/[.-]+$/, "")}.${digest}`;
 }
 
 /** The CI build role of one service repository. `service` is the service's stable key. */
