@@ -41,6 +41,8 @@ export interface PreviewRoleArgs {
 export class PreviewRole extends pulumi.ComponentResource {
   public readonly role: aws.iam.Role;
   public readonly arn: pulumi.Output<string>;
+  /** The role's inline policy. */
+  public readonly policy: aws.iam.RolePolicy;
   /** The SSM document the role may send (`<team>-<environment>-<service>-preview`). */
   public readonly previewDocument: string;
 
@@ -61,7 +63,7 @@ export class PreviewRole extends pulumi.ComponentResource {
       { parent: this, deleteBeforeReplace: true },
     );
     const scope = args.scope ?? providerScope(this);
-    new aws.iam.RolePolicy(
+    this.policy = new aws.iam.RolePolicy(
       `${name}-preview`,
       {
         role: this.role.name,
