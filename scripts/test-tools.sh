@@ -18,6 +18,8 @@ sudo=()
 
 missing=()
 for p in "${apt_packages[@]}"; do
+  # A Docker engine from another package (GitHub's runners ship docker-ce) conflicts with docker.io.
+  if [ "$p" = docker.io ] && command -v dockerd >/dev/null 2>&1; then continue; fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ "${#missing[@]}" -eq 0 ]; then
