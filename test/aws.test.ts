@@ -13,6 +13,7 @@ import {
 } from "../components/aws";
 import { OIDC_AUDIENCE, RELEASED_IMAGE_TAG_PREFIX, releasePolicy } from "../components/release";
 import { parseTeamSpec } from "../components/team";
+import { generatedTeam } from "../plan/generate";
 import { planStacks } from "../plan/runner";
 import type { PlannedResource, StackPlan } from "../plan/runner";
 import { referenceTeam } from "./aws-fixtures";
@@ -293,6 +294,35 @@ describe("environment stacks", () => {
       expect(
         plan.policy.violations.filter((v) => v.level === "mandatory" && /aws:|docker:/.test(v.urn)),
       ).toEqual([]);
+    }
+  });
+});
+
+describe("a 100-service team's roles, as the program renders them", () => {
+  let large: StackPlan[];
+  beforeAll(async () => {
+    large = await planStacks({ stacks: ["shared", "production"], team: generatedTeam(referenceTeam(), 100) });
+  }, 120_000);
+
+  it("one build role per repository, one deploy role per repository, each within IAM's size limits", () => {
+    const [shared, production] = large;
+    const trusting = (p: StackPlan) =>
+      ofType(p, "aws:iam/role:Role").filter((r) => String(r.inputs.assumeRolePolicy).includes(":sub"));
+    expect(trusting(shared)).toHaveLength(100);
+    expect(trusting(production)).toHaveLength(100);
+    for (const plan of large) {
+      // IAM counts a policy without whitespace; the program sends it without any.
+      for (const role of ofType(plan, "aws:iam/role:Role")) {
+        expect([role.name, String(role.inputs.assumeRolePolicy).length <= 2048]).toEqual([role.name, true]);
+        expect([role.name, String(role.inputs.name).length <= 64]).toEqual([role.name, true]);
+      }
+      const inline = new Map<string, number>();
+      for (const p of ofType(plan, "aws:iam/rolePolicy:RolePolicy")) {
+        const role = String(p.inputs.role);
+        inline.set(role, (inline.get(role) ?? 0) + String(p.inputs.policy).length);
+      }
+      expect(inline.size).toBeGreaterThan(0);
+      for (const [role, size] of inline) expect([role, size <= 10240]).toEqual([role, true]);
     }
   });
 });
