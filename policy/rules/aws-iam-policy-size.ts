@@ -95,10 +95,11 @@ export const awsIamPolicySize: StackRule = {
     const byTarget = new Map<string, CheckedResource[]>();
     for (const rp of rolePolicies) {
       if (claimed.has(rp.urn)) continue;
-      const target = str(rp.inputs.role) ?? rp.urn;
-      byTarget.set(target, [...(byTarget.get(target) ?? []), rp]);
+      const key = str(rp.inputs.role) ?? rp.urn;
+      byTarget.set(key, [...(byTarget.get(key) ?? []), rp]);
     }
-    for (const [target, list] of byTarget) {
+    for (const list of byTarget.values()) {
+      const target = str(list[0].inputs.role) ?? "(not known yet)";
       const total = list.reduce((sum, rp) => sum + nonWhitespaceLength(text(rp.inputs.policy) ?? ""), 0);
       if (total > ROLE_INLINE_POLICIES_LIMIT)
         findings.push({
