@@ -97,5 +97,6 @@ export function resolveContext(resources: readonly CheckedResource[], context: P
     automationAppId: context.automationAppId,
     lookups: context.lookups,
     githubAppPermissions: context.githubAppPermissions,
+    stackConfig: context.stackConfig,
   };
 }

@@ -75,6 +75,11 @@ export interface PolicyContext {
    * write }`). @default undeclared - the permissions the stack needs are reported as advice
    */
   readonly githubAppPermissions?: Readonly<Record<string, string>>;
+  /**
+   * The `config:` section of `Pulumi.<stack>.yaml` as written (`secure:` values stay wrapped),
+   * for the rules that judge the file itself (plain-text secrets). @default not read
+   */
+  readonly stackConfig?: Readonly<Record<string, unknown>>;
 }
 
 /** One function call of the program and the provider's (or fake cloud's) answer. */
@@ -94,6 +99,7 @@ export interface RuleContext {
   readonly automationAppId?: number;
   readonly lookups?: readonly Lookup[];
   readonly githubAppPermissions?: Readonly<Record<string, string>>;
+  readonly stackConfig?: Readonly<Record<string, unknown>>;
 }
 
 interface RuleBase {

@@ -15,6 +15,7 @@ import { githubContentRate } from "./github-content-rate";
 import { githubEnvironmentReviewersLimit } from "./github-environment-reviewers-limit";
 import { githubPlanFeatures } from "./github-plan-features";
 import { githubRulesetBypassActors } from "./github-ruleset-bypass-actors";
+import { configPlaintextSecrets } from "./config-plaintext-secrets";
 import { dataSafety } from "./data-safety";
 import { ec2EncryptedVolumes } from "./ec2-encrypted-volumes";
 import { ec2Imdsv2 } from "./ec2-imdsv2";
@@ -75,4 +76,5 @@ export const RULES: readonly Rule[] = [
   githubAppPermissions,
   githubAppPermissionsNeeded,
   githubContentRate,
+  configPlaintextSecrets,
 ];
