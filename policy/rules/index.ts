@@ -7,6 +7,7 @@ import { awsEcrRepositoryName } from "./aws-ecr-repository-name";
 import { awsIamNameLength } from "./aws-iam-name-length";
 import { awsIamPolicySize } from "./aws-iam-policy-size";
 import { awsSecurityGroupRuleCount } from "./aws-security-group-rule-count";
+import { awsSsmDocumentLimits } from "./aws-ssm-document-limits";
 import { awsSsmParameterLimits } from "./aws-ssm-parameter-limits";
 import { awsTagLimits } from "./aws-tag-limits";
 import { githubAppPermissions } from "./github-app-permissions";
@@ -67,6 +68,7 @@ export const RULES: readonly Rule[] = [
   awsIamNameLength,
   awsSecurityGroupRuleCount,
   awsSsmParameterLimits,
+  awsSsmDocumentLimits,
   awsEcrRepositoryName,
   awsCloudwatchLogGroupName,
   awsTagLimits,

@@ -70,7 +70,9 @@ export function stackUrn(resources: readonly CheckedResource[]): string | undefi
  * the resource's logical name, "-" and 7 random hex characters (pulumi-terraform-bridge
  * `pkg/tfbridge/names.go`, `AutoName`: `Separator: "-"`, `Randlen: 7`; read through the search
  * tool). With `namePrefix`, Terraform appends a 26-character unique id instead
- * (terraform-plugin-sdk `id.UniqueId`). Returns the name and whether it was generated.
+ * (terraform-plugin-sdk `id.UniqueId`). Assumes Pulumi's default autonaming: a project that
+ * sets `pulumi:autonaming` (a pattern, or `mode: verbatim`) changes the suffix, which the rules
+ * cannot see. Returns the name and whether it was generated.
  */
 export function physicalName(
   r: CheckedResource,
