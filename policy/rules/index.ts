@@ -38,6 +38,7 @@ import { iamDeployRoleOneEnvironment } from "./iam-deploy-role-one-environment";
 import { iamNoWildcardAction } from "./iam-no-wildcard-action";
 import { iamNoWildcardResource } from "./iam-no-wildcard-resource";
 import { iamOidcTrust } from "./iam-oidc-trust";
+import { kubernetesObjectNames } from "./kubernetes-object-names";
 
 export const RULES: readonly Rule[] = [
   ecrImmutableTags,
@@ -78,5 +79,6 @@ export const RULES: readonly Rule[] = [
   githubAppPermissions,
   githubAppPermissionsNeeded,
   githubContentRate,
+  kubernetesObjectNames,
   configPlaintextSecrets,
 ];
