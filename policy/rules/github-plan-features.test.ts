@@ -66,4 +66,14 @@ describe(rule.id, () => {
       'environment "production" on private repository cart-api needs GitHub Pro, Team or Enterprise (or a public repository), but team.github.plan is "free": set team.github.plan to the organization\'s real plan, or change the spec so the program does not ask for it',
     ]);
   });
+  it("allows push rulesets from the Team plan on, on private repositories only", () => {
+    const push = res(T.ghRuleset, { name: "no binaries", repository: "cart-api", target: "push", rules: {} });
+    expect(messages(rule, [push], loose("team"))).toEqual([]);
+    expect(messages(rule, [push], loose("pro"))[0]).toMatch(
+      /is a push ruleset needs GitHub Team or Enterprise/,
+    );
+    expect(messages(rule, [push], context("enterprise", "public"))).toEqual([
+      'ruleset "no binaries" on cart-api is a push ruleset on a public repository; GitHub offers push rulesets only for private and internal repositories (team.services[].visibility)',
+    ]);
+  });
 });

@@ -7,10 +7,12 @@
  *   repositories get environments (secrets, variables, deployment branches and tags) from Pro
  *   and Team on, and everything from Enterprise on. On Free, environment secrets exist only in
  *   public repositories.
- * - Rulesets (github/docs `managing-rulesets/about-rulesets.md`): metadata restrictions (commit
- *   message, author/committer email, branch and tag name patterns) are documented for GitHub
- *   Enterprise Cloud; push rulesets likewise; rulesets on private repositories need Pro, Team or
- *   Enterprise.
+ * - Rulesets (github/docs `managing-rulesets/about-rulesets.md` and
+ *   `data/reusables/gated-features/repo-rules.md`): rulesets on private repositories need Pro,
+ *   Team or Enterprise; metadata restrictions (commit message, author/committer email, branch
+ *   and tag name patterns) are documented for GitHub Enterprise Cloud; "Push rulesets are
+ *   available for the GitHub Team plan in internal and private repositories" (so Team or
+ *   Enterprise, and never on a public repository).
  * The visibility of a repository comes from the spec (`team.services[].visibility`, default
  * private) or the stack's `github.Repository`. Mandatory: GitHub refuses (422) or, worse,
  * accepts and does not enforce.
@@ -60,8 +62,14 @@ export const githubPlanFeatures: StackRule = {
         const metadata = METADATA_RULES.filter((k) => obj(rs.rules[k]) !== undefined);
         if (metadata.length > 0)
           say(r, `${name} uses metadata restrictions (${metadata.join(", ")})`, "GitHub Enterprise");
-        if (rs.target === "push") say(r, `${name} is a push ruleset`, "GitHub Enterprise");
       }
+      if (rs.target === "push" && (plan === "free" || plan === "pro"))
+        say(r, `${name} is a push ruleset`, "GitHub Team or Enterprise");
+      if (rs.target === "push" && vis === "public")
+        findings.push({
+          urn: r.urn,
+          message: `${name} is a push ruleset on a public repository; GitHub offers push rulesets only for private and internal repositories (team.services[].visibility)`,
+        });
     }
     for (const r of ofType(resources, T.ghEnvironment)) {
       const repo = str(r.inputs.repository);
