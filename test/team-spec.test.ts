@@ -222,4 +222,16 @@ describe("names that collide, text that is not UTF-8 (preflight)", () => {
       "team.services[1].description",
     ]);
   });
+
+  it("refuses slugs ECR and DNS labels refuse: a trailing dash or a double dash", () => {
+    const raw = referenceTeamRaw();
+    const services = raw.services as Record<string, unknown>[];
+    services[0].name = "web--app";
+    services[1].name = "api-";
+    const byPath = Object.fromEntries(issuesOf(raw).map((i) => [i.path, i.message]));
+    expect(byPath["team.services[0].name"]).toBe(
+      '"web--app" ends with "-" or holds "--": ECR repository names and DNS labels built from it refuse that (one "-" between letters or digits)',
+    );
+    expect(byPath["team.services[1].name"]).toMatch(/^"api-" ends with "-"/);
+  });
 });

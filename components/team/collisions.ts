@@ -102,3 +102,31 @@ export function textIssues(raw: unknown, root = "team"): SpecIssue[] {
   walk(raw, root);
   return issues;
 }
+
+/**
+ * Slugs the spec's pattern admits but the names built from them do not: ECR repository names
+ * (`<team>/<service>`) allow a separator only between two letters or digits
+ * (`[a-z0-9]+(?:[._-][a-z0-9]+)*`, ECR `CreateRepository`), and DNS labels (Kubernetes
+ * namespaces, hostnames) end with a letter or digit. So no trailing "-" and no "--".
+ */
+export function nameShapeIssues(input: Loose, root = "team"): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const judge = (value: unknown, path: string) => {
+    if (typeof value !== "string" || !/^[a-z][a-z0-9-]*$/.test(value)) return;
+    if (value.endsWith("-") || value.includes("--"))
+      issues.push({
+        path,
+        message: `${showValue(value)} ends with "-" or holds "--": ECR repository names and DNS labels built from it refuse that (one "-" between letters or digits)`,
+      });
+  };
+  judge(input.name, `${root}.name`);
+  list(input.services).forEach((s, i) => {
+    if (!isObject(s)) return;
+    judge(s.name, `${root}.services[${i}].name`);
+    list(s.formerNames).forEach((f, j) => judge(f, `${root}.services[${i}].formerNames[${j}]`));
+  });
+  list(input.environments).forEach((e, i) => {
+    if (isObject(e)) judge(e.name, `${root}.environments[${i}].name`);
+  });
+  return issues;
+}

@@ -4,7 +4,7 @@
  */
 import type { z } from "zod";
 import { keyPath, showValue, SpecError, type SpecIssue } from "./issues";
-import { environmentNameIssues, formerNameIssues, textIssues } from "./collisions";
+import { environmentNameIssues, formerNameIssues, nameShapeIssues, textIssues } from "./collisions";
 import { MODEL_SHAPES } from "./models";
 import { GITHUB_TEAM_PATTERN, teamSpecSchema, type TeamSpec } from "./schema";
 
@@ -164,6 +164,7 @@ function semanticIssues(input: unknown): SpecIssue[] {
   duplicates(services, "port", "services", issues, "port", "all services share each environment's server");
   issues.push(...environmentNameIssues(environments, ROOT));
   issues.push(...formerNameIssues(services, ROOT));
+  issues.push(...nameShapeIssues(input, ROOT));
   // Text that is not clean UTF-8 (NUL, control characters, lone surrogates, U+FFFD).
   issues.push(...textIssues(input, ROOT));
 

@@ -2,8 +2,9 @@
  * aws-ecr-repository-name — ECR refuses repository names outside its pattern. `CreateRepository`
  * `repositoryName` (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html):
  * length 2 to 256, pattern `(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*`:
- * lowercase, and no separator at either end or twice in a row — which a team-spec slug
- * (`^[a-z][a-z0-9-]*$`) does allow (`api-`, `web--app`). Mandatory.
+ * lowercase, and no separator at either end or twice in a row. The spec's slug pattern admits
+ * `api-` and `web--app`; validateTeamSpec refuses them too (components/team/collisions.ts), so
+ * this rule catches names a component builds otherwise. Mandatory.
  */
 import type { ResourceRule } from "../types";
 import { fromKeys } from "./preflight";
