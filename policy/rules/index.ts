@@ -39,6 +39,7 @@ import { iamNoWildcardAction } from "./iam-no-wildcard-action";
 import { iamNoWildcardResource } from "./iam-no-wildcard-resource";
 import { iamOidcTrust } from "./iam-oidc-trust";
 import { kubernetesObjectNames } from "./kubernetes-object-names";
+import { releaseOneArchitecture } from "./release-one-architecture";
 
 export const RULES: readonly Rule[] = [
   ecrImmutableTags,
@@ -65,6 +66,7 @@ export const RULES: readonly Rule[] = [
   // Preflight: the limits and refusals of the real APIs, each citing its source.
   awsEc2UserDataSize,
   awsEc2AmiArchitecture,
+  releaseOneArchitecture,
   awsIamPolicySize,
   awsIamNameLength,
   awsSecurityGroupRuleCount,
