@@ -4,3 +4,10 @@ export * from "./models";
 export * from "./regions";
 export * from "./identity";
 export { validateTeamSpec, parseTeamSpec, type ValidationResult } from "./validate";
+export {
+  environmentNameIssues,
+  formerNameIssues,
+  textIssues,
+  RESERVED_ENVIRONMENT_NAMES,
+} from "./collisions";
+export { plaintextSecretsIn, SECRET_SETTINGS } from "./secrets";

@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import { keyPath, showValue, SpecError, type SpecIssue } from "./issues";
+import { environmentNameIssues, formerNameIssues, nameShapeIssues, textIssues } from "./collisions";
 import { MODEL_SHAPES } from "./models";
 import { GITHUB_TEAM_PATTERN, teamSpecSchema, type TeamSpec } from "./schema";
 
@@ -161,6 +162,11 @@ function semanticIssues(input: unknown): SpecIssue[] {
   duplicates(environments, "name", "environments", issues);
   duplicates(environments, "role", "environments", issues);
   duplicates(services, "port", "services", issues, "port", "all services share each environment's server");
+  issues.push(...environmentNameIssues(environments, ROOT));
+  issues.push(...formerNameIssues(services, ROOT));
+  issues.push(...nameShapeIssues(input, ROOT));
+  // Text that is not clean UTF-8 (NUL, control characters, lone surrogates, U+FFFD).
+  issues.push(...textIssues(input, ROOT));
 
   // Team slugs must live in the spec's own organization.
   const principalLists: Array<[string, unknown]> = [
