@@ -5,10 +5,24 @@
 #   - cloud-init:   `cloud-init schema` checks the servers' user-data
 #   - docker.io, docker-registry, busybox-static:
 #                   the deploy agent's end-to-end test on a real engine and registry (as root)
+#   - kamal-proxy:  the servers' reverse proxy, for the preview agent's end-to-end test (built from
+#                   its Go module; needs Go)
 # Uses sudo when not root. Installs nothing that is already there.
 set -euo pipefail
 
 apt_packages=(shellcheck jq cloud-init docker.io docker-registry busybox-static)
+
+# kamal-proxy, pinned. `go install <pkg>@<version>` looks the module's version list up to check
+# for a deprecation, and the module proxy here answers that list with 403; downloading the exact
+# version and installing from the module cache needs no list.
+KAMAL_PROXY_VERSION=v0.9.2
+install_kamal_proxy() {
+  if command -v kamal-proxy >/dev/null 2>&1; then return 0; fi
+  echo "test tools: installing kamal-proxy ${KAMAL_PROXY_VERSION}"
+  local dir
+  dir="$(go mod download -json "github.com/basecamp/kamal-proxy@${KAMAL_PROXY_VERSION}" | jq -r .Dir)"
+  (cd "$dir" && GOBIN=/usr/local/bin GOFLAGS=-buildvcs=false go install -trimpath ./cmd/kamal-proxy)
+}
 
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -16,6 +30,7 @@ for p in "${apt_packages[@]}"; do
 done
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "test tools: all present (${apt_packages[*]})"
+  install_kamal_proxy
   exit 0
 fi
 
@@ -24,3 +39,4 @@ sudo=()
 echo "test tools: installing ${missing[*]}"
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+install_kamal_proxy
