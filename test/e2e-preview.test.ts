@@ -86,7 +86,11 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms
 
 const agent = new http.Agent({ keepAlive: false });
 
-function get(port: number, urlPath: string, host?: string): Promise<{ status: number; body: string }> {
+function get(
+  port: number,
+  urlPath: string,
+  host?: string,
+): Promise<{ status: number; body: string; error?: string }> {
   return new Promise((resolve) => {
     const req = http.get(
       { host: "127.0.0.1", port, path: urlPath, timeout: 5000, agent, headers: host ? { host } : {} },
@@ -97,8 +101,10 @@ function get(port: number, urlPath: string, host?: string): Promise<{ status: nu
         res.on("error", () => resolve({ status: 0, body: "" }));
       },
     );
-    req.on("error", () => resolve({ status: 0, body: "" }));
-    req.on("timeout", () => req.destroy());
+    req.on("error", (e: NodeJS.ErrnoException) =>
+      resolve({ status: 0, body: "", error: e.code ?? e.message }),
+    );
+    req.on("timeout", () => req.destroy(new Error("timeout")));
   });
 }
 
@@ -332,18 +338,22 @@ async function load(
   done: Promise<unknown>,
   min = 1000,
   max = 20_000,
-): Promise<Record<string, { sent: number; failed: number; bodies: Set<string> }>> {
+): Promise<Record<string, { sent: number; failed: number; bodies: Set<string>; statuses: string[] }>> {
   let finished = false;
   void done.then(() => (finished = true));
   const deadline = Date.now() + 60_000;
-  const stats = Object.fromEntries(paths.map((p) => [p, { sent: 0, failed: 0, bodies: new Set<string>() }]));
+  const stats = Object.fromEntries(
+    paths.map((p) => [p, { sent: 0, failed: 0, bodies: new Set<string>(), statuses: [] as string[] }]),
+  );
   const worker = async (p: string) => {
     const s = stats[p];
     while (s.sent < max && Date.now() < deadline && (!finished || s.sent < min)) {
       s.sent++;
       const r = await get(proxyPort, p);
-      if (r.status !== 200) s.failed++;
-      else s.bodies.add(r.body.trim());
+      if (r.status !== 200) {
+        s.failed++;
+        s.statuses.push(`${Date.now() % 100000}:${r.status}:${r.error ?? r.body.slice(0, 40)}`);
+      } else s.bodies.add(r.body.trim());
     }
   };
   await Promise.all(paths.flatMap((p) => [worker(p), worker(p)]));
@@ -408,7 +418,8 @@ describe("previews on a real Docker engine behind kamal-proxy", () => {
     const result = await update;
     expect(result.output).toContain("now serves");
     expect(result.status).toBe(0);
-    for (const [p, s] of Object.entries(stats)) console.log(`${p}: ${s.sent} requests, ${s.failed} failed`);
+    for (const [p, s] of Object.entries(stats))
+      console.log(`${p}: ${s.sent} requests, ${s.failed} failed ${s.statuses.join(" ")}`);
     const one = stats[previewPath(1)];
     const two = stats[previewPath(2)];
     expect(two.sent).toBeGreaterThanOrEqual(1000);
