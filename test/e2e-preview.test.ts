@@ -24,6 +24,7 @@ import {
   previewSettingsFile,
   type PreviewAgentSettings,
 } from "../components/aws/preview-agent";
+import { previewDocumentContent } from "../components/aws/preview-document";
 
 jest.setTimeout(180_000);
 
@@ -85,6 +86,8 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms
 }
 
 const agent = new http.Agent({ keepAlive: false });
+// A request fails when it is refused, reset or answered with an error, not when a machine shared
+// by many test runs is slow to schedule it: the client waits up to 30 s before it counts one.
 
 function get(
   port: number,
@@ -93,7 +96,7 @@ function get(
 ): Promise<{ status: number; body: string; error?: string }> {
   return new Promise((resolve) => {
     const req = http.get(
-      { host: "127.0.0.1", port, path: urlPath, timeout: 5000, agent, headers: host ? { host } : {} },
+      { host: "127.0.0.1", port, path: urlPath, timeout: 30_000, agent, headers: host ? { host } : {} },
       (res) => {
         let body = "";
         res.on("data", (c) => (body += c));
@@ -484,6 +487,45 @@ describe("previews on a real Docker engine behind kamal-proxy", () => {
     const later = previewAgent(file, ["sweep"], { PREVIEW_NOW: String(now + 3 * DAY + 120) });
     expect(later.stdout.trim()).toBe("removed=pr-2");
     expect(previewAgent(file, ["list"]).stdout).toBe("");
+  });
+
+  it("runs the preview document's own script as SSM would (parameters as SSM_ variables)", async () => {
+    const content = previewDocumentContent({
+      team: "checkout",
+      environment: "integration",
+      service: SERVICE,
+      registryUrl: `${registryHost}/checkout/${SERVICE}`,
+      containerPort: 8080,
+      healthCheckPath: "/healthz",
+      maxPerService: 2,
+      ttlDays: 3,
+      memoryMb: 128,
+      publicBaseUrl: publicBaseUrl(),
+      config: { LOG_LEVEL: "warn" },
+      dockerConfigDir: env.DOCKER_CONFIG,
+      proxySocket: env.KAMAL_PROXY_SOCKET,
+      // The server's /run and /var/lib folders become the test's.
+      runDir: path.join(tmp, "run"),
+      stateDir: path.join(tmp, "document-state"),
+    }) as { mainSteps: { inputs: { runCommand: string[] } }[] };
+    const script = content.mainSteps[0].inputs.runCommand.join("\n");
+    const ssm = (vars: Record<string, string>) =>
+      spawnSync("bash", ["-c", script], {
+        env: { ...env, PREVIEW_STATE_DIR: "", ...vars },
+        encoding: "utf8",
+        timeout: 90_000,
+      });
+    const deploy = ssm({ SSM_action: "deploy", SSM_pr: "11", SSM_image: b1 });
+    expect(`${deploy.stdout}${deploy.stderr}`).toContain("now serves");
+    expect(deploy.status).toBe(0);
+    expect(await body(11)).toBe("preview two");
+    const vars = JSON.parse(
+      docker("inspect", "--format", "{{json .Config.Env}}", `${SERVICE}-pr-11`),
+    ) as string[];
+    expect(vars).toEqual(expect.arrayContaining(["LOG_LEVEL=warn", "PREVIEW=true"]));
+    const remove = ssm({ SSM_action: "remove", SSM_pr: "11", SSM_image: "" });
+    expect(remove.status).toBe(0);
+    expect((await get(proxyPort, previewPath(11))).status).toBe(404);
   });
 
   it("routes by host name when the team has a preview domain", async () => {
