@@ -9,8 +9,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { PREVIEW_DOCUMENT_PARAMETERS } from "../components/release/contract";
 import {
-  PREVIEW_DOCUMENT_PARAMETERS,
   PreviewDocument,
   previewDocumentContent,
   SSM_DOCUMENT_MAX_BYTES,

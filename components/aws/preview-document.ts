@@ -12,18 +12,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { PREVIEW_DOCUMENT_PARAMETERS } from "../release";
 import { DOCKER_CONFIG_DIR } from "./deploy-agent";
 import { PREVIEW_STATE_DIR, previewAgentScript, previewEnvFile, previewSettingsFile } from "./preview-agent";
-
-/** The document's parameters: CI sends them with `aws ssm send-command --parameters`. */
-export const PREVIEW_DOCUMENT_PARAMETERS = {
-  /** `deploy` (create or update `pr-<n>`), `remove` (`pr-<n>`), `sweep` (every expired preview). */
-  action: "action",
-  /** The pull request number (empty for `sweep`). */
-  pr: "pr",
-  /** `<registry url>@sha256:<digest>` (empty unless `deploy`). */
-  image: "image",
-} as const;
 
 export const PREVIEW_ACTIONS = ["deploy", "remove", "sweep"] as const;
 
