@@ -5,6 +5,7 @@
 #   - cloud-init:   `cloud-init schema` checks the servers' user-data
 #   - docker.io, docker-registry, busybox-static:
 #                   the deploy agent's end-to-end test on a real engine and registry (as root)
+#   - zizmor:       the GitHub Actions security linter the workflow tests run (PyPI, pinned)
 #   - kamal-proxy:  the servers' reverse proxy, for the preview agent's end-to-end test (built from
 #                   its Go module; needs Go)
 # Uses sudo when not root. Installs nothing that is already there.
@@ -24,6 +25,13 @@ install_kamal_proxy() {
   (cd "$dir" && GOBIN=/usr/local/bin GOFLAGS=-buildvcs=false go install -trimpath ./cmd/kamal-proxy)
 }
 
+ZIZMOR_VERSION=1.32.0
+install_zizmor() {
+  if [ "$(zizmor --version 2>/dev/null || true)" = "zizmor ${ZIZMOR_VERSION}" ]; then return 0; fi
+  echo "test tools: installing zizmor ${ZIZMOR_VERSION}"
+  python3 -m pip install --quiet --disable-pip-version-check "zizmor==${ZIZMOR_VERSION}"
+}
+
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -31,6 +39,7 @@ done
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "test tools: all present (${apt_packages[*]})"
   install_kamal_proxy
+  install_zizmor
   exit 0
 fi
 
@@ -40,3 +49,4 @@ echo "test tools: installing ${missing[*]}"
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 install_kamal_proxy
+install_zizmor
