@@ -120,7 +120,7 @@ function tail(file: string): string {
 }
 
 /** An image FROM scratch with busybox-static (also as /bin/sh) serving `index` and /healthz. */
-function buildImage(service: string, tag: string, index: string): string {
+function buildImage(service: string, tag: string, index: string, healthy = true): string {
   const dir = fs.mkdtempSync(path.join(tmp, "img-"));
   fs.mkdirSync(path.join(dir, "bin"));
   fs.mkdirSync(path.join(dir, "www"));
@@ -129,7 +129,7 @@ function buildImage(service: string, tag: string, index: string): string {
     fs.chmodSync(path.join(dir, "bin", name), 0o755);
   }
   fs.writeFileSync(path.join(dir, "www", "index.html"), index);
-  fs.writeFileSync(path.join(dir, "www", "healthz"), "ok");
+  if (healthy) fs.writeFileSync(path.join(dir, "www", "healthz"), "ok");
   fs.writeFileSync(
     path.join(dir, "Dockerfile"),
     [
@@ -450,6 +450,18 @@ describe("previews on a real Docker engine behind kamal-proxy", () => {
     expect((await get(proxyPort, previewPath(3))).status).toBe(404);
     // A push to a running preview is not a new one: it is still allowed.
     expect(previewAgent(file, ["deploy", "2", b1]).status).toBe(0);
+  });
+
+  it("keeps a preview serving when its update fails the health check", async () => {
+    const broken = buildImage(SERVICE, "sha-broken", "broken", false);
+    const r = previewAgent(file, ["deploy", "2", broken]);
+    expect(r.status).toBe(1);
+    expect(r.output).toContain("did not pass its health check (/healthz)");
+    expect(await body(2)).toBe("preview two");
+    expect(docker("ps", "--all", "--format", "{{.Names}}").split("\n").sort()).toEqual([
+      `${SERVICE}-pr-1`,
+      `${SERVICE}-pr-2`,
+    ]);
   });
 
   it("refuses an image outside the service's registry", () => {
