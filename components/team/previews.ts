@@ -144,7 +144,7 @@ export function previewIssues(input: Loose): SpecIssue[] {
   if (typeof p.environment === "string") {
     env = environments.find((e) => e.name === p.environment);
     if (!env) {
-      const names = environments.map((e) => String(e.name));
+      const names = environments.map((e) => showValue(e.name));
       issues.push({
         path: "team.previews.environment",
         message: `${showValue(p.environment)} is not an environment of the spec (${names.join(", ")})`,
@@ -182,7 +182,7 @@ export function previewIssues(input: Loose): SpecIssue[] {
   const need = previewMemoryNeededMib(memory, maxPerService, !ownServer);
   const where = ownServer
     ? "team.previews.instanceType"
-    : `the ${String(env.name)} environment's instanceType`;
+    : `team.environments[${(Array.isArray(input.environments) ? input.environments : []).indexOf(env)}].instanceType`;
   if (type !== undefined) {
     const have = INSTANCE_MEMORY_MIB[type];
     if (have !== undefined && have < need) {
