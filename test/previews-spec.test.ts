@@ -79,6 +79,16 @@ describe("team.previews", () => {
     );
   });
 
+  it("keeps the path previews answer under free of a service of that name", () => {
+    const raw = referenceTeamRaw();
+    (raw.services as Record<string, unknown>[])[1].name = "previews";
+    expect(problems(raw)).toEqual([
+      'team.services[1].name: "previews" is the path previews answer under without team.previews.domain; rename the service or set a preview domain',
+    ]);
+    raw.previews = { domain: "previews.acme.dev" };
+    expect(problems(raw)).toEqual([]);
+  });
+
   it("reserves memory for the server itself", () => {
     expect(previewMemoryNeededMib([], 5, true)).toBe(SERVER_RESERVED_MIB);
   });

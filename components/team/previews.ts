@@ -171,6 +171,19 @@ export function previewIssues(input: Loose): SpecIssue[] {
     });
     return issues;
   }
+  // Without a domain previews answer below /previews/ on the server, where a service of that name
+  // would also be routed (services without a domain answer at /<service>).
+  if (typeof p.domain !== "string") {
+    services.forEach((s, i) => {
+      if (s.name === "previews")
+        issues.push({
+          path: `team.services[${i}].name`,
+          message:
+            '"previews" is the path previews answer under without team.previews.domain; rename the service or set a preview domain',
+        });
+    });
+  }
+
   const maxPerService = typeof p.maxPerService === "number" ? p.maxPerService : 5;
   const memory = services.map((s) => ({ memoryMb: typeof s.memoryMb === "number" ? s.memoryMb : undefined }));
   const ownServer = typeof p.instanceType === "string";
