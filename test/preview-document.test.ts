@@ -13,10 +13,13 @@ import { PREVIEW_DOCUMENT_PARAMETERS } from "../components/release/contract";
 import {
   PreviewDocument,
   previewDocumentContent,
+  previewDocumentSettings,
   SSM_DOCUMENT_MAX_BYTES,
   type PreviewDocumentContentArgs,
 } from "../components/aws/preview-document";
 import { previewEnvFile, previewSettingsFile } from "../components/aws/preview-agent";
+import { parseTeamSpec } from "../components/team";
+import { referenceTeamRaw } from "./fixtures";
 
 const REGISTRY = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout/cart-api";
 const DIGEST = "a".repeat(64);
@@ -116,6 +119,28 @@ describe("preview document", () => {
     expect(() => previewSettingsFile({ ...args, registry: "x; rm -rf /", maxPreviews: 1 } as never)).toThrow(
       /unsafe value/,
     );
+  });
+});
+
+describe("previewDocumentSettings", () => {
+  it("takes the spec's decisions for a service", () => {
+    const raw = referenceTeamRaw();
+    raw.previews = { ttlDays: 2, maxPerService: 3, domain: "previews.acme.dev" };
+    (raw.services as Record<string, unknown>[])[0].seedCommand = "npm run seed";
+    const spec = parseTeamSpec(raw);
+    expect(previewDocumentSettings(spec, spec.services[0])).toEqual({
+      environment: "integration",
+      containerPort: 8080,
+      healthCheckPath: "/healthz",
+      maxPerService: 3,
+      ttlDays: 2,
+      memoryMb: 256,
+      domain: "previews.acme.dev",
+      seedCommand: "npm run seed",
+    });
+    raw.previews = { enabled: false };
+    const off = parseTeamSpec(raw);
+    expect(previewDocumentSettings(off, off.services[0])).toBeUndefined();
   });
 });
 

@@ -13,6 +13,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PREVIEW_DOCUMENT_PARAMETERS } from "../release";
+import { DEFAULT_SERVICE_MEMORY_MB, resolvePreviews, type ServiceSpec, type TeamSpec } from "../team";
 import { DOCKER_CONFIG_DIR } from "./deploy-agent";
 import { PREVIEW_STATE_DIR, previewAgentScript, previewEnvFile, previewSettingsFile } from "./preview-agent";
 
@@ -143,6 +144,41 @@ export function previewDocumentContent(a: PreviewDocumentContentArgs): Record<st
   return document;
 }
 
+/**
+ * What the spec decides about one service's previews, as PreviewDocument args: the stack adds the
+ * names and the values only it knows (registry URL, server address, log group, proxy socket,
+ * the environment's non-secret configuration). Undefined when the team has previews off.
+ */
+export function previewDocumentSettings(
+  spec: TeamSpec,
+  service: ServiceSpec,
+):
+  | Pick<
+      PreviewDocumentArgs,
+      | "environment"
+      | "containerPort"
+      | "healthCheckPath"
+      | "maxPerService"
+      | "ttlDays"
+      | "memoryMb"
+      | "domain"
+      | "seedCommand"
+    >
+  | undefined {
+  const plan = resolvePreviews(spec);
+  if (!plan) return undefined;
+  return {
+    environment: plan.environment,
+    containerPort: service.port,
+    healthCheckPath: service.healthCheckPath,
+    maxPerService: plan.maxPerService,
+    ttlDays: plan.ttlDays,
+    memoryMb: service.memoryMb ?? DEFAULT_SERVICE_MEMORY_MB,
+    domain: plan.domain,
+    seedCommand: service.seedCommand,
+  };
+}
+
 export interface PreviewDocumentArgs {
   readonly team: string;
   /** The environment whose servers host previews. */
@@ -199,7 +235,7 @@ export class PreviewDocument extends pulumi.ComponentResource {
             healthCheckPath: args.healthCheckPath,
             maxPerService: args.maxPerService ?? 5,
             ttlDays: args.ttlDays ?? 3,
-            memoryMb: args.memoryMb ?? 256,
+            memoryMb: args.memoryMb ?? DEFAULT_SERVICE_MEMORY_MB,
             publicBaseUrl,
             domain: args.domain,
             seedCommand: args.seedCommand,
