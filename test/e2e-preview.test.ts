@@ -406,6 +406,10 @@ describe("previews on a real Docker engine behind kamal-proxy", () => {
       docker("inspect", "--format", "{{json .Config.Env}}", `${SERVICE}-pr-1`),
     ) as string[];
     expect(vars).toEqual(expect.arrayContaining(["LOG_LEVEL=debug", "PREVIEW=true", "PREVIEW_PR=1"]));
+    // services[i].memoryMb is the container's limit, the unit the spec sizes the server by.
+    expect(docker("inspect", "--format", "{{.HostConfig.Memory}}", `${SERVICE}-pr-1`)).toBe(
+      String(128 * 1024 * 1024),
+    );
     const ports = docker("port", `${SERVICE}-pr-1`);
     expect(ports).toMatch(/^8080\/tcp -> 127\.0\.0\.1:\d+$/);
   });
