@@ -57,6 +57,13 @@ export const DEPLOY_DOCUMENT_PARAMETERS = {
   release: "release",
 } as const;
 
+/**
+ * The GitHub environment every service repository uses for pull-request previews. Its deployment
+ * policy admits the repository's own pull-request refs; the repository's preview role trusts
+ * exactly `repo:OWNER/REPO:environment:preview`, and nothing else does.
+ */
+export const PREVIEW_ENVIRONMENT = "preview";
+
 /** Environment-level Actions secrets, set by each environment stack from its secret config. */
 export const ENVIRONMENT_SECRETS = {
   slackWebhookUrl: "SLACK_WEBHOOK_URL",
@@ -97,14 +104,7 @@ export const DEPLOY_AGENT_PATH = "/usr/local/bin/deploy-agent";
 // ---------------------------------------------------------------------------------------------
 // Pull-request previews (issue 12). The workflow (components/pipeline/preview-workflow.ts), the
 // GitHub environment (components/github/preview-environment.ts) and the SSM document
-// (components/aws/preview-document.ts) meet on these names.
-
-/**
- * The GitHub environment every service repository uses for pull-request previews; the
- * repository's preview role trusts exactly `repo:OWNER/REPO:environment:preview`.
- * (The same constant as h/identity's: keep one at merge.)
- */
-export const PREVIEW_ENVIRONMENT = "preview";
+// (components/aws/preview-document.ts) meet on these names and on PREVIEW_ENVIRONMENT above.
 
 /** Variables of the `preview` environment, set by the stack that hosts previews. */
 export const PREVIEW_VARIABLES = {
