@@ -170,7 +170,6 @@ describe("PreviewDocument component", () => {
       team: "checkout",
       environment: "integration",
       service: "cart-api",
-      documentName: "checkout-integration-cart-api-preview",
       registryUrl: pulumi.output(REGISTRY),
       containerPort: 8080,
       healthCheckPath: "/healthz",

@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PREVIEW_DOCUMENT_PARAMETERS } from "../release";
 import { DEFAULT_SERVICE_MEMORY_MB, resolvePreviews, type ServiceSpec, type TeamSpec } from "../team";
 import { DOCKER_CONFIG_DIR } from "./deploy-agent";
+import { previewDocumentName } from "./names";
 import { PREVIEW_STATE_DIR, previewAgentScript, previewEnvFile, previewSettingsFile } from "./preview-agent";
 
 export const PREVIEW_ACTIONS = ["deploy", "remove", "sweep"] as const;
@@ -184,8 +185,8 @@ export interface PreviewDocumentArgs {
   /** The environment whose servers host previews. */
   readonly environment: string;
   readonly service: string;
-  /** The document's name: `previewDocumentName(team, environment, service)` from names.ts. */
-  readonly documentName: string;
+  /** The document's name. @default previewDocumentName(team, environment, service) (names.ts) */
+  readonly documentName?: string;
   /** The service's image repository URL (the shared stack's registry output). */
   readonly registryUrl: pulumi.Input<string>;
   /** Port the container listens on. */
@@ -251,7 +252,7 @@ export class PreviewDocument extends pulumi.ComponentResource {
     this.document = new aws.ssm.Document(
       `${name}-document`,
       {
-        name: args.documentName,
+        name: args.documentName ?? previewDocumentName(args.team, args.environment, args.service),
         documentType: "Command",
         documentFormat: "JSON",
         targetType: "/AWS::EC2::Instance",
