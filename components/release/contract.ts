@@ -100,3 +100,33 @@ export const RELEASED_IMAGE_TAG_PREFIX = "released-";
  * Run Command; operators run `<path> rollback <service>`.
  */
 export const DEPLOY_AGENT_PATH = "/usr/local/bin/deploy-agent";
+
+// ---------------------------------------------------------------------------------------------
+// Pull-request previews (issue 12). The workflow (components/pipeline/preview-workflow.ts), the
+// GitHub environment (components/github/preview-environment.ts) and the SSM document
+// (components/aws/preview-document.ts) meet on these names and on PREVIEW_ENVIRONMENT above.
+
+/** Variables of the `preview` environment, set by the stack that hosts previews. */
+export const PREVIEW_VARIABLES = {
+  /** The repository's preview role (assumed by OIDC from the `preview` environment). */
+  roleArn: "PREVIEW_ROLE_ARN",
+  /** The service's preview document, `<team>-<env>-<service>-preview`. */
+  document: "PREVIEW_DOCUMENT",
+  /** Space-separated instance ids of the servers that host previews. */
+  instanceIds: "PREVIEW_INSTANCE_IDS",
+} as const;
+
+/**
+ * Parameters of a service's preview document (SSM Run Command): `action` is deploy | remove |
+ * sweep, `pr` the pull request number, `image` `<registry url>@sha256:<digest>`. The agent prints
+ * `url=<address>` after a deploy and exits 3 with `preview limit reached: …` when the service
+ * already has `team.previews.maxPerService` previews.
+ */
+export const PREVIEW_DOCUMENT_PARAMETERS = {
+  action: "action",
+  pr: "pr",
+  image: "image",
+} as const;
+
+/** Exit status of the preview agent when the limit refuses a new preview. */
+export const PREVIEW_LIMIT_EXIT_STATUS = 3;

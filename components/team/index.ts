@@ -3,6 +3,7 @@ export * from "./issues";
 export * from "./models";
 export * from "./regions";
 export * from "./identity";
+export * from "./previews";
 export { validateTeamSpec, parseTeamSpec, type ValidationResult } from "./validate";
 export {
   environmentNameIssues,

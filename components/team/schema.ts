@@ -81,6 +81,16 @@ const serviceSchema = z.strictObject({
    * keep the first name, so a rename loses no image and no release. @default []
    */
   formerNames: z.array(slug).max(20).default([]),
+  /**
+   * Run once in a pull request's preview container after its first deploy (`sh -c`), to load
+   * production-like test data. @default none - previews start empty
+   */
+  seedCommand: shellCommand.optional(),
+  /**
+   * Memory one container of this service needs, MiB: previews run with this limit, and the spec
+   * refuses more previews than their server can hold. @default 256
+   */
+  memoryMb: z.number().int().min(32).max(32768).optional(),
   /** Topics shown on the repository. @default [] */
   topics: z
     .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/, { message: "must be a GitHub topic (a-z, 0-9, -)" }))
@@ -191,6 +201,38 @@ export const teamSpecSchema = z.strictObject({
         .default([]),
       /** Build and push a placeholder image on first `up` so servers are healthy before the first release. @default true */
       bootstrapImage: z.boolean().default(true),
+    })
+    .prefault({}),
+  /** Pull-request previews (cross-field rules in previews.ts). */
+  previews: z
+    .strictObject({
+      /** Every pull request from a branch of the repository gets a running preview. @default true */
+      enabled: z.boolean().default(true),
+      /** The environment whose server hosts previews. @default the integration-role environment (else staging's) */
+      environment: slug.optional(),
+      /**
+       * Previews answer at `pr-<n>.<service>.<domain>` over HTTPS; point `*.<service>.<domain>` at
+       * the server. @default none - previews answer at http://<server>/previews/<service>/pr-<n>/
+       */
+      domain: z
+        .string()
+        .max(200)
+        .regex(/^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+          message: "must be a lowercase DNS name such as previews.example.com",
+        })
+        .optional(),
+      /** Days after its last deploy a preview is removed by the scheduled sweep. @default 3 */
+      ttlDays: z.number().int().min(1).max(90).default(3),
+      /** Previews of one service that may run at once; the next pull request is told the limit is reached. @default 5 */
+      maxPerService: z.number().int().min(1).max(50).default(5),
+      /**
+       * Give previews their own server of this type instead of sharing the environment's.
+       * @default previews share the environment's server, sized to hold them
+       */
+      instanceType: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as t4g.small" })
+        .optional(),
     })
     .prefault({}),
   notifications: z

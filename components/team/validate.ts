@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { keyPath, showValue, SpecError, type SpecIssue } from "./issues";
 import { environmentNameIssues, formerNameIssues, nameShapeIssues, textIssues } from "./collisions";
 import { MODEL_SHAPES } from "./models";
+import { previewIssues } from "./previews";
 import { GITHUB_TEAM_PATTERN, teamSpecSchema, type TeamSpec } from "./schema";
 
 export type ValidationResult = { ok: true; spec: TeamSpec } | { ok: false; issues: SpecIssue[] };
@@ -284,6 +285,7 @@ function semanticIssues(input: unknown): SpecIssue[] {
     }
   });
 
+  issues.push(...previewIssues(input));
   return issues;
 }
 
