@@ -95,7 +95,7 @@ export function generatedFiles(): GeneratedFile[] {
 
 export const isWorkflow = (f: PipelineFile): boolean => f.path.startsWith(".github/workflows/");
 
-export type ParsedWorkflow = { on: any; permissions: any; jobs: Record<string, any> };
+export type ParsedWorkflow = { on: any; permissions: any; concurrency?: any; jobs: Record<string, any> };
 
 export function parseWorkflow(content: string): ParsedWorkflow {
   return parse(content) as ParsedWorkflow;
