@@ -474,10 +474,15 @@ function imageJob(spec: TeamSpec, service: ServiceSpec): Job {
   };
 }
 
-/** The environment whose `passed-` marker a production promotion requires. */
+/**
+ * The environment whose `passed-` marker a production promotion requires: the one it promotes
+ * from, else the staging-role environment (staging-branch: production promotes the merged
+ * `staging` head, which the staging environment built and tested). None without either.
+ */
 function passedSource(policy: ReleasePolicy, d: Deployment): string | undefined {
-  if (d.role !== "production" || !d.promotesFrom) return undefined;
-  return deploymentOf(policy, d.promotesFrom).environment;
+  if (d.role !== "production" || d.artifact === "build") return undefined;
+  if (d.promotesFrom) return deploymentOf(policy, d.promotesFrom).environment;
+  return policy.deployments.find((x) => x.role === "staging")?.environment;
 }
 
 function passedEnv(policy: ReleasePolicy, d: Deployment): Record<string, string> {
