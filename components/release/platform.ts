@@ -8,7 +8,7 @@
  * `g4dn`/`g5` are x86 GPU families whose `g` is the family letter, before the digit.
  * https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html
  */
-import { SpecError, type EnvironmentSpec, type SpecIssue, type TeamSpec } from "../team";
+import { SpecError, type EnvironmentSpec, type SpecIssue } from "../team";
 
 export type Architecture = "arm64" | "amd64";
 
@@ -49,7 +49,12 @@ export function environmentArchitecture(env: Pick<EnvironmentSpec, "role" | "ins
  * every environment, so all of them must run one architecture. Each environment that differs
  * from the first is named with its key.
  */
-export function architectureIssues(spec: Pick<TeamSpec, "environments">): SpecIssue[] {
+/** What the architecture is derived from: each environment's name, role and runtime. */
+export interface ArchitectureInput {
+  readonly environments: readonly Pick<EnvironmentSpec, "name" | "role" | "instanceType">[];
+}
+
+export function architectureIssues(spec: ArchitectureInput): SpecIssue[] {
   const [first, ...rest] = spec.environments;
   if (!first) return [];
   const expected = environmentArchitecture(first);
@@ -74,7 +79,7 @@ export function architectureIssues(spec: Pick<TeamSpec, "environments">): SpecIs
  * from the runtimes of its environments. Throws a {@link SpecError} naming
  * `team.environments[i].instanceType` when environments disagree.
  */
-export function imageArchitecture(spec: Pick<TeamSpec, "environments">): Architecture {
+export function imageArchitecture(spec: ArchitectureInput): Architecture {
   const issues = architectureIssues(spec);
   if (issues.length > 0) throw new SpecError(issues);
   const first = spec.environments[0];
