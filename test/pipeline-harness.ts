@@ -97,6 +97,7 @@ update() { jq "$@" "$STUB_STATE" > "$STUB_STATE.new"; mv "$STUB_STATE.new" "$STU
 # The digest a tag names: .digests[tag], else sha256:digest-of-<tag> when listed in .tags.
 digest_js='def dig($t): (.digests // {})[$t] // (if ((.tags // []) | index($t)) != null then "sha256:digest-of-" + $t else "" end);'
 case "$1 $2" in
+  "ecr get-login-password") echo "stub-password" ;;
   "ecr list-images")
     jq -c '[(.tags // [])[], ((.digests // {}) | keys[])] | unique' "$STUB_STATE" ;;
   "ecr describe-images")
