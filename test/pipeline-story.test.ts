@@ -14,6 +14,7 @@ import {
   passedTagPrefix,
   RELEASED_IMAGE_TAG_PREFIX,
   releasePolicy,
+  runningImageTag,
   type ReleasePolicy,
 } from "../components/release";
 import { pipelineFiles } from "../components/pipeline";
@@ -209,6 +210,7 @@ describe("trunk: feature → main → integration; rc → staging; release → p
     expect(d).toMatch(/^sha256:/);
     expect(s.parameter("integration")).toBe(`${REGISTRY}@${d}`);
     expect(s.digest(`${passedTagPrefix("integration")}sha-${m1}`)).toBe(d);
+    expect(s.digest(runningImageTag("integration", `sha-${m1}`))).toBe(d);
     expect(s.repo.aws.state().sent?.at(-1)).toEqual({
       document: "payments-integration-api-deploy",
       parameters: { image: [`${REGISTRY}@${d}`], release: [`api@${m1}`] },
@@ -278,6 +280,7 @@ describe("trunk: feature → main → integration; rc → staging; release → p
     const back = s.rollback("production", "v1.0.0");
     expect(results(back)).toEqual({ rollback: "success", notify: "success" });
     expect(s.parameter("production")).toBe(`${REGISTRY}@${s.digest("v1.0.0")}`);
+    expect(s.digest(runningImageTag("production", "v1.0.0"))).toBe(s.digest("v1.0.0"));
     expect(s.slack().at(-1)?.text).toContain("api v1.0.0 to production: succeeded");
   });
 

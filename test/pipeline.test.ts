@@ -12,6 +12,7 @@ import {
   STATUS_CHECKS,
   passedTagPrefix,
   qualityChecks,
+  runningImageTagPrefix,
   releasePolicy,
 } from "../components/release";
 import {
@@ -251,7 +252,9 @@ describe("deploy workflows", () => {
         // Production marks the digest it ran right after the deploy; every other environment marks
         // it passed after its smoke test (and regression suite), as its last step before Sentry.
         const steps = deploy.steps as any[];
-        const marks = steps.filter((s) => s.env?.MARK_TAG_PREFIX !== undefined);
+        const running = steps.filter((s) => s.env?.MARK_TAG_PREFIX === runningImageTagPrefix(d.environment));
+        expect(steps.indexOf(running[0])).toBe(steps.findIndex((s) => /send-command/.test(s.run ?? "")) + 1);
+        const marks = steps.filter((s) => s.env?.MARK_TAG_PREFIX !== undefined && !running.includes(s));
         expect(marks.map((m) => m.env.MARK_TAG_PREFIX)).toEqual([
           d.role === "production" ? RELEASED_IMAGE_TAG_PREFIX : passedTagPrefix(d.environment),
         ]);
@@ -259,7 +262,7 @@ describe("deploy workflows", () => {
         const at = (pattern: RegExp) => steps.findIndex((s) => pattern.test(s.run ?? ""));
         const deployAt = at(/send-command/);
         const markAt = steps.indexOf(marks[0]);
-        if (d.role === "production") expect(markAt).toBe(deployAt + 1);
+        if (d.role === "production") expect(markAt).toBe(deployAt + 2);
         else expect(markAt).toBeGreaterThan(at(/curl --fail/));
         expect(at(/REGRESSION_SUITE/) > deployAt).toBe(d.role === "staging");
         if (d.role === "staging") expect(markAt).toBeGreaterThan(at(/REGRESSION_SUITE/));
@@ -341,7 +344,11 @@ describe("rollback workflow", () => {
       expect(find.env.REQUIRE_RELEASED).toBe(
         production ? `\${{ inputs.environment == '${production.environment}' }}` : "false",
       );
-      expect((job.steps as any[]).filter((s) => s.env?.MARK_TAG_PREFIX !== undefined)).toEqual([]);
+      expect(
+        (job.steps as any[])
+          .filter((s) => s.env?.MARK_TAG_PREFIX !== undefined)
+          .map((s) => s.env.MARK_TAG_PREFIX),
+      ).toEqual(["running-${{ inputs.environment }}."]);
     }
   });
 });

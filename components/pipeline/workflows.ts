@@ -32,6 +32,7 @@ import {
   dockerPlatform,
   imageArchitecture,
   passedTagPrefix,
+  runningImageTagPrefix,
   type Architecture,
   type Deployment,
   type RefMatcher,
@@ -573,6 +574,15 @@ function markStep(name: string, prefix: string): Step {
   });
 }
 
+/**
+ * `running-<environment>.<version>` on the digest every server now runs (the server runtime's
+ * contract): the registry keeps the newest few per environment whatever their age, so what an
+ * environment runs and can roll back to never expires.
+ */
+function runningStep(environment: string): Step {
+  return markStep(`Mark the image as running in ${environment}`, runningImageTagPrefix(environment));
+}
+
 /** Deploys `steps.image.outputs.digest` and writes the release parameter after success. */
 function deployStep(service: ServiceSpec): Step {
   return run("Deploy on every server (SSM deploy document), then record the release", "deploy", {
@@ -637,6 +647,7 @@ function deployJob(spec: TeamSpec, service: ServiceSpec, policy: ReleasePolicy, 
       assumeRole(ENVIRONMENT_VARIABLES.deployRoleArn),
       imageStep(policy, d),
       deployStep(service),
+      runningStep(d.environment),
       ...(production
         ? [
             markStep(
@@ -798,6 +809,7 @@ export function rollbackWorkflow(spec: TeamSpec, service: ServiceSpec, policy: R
           },
         }),
         deployStep(service),
+        runningStep(environment),
         smokeStep(service),
         ...sentryStep(spec, service),
       ],

@@ -118,6 +118,24 @@ export const BUILD_IMAGE_TAG_REGEX = `^${BUILD_IMAGE_TAG_PREFIX}[0-9a-f]{40}$`;
 export const RELEASED_IMAGE_TAG_PREFIX = "released-";
 
 /**
+ * Tag that marks an image an environment has run: `running-<environment>.<release>`
+ * (`running-staging.v1.2.3-rc.1`, `running-integration.sha-<commit>`). The deploy workflow adds it
+ * to the deployed digest once every server reported success (the rollback workflow too); an
+ * existing tag on the same digest (a redeploy) is not an error. The registry keeps the newest
+ * {@link RUNNING_IMAGES_KEPT} marked images of each environment whatever their age, so what an
+ * environment runs, and what it can roll back to, never expires. The `.` cannot occur in an
+ * environment name (a slug), so one environment's prefix never selects another's.
+ */
+export function runningImageTag(environment: string, release: string): string {
+  return `${runningImageTagPrefix(environment)}${release}`;
+}
+export function runningImageTagPrefix(environment: string): string {
+  return `running-${environment}.`;
+}
+/** Marked images kept per environment: the running one and the releases before it. */
+export const RUNNING_IMAGES_KEPT = 5;
+
+/**
  * Tag prefix that marks an image as having passed an environment: `passed-<environment>-<version>`
  * (`passed-staging-v1.2.3-rc.1`, `passed-staging-sha-<commit>`), added by that environment's deploy
  * job once deploy, smoke test and regression suite passed. Production promotes only a digest
