@@ -36,17 +36,28 @@ export interface RunReport {
   >;
 }
 
+/** GitHub's filter: patterns in order, a matching `!pattern` excludes what an earlier one matched. */
+export function filterMatches(patterns: readonly string[], name: string): boolean {
+  let matched = false;
+  for (const p of patterns) {
+    if (p.startsWith("!")) {
+      if (fnmatch(p.slice(1), name)) matched = false;
+    } else if (fnmatch(p, name)) matched = true;
+  }
+  return matched;
+}
+
 /** Whether a workflow's `on:` fires for an event, with GitHub's fnmatch on branch/tag filters. */
 export function triggers(wf: any, event: Event): boolean {
   if (event.name === "pull_request") {
     const pr = wf.on.pull_request;
-    return pr !== undefined && (pr.branches as string[]).some((p) => fnmatch(p, event.baseRef ?? ""));
+    return pr !== undefined && filterMatches(pr.branches as string[], event.baseRef ?? "");
   }
   if (event.name === "workflow_dispatch") return wf.on.workflow_dispatch !== undefined;
   const push = wf.on.push;
   if (!push) return false;
   const patterns: string[] = (event.refType === "tag" ? push.tags : push.branches) ?? [];
-  return patterns.some((p) => fnmatch(p, event.refName));
+  return filterMatches(patterns, event.refName);
 }
 
 const STUBS: Record<string, string> = {

@@ -221,8 +221,8 @@ describe("trunk: feature → main → integration; rc → staging; release → p
     s.repo.down("checkout-journey");
     const runs = s.tag("v1.0.0-rc.1", m1);
     s.repo.down(undefined);
-    // The release workflow fires too (v*.*.* matches the rc) and its guard hands the ref over.
-    expect(results(s.deployOf(runs, "production"))).toMatchObject({ guard: "success", deploy: "skipped" });
+    // Only staging's workflow starts: production's filter excludes rc tags its pattern also matches.
+    expect(runs.map((r) => r.workflow)).toEqual([".github/workflows/deploy-staging.yml"]);
     const staging = s.deployOf(runs, "staging");
     expect(results(staging)).toMatchObject({ guard: "success", deploy: "failure", notify: "success" });
     expect(s.digest("v1.0.0-rc.1")).toBe(s.digest(`sha-${m1}`));

@@ -12,6 +12,7 @@ import {
   STATUS_CHECKS,
   passedTagPrefix,
   qualityChecks,
+  RC_TAG,
   runningImageTagPrefix,
   releasePolicy,
 } from "../components/release";
@@ -216,8 +217,12 @@ describe("deploy workflows", () => {
         );
         expect(file).toBeDefined();
         const wf = parseWorkflow((file as GeneratedFile).content);
+        // Trunk's production excludes the narrower rc pattern its own also matches; nothing else.
+        const excluded =
+          f.policy.model === "trunk" && d.role === "production" ? [`!${RC_TAG.patterns[0]}`] : [];
+        const patterns = [...d.trigger.patterns, ...excluded];
         expect(wf.on).toEqual({
-          push: d.trigger.kind === "branch" ? { branches: d.trigger.patterns } : { tags: d.trigger.patterns },
+          push: d.trigger.kind === "branch" ? { branches: patterns } : { tags: patterns },
         });
         const guard = (wf.jobs.guard.steps as any[]).find((s) => s.id === "guard");
         expect(guard.env.TRIGGER_REGEX).toBe(d.trigger.regex);

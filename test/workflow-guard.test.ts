@@ -30,6 +30,7 @@ import {
 } from "../components/pipeline";
 import { BRANCH_MODELS_UNDER_TEST, referenceTeam, teamFor } from "./fixtures";
 import { gitRepo, runStep, stubAws, type StepData, type StubAws } from "./pipeline-harness";
+import { filterMatches } from "./pipeline-runner";
 import { parseWorkflow } from "./workflow-variants";
 
 function workflowOf(spec: ReturnType<typeof referenceTeam>, file: string) {
@@ -182,6 +183,43 @@ describe("guard: the generated regex check agrees with the release policy", () =
         .deploy,
     ).toBe("true");
   });
+});
+
+describe("trigger filters: every ref the exact rule gives an environment starts its workflow, no other rule's", () => {
+  for (const model of BRANCH_MODELS_UNDER_TEST) {
+    const spec = teamFor(model);
+    const policy = releasePolicy(spec);
+    for (const d of policy.deployments) {
+      it(`${model}: deploy-${d.environment}`, () => {
+        const on = workflowOf(spec, deployWorkflowPath(d.environment)).on.push;
+        const patterns: string[] = d.trigger.kind === "tag" ? on.tags : on.branches;
+        const valid = fc.tuple(
+          fc.nat({ max: 999 }),
+          fc.nat({ max: 999 }),
+          fc.nat({ max: 999 }),
+          fc.nat({ max: 99 }),
+        );
+        const names =
+          d.trigger.kind === "tag"
+            ? fc.oneof(
+                tagName,
+                valid.map(([a, b, c]) => `v${a}.${b}.${c}`),
+                valid.map(([a, b, c, n]) => `v${a}.${b}.${c}-rc.${n}`),
+              )
+            : branchName;
+        fc.assert(
+          fc.property(names, (name) => {
+            const owner = deploymentFor(policy, d.trigger.kind, name);
+            if (owner === d)
+              expect({ name, starts: filterMatches(patterns, name) }).toEqual({ name, starts: true });
+            else if (owner)
+              expect({ name, starts: filterMatches(patterns, name) }).toEqual({ name, starts: false });
+          }),
+          { numRuns: 300 },
+        );
+      });
+    }
+  }
 });
 
 describe("pr-source: only the allowed branch of this repository may open pull requests into a promotion branch", () => {

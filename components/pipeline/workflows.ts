@@ -30,6 +30,7 @@ import {
   STATUS_CHECKS,
   deploymentOf,
   dockerPlatform,
+  fnmatch,
   imageArchitecture,
   passedTagPrefix,
   runningImageTagPrefix,
@@ -731,6 +732,39 @@ function notifyJob(
   };
 }
 
+/**
+ * The push filter of a deployment: its trigger's patterns, then `!<pattern>` for every other
+ * deployment of the same kind, so that (in trunk) an rc tag, which `v[0-9]*.[0-9]*.[0-9]*` also
+ * matches, does not start the production workflow at all. GitHub applies the patterns in order,
+ * a later `!` excluding what an earlier pattern matched
+ * (https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#filter-pattern-cheat-sheet).
+ * A run that starts only to hand the ref over would still take the environment's concurrency
+ * slot and could replace a real deploy pending there. No ref the exact rule admits is excluded:
+ * the other deployments' patterns carry a part (`-rc.`) this one's regex refuses (tested).
+ */
+export function triggerPatterns(policy: ReleasePolicy, d: Deployment): string[] {
+  const own = d.trigger.patterns;
+  // Another deployment's pattern is excluded when it is narrower than ours: ours matches a name
+  // of its, and it matches none of ours.
+  const narrower = policy.deployments
+    .filter((o) => o !== d && o.trigger.kind === d.trigger.kind)
+    .flatMap((o) => o.trigger.patterns)
+    .filter(
+      (p) =>
+        own.some((q) => fnmatch(q, samplePatternName(p))) &&
+        !own.some((q) => fnmatch(p, samplePatternName(q))),
+    );
+  return [...own, ...narrower.map((p) => `!${p}`)];
+}
+
+/** A name a pattern matches: `v[0-9]*.[0-9]*` → `v1.1`. */
+function samplePatternName(pattern: string): string {
+  return pattern
+    .replace(/\[([^\]])[^\]]*\]\*/g, "$11")
+    .replace(/\[([^\]])[^\]]*\]/g, "$1")
+    .replace(/\*\*?|\?/g, "x");
+}
+
 export function deployWorkflow(
   spec: TeamSpec,
   service: ServiceSpec,
@@ -754,10 +788,8 @@ export function deployWorkflow(
   );
   if (notify) jobs.notify = notify;
 
-  const on =
-    d.trigger.kind === "branch"
-      ? { push: { branches: d.trigger.patterns } }
-      : { push: { tags: d.trigger.patterns } };
+  const patterns = triggerPatterns(policy, d);
+  const on = d.trigger.kind === "branch" ? { push: { branches: patterns } } : { push: { tags: patterns } };
   return {
     name: `deploy to ${d.environment}`,
     on,
