@@ -5,13 +5,12 @@
 #   - cloud-init:   `cloud-init schema` checks the servers' user-data
 #   - docker.io, docker-registry, busybox-static:
 #                   the deploy agent's end-to-end test on a real engine and registry (as root)
-#   - python3-venv: a virtual environment for zizmor (below)
 #   - zizmor 1.32.0 (PyPI): audits every generated workflow (test/workflow-zizmor.test.ts),
 #                   installed in its own venv under /usr/local/lib and linked as /usr/local/bin/zizmor
 # Uses sudo when not root. Installs nothing that is already there.
 set -euo pipefail
 
-apt_packages=(shellcheck jq cloud-init docker.io docker-registry busybox-static python3-venv)
+apt_packages=(shellcheck jq cloud-init docker.io docker-registry busybox-static)
 
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -33,6 +32,11 @@ if [ "$(zizmor --version 2>/dev/null)" = "zizmor $zizmor_version" ]; then
   echo "test tools: zizmor $zizmor_version present"
 else
   echo "test tools: installing zizmor $zizmor_version"
+  # Debian's python3 creates a venv only with python3-venv (ensurepip).
+  if ! python3 -c 'import ensurepip' 2>/dev/null; then
+    "${sudo[@]}" apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+  fi
   "${sudo[@]}" python3 -m venv "$zizmor_venv"
   "${sudo[@]}" "$zizmor_venv/bin/pip" install --quiet --disable-pip-version-check "zizmor==$zizmor_version"
   "${sudo[@]}" ln -sf "$zizmor_venv/bin/zizmor" /usr/local/bin/zizmor
