@@ -8,6 +8,7 @@ import {
   deploymentOf,
   ENVIRONMENT_VARIABLES,
   GITHUB_ACTIONS_APP_ID,
+  RELEASE_TAG,
   releasePolicy,
   REPOSITORY_VARIABLES,
 } from "../components/release";
@@ -219,7 +220,7 @@ describe("production stack", () => {
     expect(production.outputs.githubEnvironment).toMatchObject({
       reviewers: ["alice-lead", "bob-ops"],
       admits: ["refs/tags/v[0-9]*.[0-9]*.[0-9]*"],
-      exactRule: "^v[0-9]+\\.[0-9]+\\.[0-9]+$",
+      exactRule: RELEASE_TAG.regex,
     });
   });
 

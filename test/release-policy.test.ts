@@ -60,16 +60,15 @@ describe("release policy", () => {
       ["staging", RC_TAG.label, "promote-commit"],
       ["production", RELEASE_TAG.label, "promote-latest-rc"],
     ]);
-    expect(RC_TAG.regex).toBe("^v[0-9]+\\.[0-9]+\\.[0-9]+-rc\\.[0-9]+$");
-    expect(RELEASE_TAG.regex).toBe("^v[0-9]+\\.[0-9]+\\.[0-9]+$");
+    const n = "(0|[1-9][0-9]{0,8})";
+    expect(RC_TAG.regex).toBe(`^v${n}\\.${n}\\.${n}-rc\\.${n}$`);
+    expect(RELEASE_TAG.regex).toBe(`^v${n}\\.${n}\\.${n}$`);
     // Production asks for two approvals, and main feeds production through its tags.
     expect(policy.protectedBranches[0].requiredApprovals).toBe(2);
     expect(policy.protectedBranches[0].linearHistory).toBe(true);
     expect(policy.deployments[2].reviewers).toEqual(["alice-lead", "bob-ops"]);
     expect(policy.deployments[2].preventSelfReview).toBe(true);
-    expect(policy.releaseTagRegex).toBe(
-      "^(v[0-9]+\\.[0-9]+\\.[0-9]+-rc\\.[0-9]+|v[0-9]+\\.[0-9]+\\.[0-9]+)$",
-    );
+    expect(policy.releaseTagRegex).toBe(`^(v${n}\\.${n}\\.${n}-rc\\.${n}|v${n}\\.${n}\\.${n})$`);
   });
 
   it("says the staging-branch story: staging builds, main only from staging, main deploys production", () => {

@@ -8,6 +8,7 @@
  * `g4dn`/`g5` are x86 GPU families whose `g` is the family letter, before the digit.
  * https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html
  */
+import { SpecError, type EnvironmentSpec, type SpecIssue } from "../team";
 
 export type Architecture = "arm64" | "amd64";
 
@@ -27,4 +28,60 @@ const GRAVITON = /^(?:a1|[a-z]+[0-9]+[a-z]*g[a-z]*(?:-[a-z]+)?)\.[a-z0-9]+$/;
 /** Architecture of an EC2 instance type, from its name. */
 export function architectureOfInstanceType(instanceType: string): Architecture {
   return GRAVITON.test(instanceType) ? "arm64" : "amd64";
+}
+
+/**
+ * The instance type of an environment's server when the spec names none: the smallest Graviton
+ * types (arm64), larger for production. The server (components/aws) and the image build read
+ * this one default.
+ */
+export function defaultInstanceType(env: Pick<EnvironmentSpec, "role">): string {
+  return env.role === "production" ? "t4g.small" : "t4g.micro";
+}
+
+/** The CPU an environment's runtime runs: its server's instance type. */
+export function environmentArchitecture(env: Pick<EnvironmentSpec, "role" | "instanceType">): Architecture {
+  return architectureOfInstanceType(env.instanceType ?? defaultInstanceType(env));
+}
+
+/**
+ * Problems with the team's architectures: an image is built once and its digest promoted through
+ * every environment, so all of them must run one architecture. Each environment that differs
+ * from the first is named with its key.
+ */
+/** What the architecture is derived from: each environment's name, role and runtime. */
+export interface ArchitectureInput {
+  readonly environments: readonly Pick<EnvironmentSpec, "name" | "role" | "instanceType">[];
+}
+
+export function architectureIssues(spec: ArchitectureInput): SpecIssue[] {
+  const [first, ...rest] = spec.environments;
+  if (!first) return [];
+  const expected = environmentArchitecture(first);
+  const issues: SpecIssue[] = [];
+  rest.forEach((env, i) => {
+    const arch = environmentArchitecture(env);
+    if (arch === expected) return;
+    const type = env.instanceType ?? defaultInstanceType(env);
+    issues.push({
+      path: `team.environments[${i + 1}].instanceType`,
+      message:
+        `${JSON.stringify(type)} runs ${arch}, but environment "${first.name}" runs ${expected}: ` +
+        `an image is built once for one architecture and promoted unchanged, so every environment ` +
+        `must use the same (Graviton types such as t4g.* are arm64; t3.*, m7i.* are amd64)`,
+    });
+  });
+  return issues;
+}
+
+/**
+ * The one architecture the team's images are built for (PR build check and image job), derived
+ * from the runtimes of its environments. Throws a {@link SpecError} naming
+ * `team.environments[i].instanceType` when environments disagree.
+ */
+export function imageArchitecture(spec: ArchitectureInput): Architecture {
+  const issues = architectureIssues(spec);
+  if (issues.length > 0) throw new SpecError(issues);
+  const first = spec.environments[0];
+  return first ? environmentArchitecture(first) : "arm64";
 }

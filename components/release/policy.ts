@@ -108,7 +108,14 @@ export interface ReleasePolicy {
 // ---------------------------------------------------------------------------------------------
 // The refs every model is made of.
 
-const VERSION = "[0-9]+\\.[0-9]+\\.[0-9]+";
+/**
+ * A version number as semver writes it: no leading zero (`01` is refused, as SemVer 2.0.0 §2 and
+ * §9 say), and at most 9 digits, so every number compares correctly with bash arithmetic
+ * (64-bit signed) and fits a JavaScript integer exactly. The same text is an RE2, POSIX ERE (bash
+ * `=~`) and JavaScript regex; its groups are never read by number.
+ */
+export const VERSION_NUMBER = "(0|[1-9][0-9]{0,8})";
+const VERSION = `${VERSION_NUMBER}\\.${VERSION_NUMBER}\\.${VERSION_NUMBER}`;
 
 export const RELEASE_TAG: RefMatcher = {
   kind: "tag",
@@ -121,7 +128,7 @@ export const RELEASE_TAG: RefMatcher = {
 export const RC_TAG: RefMatcher = {
   kind: "tag",
   patterns: ["v[0-9]*.[0-9]*.[0-9]*-rc.[0-9]*"],
-  regex: `^v${VERSION}-rc\\.[0-9]+$`,
+  regex: `^v${VERSION}-rc\\.${VERSION_NUMBER}$`,
   patternsExact: false,
   label: "release candidate tag vX.Y.Z-rc.N",
 };

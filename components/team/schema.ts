@@ -235,6 +235,32 @@ export const teamSpecSchema = z.strictObject({
         .optional(),
     })
     .prefault({}),
+  quality: z
+    .strictObject({
+      /**
+       * SonarQube or SonarCloud analysis on every pull request, its quality gate a required check
+       * (`sonar`). The token is the shared stack's secret `sonarToken` (an Actions secret
+       * SONAR_TOKEN per repository). @default off
+       */
+      sonar: z
+        .strictObject({
+          /** The server: `https://sonarcloud.io` or your SonarQube's URL. */
+          hostUrl: z.url({ protocol: /^https$/, message: "must be an https URL" }),
+          /** SonarCloud organization key (SonarCloud only). */
+          organization: z
+            .string()
+            .regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "must be a SonarCloud organization key" })
+            .optional(),
+          /** Project key of a service: `<prefix><service>`. @default "<team>-" */
+          projectKeyPrefix: z
+            .string()
+            .regex(/^[A-Za-z0-9_.:-]*$/, { message: "must be letters, digits, - _ . :" })
+            .max(100)
+            .optional(),
+        })
+        .optional(),
+    })
+    .prefault({}),
   notifications: z
     .strictObject({
       /** Post deploy results to Slack; the webhook URL is the stack secret `slackWebhookUrl`. @default off */
