@@ -8,6 +8,7 @@ import {
   deploymentOf,
   ENVIRONMENT_VARIABLES,
   GITHUB_ACTIONS_APP_ID,
+  RELEASE_TAG,
   releasePolicy,
   REPOSITORY_VARIABLES,
 } from "../components/release";
@@ -170,8 +171,9 @@ describe("shared stack", () => {
     const creation = byName(shared, "checkout-cart-api-ruleset-release-tag-creation");
     expect(creation.inputs.bypassActors).toEqual([
       { actorType: "Team", actorId: expect.any(Number), bypassMode: "always" },
-      { actorType: "Integration", actorId: GITHUB_ACTIONS_APP_ID, bypassMode: "always" },
     ]);
+    // Never the GitHub Actions app: GitHub refuses it (422) and no workflow may create a tag.
+    expect(JSON.stringify(creation.inputs.bypassActors)).not.toContain(String(GITHUB_ACTIONS_APP_ID));
     // Only the GitHub App Pulumi runs as (Pulumi.shared.yaml) bypasses the branch ruleset.
     expect(byName(shared, "checkout-cart-api-ruleset-branch-main").inputs.bypassActors).toEqual([
       { actorType: "Integration", actorId: 1234567, bypassMode: "always" },
@@ -219,7 +221,7 @@ describe("production stack", () => {
     expect(production.outputs.githubEnvironment).toMatchObject({
       reviewers: ["alice-lead", "bob-ops"],
       admits: ["refs/tags/v[0-9]*.[0-9]*.[0-9]*"],
-      exactRule: "^v[0-9]+\\.[0-9]+\\.[0-9]+$",
+      exactRule: RELEASE_TAG.regex,
     });
   });
 

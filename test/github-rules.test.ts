@@ -132,7 +132,10 @@ describe("the story the rules tell, per branch model", () => {
         expect(rs.rules.requiredStatusChecks!.requiredChecks).toEqual(
           branch.requiredChecks.map((context) => ({ context, integrationId: GITHUB_ACTIONS_APP_ID })),
         );
-        expect(rs.rules.requiredStatusChecks!.strictRequiredStatusChecksPolicy).toBe(true);
+        // Up to date with the base where work branches merge; never on a promotion target, whose
+        // own merge commit cannot reach its PR-only, linear source (test/git-replay.test.ts).
+        expect(rs.rules.requiredStatusChecks!.strictRequiredStatusChecksPolicy).toBe(!branch.promotionTarget);
+        expect(branch.requireUpToDate).toBe(!branch.promotionTarget);
       }
     },
   );
@@ -191,8 +194,10 @@ describe("the story the rules tell, per branch model", () => {
           { actorType: "Team", teamSlug: "payments-maintainers", bypassMode: "always" },
           { actorType: "Team", teamSlug: "leads", bypassMode: "always" },
           { actorType: "Team", teamSlug: "release-managers", bypassMode: "always" },
-          { actorType: "Integration", actorId: GITHUB_ACTIONS_APP_ID, bypassMode: "always" },
         ]);
+        // Nothing automated creates release tags: GitHub refuses the Actions app as a bypass
+        // actor (422), and a workflow's GITHUB_TOKEN must never mint one.
+        expect(creation.bypassActors.some((a) => a.actorType === "Integration")).toBe(false);
       }
       // A tag that is not a release tag is not frozen.
       expect(immutable(rulesets, "tag", "docs-snapshot")).toBe(false);

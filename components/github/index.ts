@@ -6,3 +6,4 @@ export * from "./team";
 export * from "./repository";
 export * from "./team-repositories";
 export * from "./environment";
+export * from "./ruleset-semantics";

@@ -12,10 +12,12 @@ export interface TeamAccessArgs {
   /** The validated team spec: its name, maintainers, reviewers and service owners. */
   readonly spec: TeamSpec;
   /**
-   * Team visibility inside the organization.
+   * Team visibility inside the organization. Only `closed`: the maintainers' team is a ruleset
+   * bypass actor, and GitHub does not accept secret teams as bypass actors ("Teams, excluding
+   * secret teams" — docs.github.com, "Creating rulesets for a repository", bypass permissions).
    * @default "closed" - visible to every member of the organization, joined only by invitation
    */
-  readonly privacy?: "closed" | "secret";
+  readonly privacy?: "closed";
 }
 
 /** Team membership the spec implies: pure, for tests and the component. */
