@@ -22,6 +22,7 @@ import {
   type RefKind,
   type ReleasePolicy,
 } from "../components/release";
+import { SKIP_CI } from "../components/pipeline";
 import {
   judgeMerge,
   judgePush,
@@ -138,8 +139,13 @@ class Hub {
     return verdict;
   }
 
-  /** The checks CI reports on a pull request's head: lint, test and build pass; pr-source runs the policy's rule. */
+  /**
+   * The checks CI reports on a pull request's head: lint, test and build pass; pr-source runs the
+   * policy's rule. A head commit whose message says `[skip ci]` starts no workflow, so its checks
+   * stay pending (docs.github.com, "Skipping workflow runs").
+   */
   checksFor(base: string, head: string): string[] {
+    if (this.git("log", "-1", "--format=%B", this.branchTip(head)).includes(SKIP_CI)) return [];
     const passed: string[] = [STATUS_CHECKS.lint, STATUS_CHECKS.test, STATUS_CHECKS.build];
     const target = this.policy.protectedBranches.find((b) => b.name === base);
     if (
@@ -191,7 +197,7 @@ class Hub {
 
   /** The contents API: one commit per file on the branch's tip (what github.RepositoryFile does). */
   commitFile(actor: Actor, branch: string, file: string, content: string): Verdict {
-    const sha = this.commit(this.branchTip(branch), file, content, `ci: ${file} [skip ci]`);
+    const sha = this.commit(this.branchTip(branch), file, content, `ci: ${file} ${SKIP_CI}`);
     return this.push(actor, "branch", branch, sha, `commit ${file}`);
   }
 
@@ -249,7 +255,7 @@ function provision(hub: Hub): void {
   // Each branch gets its own commits of the same files (one contents-API commit per file).
   for (const b of pipelineBranches(policy)) {
     for (const file of [".github/CODEOWNERS", ".github/workflows/deploy.yml"]) {
-      const sha = hub.commit(hub.branchTip(b), file, `${file} v1\n`, `ci: ${file} [skip ci]`);
+      const sha = hub.commit(hub.branchTip(b), file, `${file} v1\n`, `ci: ${file} ${SKIP_CI}`);
       hub.git("push", "-q", "origin", `${sha}:refs/heads/${b}`);
     }
   }
@@ -273,6 +279,23 @@ function release(hub: Hub, i: number): string[] {
   const actors = actorsOf(spec);
   const target = workTarget(policy);
   const deployed: string[] = [];
+
+  // Release 2 starts with an `up` that ships a new version of the managed files to every
+  // pipeline branch (only the app may). Those commits start nothing, so a promotion whose head is
+  // one has pending checks: the release goes on with the next merged change.
+  if (i === 2) {
+    for (const branch of pipelineBranches(policy)) {
+      refused(
+        hub,
+        hub.commitFile(actors.maintainer, branch, ".github/workflows/deploy.yml", "v2\n"),
+        /pull request/,
+      );
+      allowed(hub, hub.commitFile(actors.automation, branch, ".github/workflows/deploy.yml", "v2\n"));
+    }
+    for (const { source, target: into } of promotions(policy)) {
+      refused(hub, hub.merge(actors.writer, source, into.name, "merge"), /required checks not passed/);
+    }
+  }
 
   // Two changes branch from the same tip.
   const start = hub.branchTip(target.name);
@@ -321,18 +344,6 @@ function release(hub: Hub, i: number): string[] {
   const direct = hub.commit(hub.branchTip(target.name), "src/direct.txt", `${i}\n`, "direct");
   refused(hub, hub.push(actors.writer, "branch", target.name, direct, "direct push"), /pull request/);
   refused(hub, hub.push(actors.maintainer, "branch", target.name, direct, "direct push"), /pull request/);
-
-  // Release 2 ships a new version of the managed files on every pipeline branch (only the app may).
-  if (i === 2) {
-    for (const branch of pipelineBranches(policy)) {
-      refused(
-        hub,
-        hub.commitFile(actors.maintainer, branch, ".github/workflows/deploy.yml", "v2\n"),
-        /pull request/,
-      );
-      allowed(hub, hub.commitFile(actors.automation, branch, ".github/workflows/deploy.yml", "v2\n"));
-    }
-  }
 
   for (const { source, target: into } of promotions(policy)) {
     // Only the source branch may open the promotion pull request (the pr-source check).

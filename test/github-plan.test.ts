@@ -79,8 +79,15 @@ describe("shared stack", () => {
     ]);
     const cart = byName(shared, "checkout-cart-api-repo");
     expect(cart.protect).toBe(true);
-    expect(cart.parent).toBe(byName(shared, "checkout-cart-api").urn);
-    expect(byName(shared, "checkout-cart-api").type).toBe("delivery:github:ServiceRepository");
+    const component = shared.resources.find(
+      (r) => r.name === "checkout-cart-api" && r.type === "delivery:github:ServiceRepository",
+    );
+    expect(cart.parent).toBe(component?.urn);
+    // Its rulesets are a sibling component of the same name, created after the pipeline's files.
+    const rulesets = byName(shared, "checkout-cart-api-ruleset-branch-main");
+    expect(shared.resources.find((r) => r.urn === rulesets.parent)?.type).toBe(
+      "delivery:github:RepositoryRulesets",
+    );
     expect(cart.inputs).toMatchObject({
       name: "cart-api",
       description: "Shopping cart HTTP API",
@@ -147,7 +154,7 @@ describe("shared stack", () => {
     expect(file.ignoreChanges).toEqual(["repository"]);
   });
 
-  it("registers exactly the builders' rulesets, with team ids resolved and the Actions app as is", () => {
+  it("registers exactly the builders' rulesets, with team ids resolved and no Actions app bypass", () => {
     const spec = referenceTeam();
     const expected = repositoryRulesets(spec, releasePolicy(spec), maintainersTeamName(spec));
     const planned = ofType(shared, "github:index/repositoryRuleset:RepositoryRuleset").filter(
@@ -300,6 +307,32 @@ describe("the staging-branch model", () => {
     expect(branch.ignoreChanges).toEqual(["repository"]);
     expect(byName(plan, "checkout-cart-api-codeowners-staging").inputs.branch).toBe("staging");
     expect(byName(plan, "checkout-cart-api-ruleset-branch-staging").dependsOn).toContain(branch.urn);
+    // The pipeline's files land on both branches, each written to the branch resource's output
+    // (so after the branch exists), and every ruleset waits for all of them.
+    const files = ofType(plan, "github:index/repositoryFile:RepositoryFile").filter(
+      (r) => r.inputs.repository === "cart-api",
+    );
+    const onBranch = (b: string) =>
+      files
+        .filter((f) => f.inputs.branch === b)
+        .map((f) => f.inputs.file)
+        .sort();
+    expect(onBranch("staging")).toEqual(onBranch("main"));
+    expect(onBranch("staging")).toContain(".github/CODEOWNERS");
+    expect(
+      onBranch("staging").filter((f) => String(f).startsWith(".github/workflows/")).length,
+    ).toBeGreaterThan(0);
+    for (const f of files) {
+      expect(String(f.inputs.commitMessage)).toContain("[skip ci]");
+      // No author: with a GitHub App the commit is GitHub's verified one.
+      expect(f.inputs.commitAuthor).toBeUndefined();
+      expect(f.inputs.commitEmail).toBeUndefined();
+    }
+    for (const ruleset of ofType(plan, "github:index/repositoryRuleset:RepositoryRuleset").filter(
+      (r) => r.inputs.repository === "cart-api",
+    )) {
+      for (const f of files) expect(ruleset.dependsOn).toContain(f.urn);
+    }
     expect(byName(plan, "checkout-cart-api-repo").inputs).toMatchObject({
       allowSquashMerge: true,
       allowMergeCommit: true,

@@ -7,3 +7,4 @@ export * from "./repository";
 export * from "./team-repositories";
 export * from "./environment";
 export * from "./ruleset-semantics";
+export * from "./repository-rulesets";
