@@ -131,7 +131,8 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
         after: pipelines.resources[s.name],
         previousNames: s.formerNames.map((former) => `${spec.name}-${former}`),
       },
-      { provider: providers.github },
+      // Beside the repository it protects, under the team's GitHub component.
+      { provider: providers.github, parent: githubTeam },
     );
   }
 
