@@ -23,8 +23,9 @@ import { isTeam, teamSlug } from "./principals";
 
 /**
  * Who may bypass a ruleset, before ids are known: a team by slug (resolved to its numeric id by
- * the component) or an integration by app id. Rulesets cannot name individual users as bypass
- * actors, which is why maintainers bypass through their team.
+ * the component) or an integration by app id. Maintainers bypass through their team: it works on
+ * every plan and holds exactly the spec's logins (user bypass actors are recent on GitHub and the
+ * team already exists for review and access).
  */
 export type BypassActorSpec =
   | { readonly actorType: "Team"; readonly teamSlug: string; readonly bypassMode: "always" }

@@ -1,7 +1,7 @@
 /**
  * The team on GitHub: a team for everyone who works on the services and a child team of the
- * maintainers. The child team exists because rulesets cannot name individual users as bypass
- * actors: release tags are created by "the maintainers' team", not by a list of logins.
+ * maintainers. The child team is the release-tag rulesets' bypass actor: its membership is exactly
+ * `people.maintainers` (authoritative), so "only the people the spec names" create release tags.
  */
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
