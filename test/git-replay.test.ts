@@ -410,7 +410,7 @@ describe.each(BRANCH_MODELS_UNDER_TEST)(
       }
     });
 
-    it("a tag on a commit outside the policy's branch is refused by the ancestry check", () => {
+    it("a tag deploys only a commit on the branch the policy names (the guard's ancestry check)", () => {
       const actors = actorsOf(spec);
       for (const d of policy.deployments.filter((x) => x.trigger.kind === "tag")) {
         // New work lands on the work branch only: its tip is not on the promotion branch yet.

@@ -83,10 +83,14 @@ describe("shared stack", () => {
       (r) => r.name === "checkout-cart-api" && r.type === "delivery:github:ServiceRepository",
     );
     expect(cart.parent).toBe(component?.urn);
-    // Its rulesets are a sibling component of the same name, created after the pipeline's files.
+    // Its rulesets are a sibling component of the same name, created after the pipeline's files,
+    // and each ruleset is the same resource it was as the repository component's child.
     const rulesets = byName(shared, "checkout-cart-api-ruleset-branch-main");
     expect(shared.resources.find((r) => r.urn === rulesets.parent)?.type).toBe(
       "delivery:github:RepositoryRulesets",
+    );
+    expect(rulesets.aliases).toContain(
+      `${component?.urn.replace(/::[^:]+$/, "")}$github:index/repositoryRuleset:RepositoryRuleset::checkout-cart-api-ruleset-branch-main`,
     );
     expect(cart.inputs).toMatchObject({
       name: "cart-api",

@@ -103,10 +103,9 @@ export class RepositoryRulesets extends pulumi.ComponentResource {
           // Rulesets were children of the repository component before they waited for the
           // pipeline's files: the same resource, not a new one.
           aliases: [
-            ...[childName, ...previous.map((n) => `${n}-ruleset-${ruleset.key}`)].map((n) => ({
-              name: n,
-              parent: repository,
-            })),
+            ...[childName, ...previous.map((n) => `${n}-ruleset-${ruleset.key}`)].map((n) =>
+              childOf(repository, RULESET_TYPE, n),
+            ),
             ...previous.map((n) => ({ name: `${n}-ruleset-${ruleset.key}` })),
           ],
         },
@@ -115,6 +114,18 @@ export class RepositoryRulesets extends pulumi.ComponentResource {
     this.rulesets = rulesets;
     this.registerOutputs({});
   }
+}
+
+const RULESET_TYPE = "github:index/repositoryRuleset:RepositoryRuleset";
+
+/**
+ * The URN a child of `parent` had: the parent's URN up to its name, `$`, the type, `::`, the name
+ * (how the SDK's createUrn builds it). A URN string rather than `{ parent: resource }`: with a
+ * resource, the SDK resolved the parent's own alias set for every ruleset (a 30-service plan took
+ * five times as long).
+ */
+function childOf(parent: pulumi.Resource, type: string, name: string): pulumi.Output<string> {
+  return parent.urn.apply((urn) => `${urn.slice(0, urn.lastIndexOf("::"))}$${type}::${name}`);
 }
 
 /** Read-only builder data → the provider's (mutable) input shape. */
