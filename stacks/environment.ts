@@ -1,6 +1,6 @@
 /**
  * An environment stack (integration, staging, production, …): that environment's server,
- * deploy role, release parameters, and its GitHub environment on every service repository.
+ * a deploy role per repository, release parameters, and its GitHub environment on every service repository.
  * Reads the shared stack through a StackReference; destroying it touches nothing else.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -9,6 +9,7 @@ import { createProviders } from "./providers";
 import {
   DeployRole,
   EnvironmentServer,
+  invokeScope,
   NOTHING_RELEASED,
   ReleaseParameter,
   repositoryName,
@@ -61,24 +62,40 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
     },
     awsOpts,
   );
-  const deployRole = new DeployRole(
-    `${team}-${environment.name}-deploy`,
-    {
-      team,
-      environment: environment.name,
-      policy: ctx.policy,
-      repositories: ctx.spec.services.map((s) => ({ owner: ctx.spec.github.owner, name: s.name })),
-      oidcProviderArn: sharedAws.apply((a) => a.oidcProviderArn),
-      region: ctx.spec.aws.region,
-      registries: ctx.spec.services.map((s) => repositoryName(team, stableServiceKey(s))),
-      releaseParameters: Object.values(releaseParameters).map((p) => p.name),
-      instanceIds: [server.instanceId],
-    },
-    awsOpts,
+  const scope = invokeScope({ provider: providers.aws });
+  // One deploy role per repository (one OIDC door per repository and environment), named by the
+  // service's stable key so a rename keeps it: its registry, its release parameter, its deploy
+  // document on this environment's servers, nothing of another service.
+  const deployRoles = Object.fromEntries(
+    ctx.spec.services.map((s) => [
+      s.name,
+      new DeployRole(
+        `${team}-${environment.name}-${stableServiceKey(s)}-deploy`,
+        {
+          team,
+          environment: environment.name,
+          service: stableServiceKey(s),
+          policy: ctx.policy,
+          repository: { owner: ctx.spec.github.owner, name: s.name },
+          oidcProviderArn: sharedAws.apply((a) => a.oidcProviderArn),
+          region: ctx.spec.aws.region,
+          registry: repositoryName(team, stableServiceKey(s)),
+          releaseParameter: releaseParameters[s.name].name,
+          instanceIds: [server.instanceId],
+          scope,
+        },
+        awsOpts,
+      ),
+    ]),
   );
   /** What the GitHub section (environment variables) and the pipeline read. */
   const awsEnvironment = {
-    deployRoleArn: deployRole.arn,
+    /** Per service (current name). */
+    deployRoleArns: Object.fromEntries(Object.entries(deployRoles).map(([service, r]) => [service, r.arn])),
+    /** Per service (current name): the SSM document its deploy role may send. */
+    deployDocuments: Object.fromEntries(
+      Object.entries(deployRoles).map(([service, r]) => [service, r.deployDocument]),
+    ),
     serverInstanceIds: [server.instanceId],
     publicIp: server.publicIp,
     publicUrls: server.publicUrls,
@@ -100,7 +117,8 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
         ctx.spec.services.map((s) => [
           s.name,
           {
-            [ENVIRONMENT_VARIABLES.deployRoleArn]: awsEnvironment.deployRoleArn,
+            [ENVIRONMENT_VARIABLES.deployRoleArn]: awsEnvironment.deployRoleArns[s.name],
+            [ENVIRONMENT_VARIABLES.deployDocument]: awsEnvironment.deployDocuments[s.name],
             // Comma-separated: the deploy step passes them to SSM Run Command as they are.
             [ENVIRONMENT_VARIABLES.serverInstanceIds]: pulumi
               .all(awsEnvironment.serverInstanceIds)

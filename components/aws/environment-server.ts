@@ -95,12 +95,12 @@ export class EnvironmentServer extends pulumi.ComponentResource {
       {
         role: role.name,
         policy: pulumi.jsonStringify(
-          pulumi.all([scope, args.registries]).apply(([s, repositories]) =>
+          scope.apply((s) =>
             serverPermissions({
               ...s,
               region: args.region,
-              repositories,
-              releaseParameters: args.services.map((svc) => svc.releaseParameter),
+              team: args.team,
+              environment: env.name,
               logGroup: this.logGroupName,
             }),
           ),

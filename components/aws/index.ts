@@ -5,10 +5,12 @@ export * from "./iam-documents";
 export * from "./deploy-agent";
 export * from "./user-data";
 export * from "./bootstrap";
+export { invokeScope, type ProviderScope } from "./scope";
 export { ContainerRegistry, type ContainerRegistryArgs } from "./container-registry";
 export { GithubOidcProvider, type GithubOidcProviderArgs } from "./github-oidc-provider";
 export { BuildRole, type BuildRoleArgs } from "./build-role";
 export { DeployRole, type DeployRoleArgs } from "./deploy-role";
+export { PreviewRole, type PreviewRoleArgs } from "./preview-role";
 export {
   EnvironmentServer,
   type EnvironmentServerArgs,
@@ -22,7 +24,8 @@ export { BootstrapImage, type BootstrapImageArgs } from "./bootstrap-image";
 export interface SharedAwsOutputs {
   readonly region: string;
   readonly oidcProviderArn: string;
-  readonly buildRoleArn: string;
+  /** Per service (current name): the repository's own build role. */
+  readonly buildRoleArns: Record<string, string>;
   /** Per service. */
   readonly registries: Record<string, { readonly url: string; readonly arn: string; readonly name: string }>;
   /** Per service, `<repository>@sha256:…`; empty when `release.bootstrapImage` is false. */

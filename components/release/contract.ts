@@ -57,6 +57,13 @@ export const DEPLOY_DOCUMENT_PARAMETERS = {
   release: "release",
 } as const;
 
+/**
+ * The GitHub environment every service repository uses for pull-request previews. Its deployment
+ * policy admits the repository's own pull-request refs; the repository's preview role trusts
+ * exactly `repo:OWNER/REPO:environment:preview`, and nothing else does.
+ */
+export const PREVIEW_ENVIRONMENT = "preview";
+
 /** Environment-level Actions secrets, set by each environment stack from its secret config. */
 export const ENVIRONMENT_SECRETS = {
   slackWebhookUrl: "SLACK_WEBHOOK_URL",

@@ -112,8 +112,13 @@ const environmentSchema = z.strictObject({
 });
 
 export const teamSpecSchema = z.strictObject({
-  /** Team slug; prefixes every resource name. */
-  name: slug,
+  /**
+   * Team slug; prefixes every resource name. SSM refuses document names that start with `aws`,
+   * `amazon` or `amzn` (CreateDocument, "Name"), and the per-service deploy documents start with it.
+   */
+  name: slug.refine((v) => !/^(aws|amazon|amzn)/.test(v), {
+    message: "must not start with aws, amazon or amzn (AWS reserves them for SSM document names)",
+  }),
   github: z.strictObject({
     /** Organization (or user) that owns the repositories. */
     owner: z.string().regex(GITHUB_LOGIN_PATTERN, { message: "must be a GitHub organization or user login" }),
