@@ -147,7 +147,10 @@ export class ServiceRepository extends pulumi.ComponentResource {
     const content = codeownersFile(spec, service);
     const files: github.RepositoryFile[] = [];
     for (const branchName of pipelineBranches(policy)) {
-      const branch = branchName === policy.defaultBranch ? defaultBranch.branch : branches[branchName].branch;
+      const branch =
+        branchName === policy.defaultBranch ? defaultBranch.branch : branches[branchName]?.branch;
+      if (!branch)
+        throw new Error(`pipeline branch "${branchName}" is neither the default nor a protected branch`);
       files.push(
         new github.RepositoryFile(
           `${name}-codeowners-${branchName}`,
@@ -165,12 +168,13 @@ export class ServiceRepository extends pulumi.ComponentResource {
       );
     }
 
-    this.branches = Object.fromEntries(
-      pipelineBranches(policy).map((b) => [
-        b,
-        b === policy.defaultBranch ? defaultBranch.branch : branches[b].branch,
-      ]),
-    );
+    const branchOutput = (b: string): pulumi.Output<string> => {
+      if (b === policy.defaultBranch) return defaultBranch.branch;
+      const created = branches[b];
+      if (!created) throw new Error(`pipeline branch "${b}" is neither the default nor a protected branch`);
+      return created.branch;
+    };
+    this.branches = Object.fromEntries(pipelineBranches(policy).map((b) => [b, branchOutput(b)]));
     this.managed = [...files, ...Object.values(branches)];
 
     for (const [variableName, value] of Object.entries(args.variables ?? {})) {
