@@ -17,6 +17,7 @@ import {
   pipelineBranches,
   releasePolicy,
   STATUS_CHECKS,
+  type Deployment,
   type MergeMethod,
   type ProtectedBranch,
   type RefKind,
@@ -45,6 +46,8 @@ class Hub {
   readonly work = path.join(this.dir, "work");
   /** Every step, for the failure message. */
   readonly log: string[] = [];
+  /** Commits with an image in the registry (`sha-<commit>`), by how the policy makes them. */
+  readonly images = new Set<string>();
   private n = 0;
 
   constructor(
@@ -271,6 +274,39 @@ function refused(hub: Hub, verdict: Verdict, reason: RegExp): void {
 }
 
 /**
+ * What the deploy of `commit` needs from the registry, by the deployment's artifact strategy, and
+ * what it leaves there: a release can only ship an image an earlier step really built.
+ */
+function deploy(hub: Hub, d: Deployment, commit: string, deployed: string[]): void {
+  const message = hub.git("log", "-1", "--format=%B", commit);
+  switch (d.artifact) {
+    case "build":
+      // A [skip ci] commit starts no workflow: nothing is built for it.
+      if (!message.includes(SKIP_CI)) hub.images.add(commit);
+      break;
+    case "promote-merge-parent": {
+      const head = hub.git("rev-parse", `${commit}^2`);
+      expect([d.environment, "merged head has an image", hub.images.has(head)]).toEqual([
+        d.environment,
+        "merged head has an image",
+        true,
+      ]);
+      hub.images.add(commit); // re-tagged sha-<merge commit>
+      break;
+    }
+    case "promote-commit":
+    case "promote-latest-rc":
+      expect([d.environment, "tagged commit has an image", hub.images.has(commit)]).toEqual([
+        d.environment,
+        "tagged commit has an image",
+        true,
+      ]);
+      break;
+  }
+  deployed.push(d.environment);
+}
+
+/**
  * One release: two pieces of work land on the work branch (the second needs "Update branch"),
  * then every promotion, then every tag the model deploys from. Returns the environments deployed.
  */
@@ -338,7 +374,7 @@ function release(hub: Hub, i: number): string[] {
   allowed(hub, hub.updateBranch(actors.writer, b, target.name));
   allowed(hub, hub.merge(actors.writer, b, target.name, "squash"));
   const pushed = deploymentFor(policy, "branch", target.name);
-  if (pushed) deployed.push(pushed.environment);
+  if (pushed) deploy(hub, pushed, hub.branchTip(target.name), deployed);
 
   // Nobody pushes straight to a protected branch, maintainers included.
   const direct = hub.commit(hub.branchTip(target.name), "src/direct.txt", `${i}\n`, "direct");
@@ -356,7 +392,7 @@ function release(hub: Hub, i: number): string[] {
     // The merge result is exactly what the required checks ran on: the source head's tree.
     expect(hub.tree(merged.sha!)).toBe(hub.tree(hub.branchTip(source)));
     const d = deploymentFor(policy, "branch", into.name);
-    if (d) deployed.push(d.environment);
+    if (d) deploy(hub, d, merged.sha!, deployed);
   }
 
   for (const d of policy.deployments.filter((x) => x.trigger.kind === "tag")) {
@@ -373,7 +409,7 @@ function release(hub: Hub, i: number): string[] {
     allowed(hub, hub.push(actors.maintainer, "tag", name, commit, "release tag"));
     // The deploy guard's check: the tagged commit is on the branch the policy names.
     expect(hub.isAncestor(hub.tip("tag", name)!, hub.branchTip(on))).toBe(true);
-    deployed.push(d.environment);
+    deploy(hub, d, commit, deployed);
     // A release tag never moves, not even for a maintainer.
     const moved = hub.commit(commit, "src/moved.txt", `${i}\n`, "moved");
     refused(
