@@ -8,7 +8,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { main } from "../plan/cli";
 import { parseTeamSpec } from "../components/team";
-import { REPO_ROOT } from "./fixtures";
+import { REPO_ROOT, referenceTeamRaw } from "./fixtures";
 
 const EXAMPLES = path.join(REPO_ROOT, "examples");
 const files = fs.readdirSync(EXAMPLES).filter((f) => /\.ya?ml$/.test(f));
@@ -20,6 +20,10 @@ describe("examples/", () => {
       const spec = parseTeamSpec(parse(fs.readFileSync(path.join(EXAMPLES, file), "utf8")));
       expect([file, spec.branchModel]).toEqual([file, file.replace(/\.ya?ml$/, "")]);
     }
+  });
+
+  it("trunk.yaml is the reference team of Pulumi.yaml, word for word", () => {
+    expect(parse(fs.readFileSync(path.join(EXAMPLES, "trunk.yaml"), "utf8"))).toEqual(referenceTeamRaw());
   });
 
   it.each(files)(
