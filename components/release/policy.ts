@@ -56,8 +56,9 @@ export interface ProtectedBranch {
    * Work-branch targets (squash) require it: "Update branch" merges the base into the work
    * branch, which nobody protects. Promotion targets (`main` fed by `staging`, `pre-production`
    * fed by `master`) must not: their own merge commit never reaches the source branch, whose
-   * ruleset refuses direct pushes and merge commits, so from the second promotion on the pull
-   * request could never become up to date. It is not needed there either: a promotion target
+   * ruleset refuses direct pushes and merge commits, so the pull request could never become up
+   * to date (already the first: the managed files are committed to each branch separately, so
+   * the target holds commits its source never gets). It is not needed there either: a promotion target
    * only ever receives merge commits of its source, so each merge's result has exactly the
    * source head's tree — the tree the required checks ran on (proven by test/git-replay.test.ts).
    */
