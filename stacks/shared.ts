@@ -15,7 +15,7 @@ import {
   GithubOidcProvider,
   invokeScope,
 } from "../components/aws";
-import { TeamRepositories } from "../components/github";
+import { RepositoryRulesets, TeamRepositories } from "../components/github";
 import { ServicePipelines } from "../components/pipeline";
 import { REPOSITORY_VARIABLES } from "../components/release";
 import { stableServiceKey } from "../components/team";
@@ -102,7 +102,6 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
     {
       spec,
       policy: ctx.policy,
-      automationAppId: ctx.secrets.githubApp ? Number(ctx.secrets.githubApp.id) : undefined,
       // A variable whose value is undefined is not created.
       variables: Object.fromEntries(
         spec.services.map((s) => [
@@ -120,6 +119,7 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
 
   // --- Pipeline (components/pipeline): workflow files committed to each repository ------------
   // Workflows name only environments, vars.* and secrets.*: no environment stack output needed.
+  // Every branch that triggers or gates anything gets them, once the branch exists.
   const pipelines = new ServicePipelines(
     `${spec.name}-pipeline`,
     {
@@ -128,9 +128,29 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
       repositories: Object.fromEntries(
         spec.services.map((s) => [s.name, githubTeam.repositoryNames.apply((names) => names[s.name])]),
       ),
+      branches: githubTeam.branches,
     },
     { provider: providers.github },
   );
+
+  // --- Rulesets (components/github), last: after every file committed straight to a branch ----
+  for (const s of spec.services) {
+    new RepositoryRulesets(
+      `${spec.name}-${s.name}`,
+      {
+        spec,
+        policy: ctx.policy,
+        repository: githubTeam.repositories[s.name],
+        maintainersTeamId: githubTeam.access.maintainersTeam.id,
+        maintainersTeamSlug: githubTeam.access.maintainersTeamSlug,
+        automationAppId: ctx.secrets.githubApp ? Number(ctx.secrets.githubApp.id) : undefined,
+        after: pipelines.resources[s.name],
+        previousNames: s.formerNames.map((former) => `${spec.name}-${former}`),
+      },
+      // Beside the repository it protects, under the team's GitHub component.
+      { provider: providers.github, parent: githubTeam },
+    );
+  }
 
   return {
     team: spec.name,

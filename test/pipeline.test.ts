@@ -14,6 +14,7 @@ import {
   qualityChecks,
   RC_TAG,
   runningImageTagPrefix,
+  pipelineBranches,
   releasePolicy,
 } from "../components/release";
 import {
@@ -359,7 +360,7 @@ describe("rollback workflow", () => {
 });
 
 describe("shared stack plan: files committed with github.RepositoryFile", () => {
-  it("commits every workflow and the pre-commit config to each repository's default branch", async () => {
+  it("commits every workflow and the pre-commit config to each repository's pipeline branches", async () => {
     const [shared] = await planStacks({ stacks: ["shared"] });
     const spec = referenceTeam();
     const policy = releasePolicy(spec);
@@ -368,10 +369,11 @@ describe("shared stack plan: files committed with github.RepositoryFile", () => 
     const planned = shared.resources.filter(
       (r) => r.type === "github:index/repositoryFile:RepositoryFile" && r.parent === component?.urn,
     );
+    const branches = pipelineBranches(policy);
     const expected = spec.services.flatMap((s) =>
       pipelineFiles(spec, s, policy).map((f) => ({ service: s.name, ...f })),
     );
-    expect(planned).toHaveLength(expected.length);
+    expect(planned).toHaveLength(expected.length * branches.length);
     for (const f of expected) {
       const r = planned.find((p) => p.name === `${spec.name}-pipeline-${f.service}-${f.key}`);
       expect(r).toBeDefined();
@@ -381,15 +383,17 @@ describe("shared stack plan: files committed with github.RepositoryFile", () => 
         file: f.path,
         content: f.content,
         overwriteOnCreate: true,
-        commitAuthor: "delivery-workflow",
       });
+      // Starts no workflow; no author, so a GitHub App's commit is GitHub's verified one.
       expect(String(r?.inputs.commitMessage)).toContain(f.path);
+      expect(String(r?.inputs.commitMessage)).toContain("[skip ci]");
+      expect(r?.inputs.commitAuthor).toBeUndefined();
       expect(r?.provider).toMatch(/pulumi:providers:github::/);
       expect(r?.ignoreChanges).toEqual(["repository"]);
     }
   });
 
-  it("commits to master under the pre-production model, and follows a renamed service", async () => {
+  it("commits to master and pre-production under the pre-production model, and follows a renamed service", async () => {
     const spec = teamFor("pre-production", { services: [{ name: "orders", formerNames: ["order-api"] }] });
     const [shared] = await planStacks({ stacks: ["shared"], team: spec });
     const planned = shared.resources.filter(
@@ -397,8 +401,10 @@ describe("shared stack plan: files committed with github.RepositoryFile", () => 
         r.type === "github:index/repositoryFile:RepositoryFile" && r.name.startsWith("payments-pipeline-"),
     );
     expect(planned.length).toBeGreaterThan(0);
+    const byBranch = (b: string) => planned.filter((r) => r.inputs.branch === b).map((r) => r.inputs.file);
+    expect(byBranch("master").length).toBeGreaterThan(0);
+    expect(byBranch("pre-production").sort()).toEqual(byBranch("master").sort());
     for (const r of planned) {
-      expect(r.inputs.branch).toBe("master");
       expect(r.aliases.join(" ")).toContain("payments-pipeline-order-api-");
     }
   });
