@@ -72,6 +72,8 @@ export function variants(): Variant[] {
           { name: "staging", role: "staging", instanceType: "t3.micro" },
           { name: "production", role: "production", instanceType: "m7i.large" },
         ],
+        // A 1 GiB t3.micro holds no previews beside its service (the spec refuses them).
+        previews: { enabled: false },
       }),
     },
   ];
