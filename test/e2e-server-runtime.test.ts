@@ -241,9 +241,9 @@ describe("the release the parameter names, configuration, pruning, workers", () 
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
     // The container's log options: non-blocking, so a slow log destination cannot stall it.
-    expect(h.docker("inspect", "--format", "{{json .HostConfig.LogConfig.Config}}", `${SERVICE}-B`)).toContain(
-      '"mode":"non-blocking"',
-    );
+    expect(
+      h.docker("inspect", "--format", "{{json .HostConfig.LogConfig.Config}}", `${SERVICE}-B`),
+    ).toContain('"mode":"non-blocking"');
   });
 
   it("keeps the current and the previous N releases' images, prunes the rest", async () => {
@@ -273,7 +273,9 @@ describe("the release the parameter names, configuration, pruning, workers", () 
     const r = await h.agent("deploy", WORKER, crashing, "v2.0.0");
     expect(r.output).toContain("exited within");
     expect(r.status).not.toBe(0);
-    expect(h.docker("ps", "--filter", `label=delivery.site=${WORKER}`, "--format", "{{.Names}}")).toBe(`${WORKER}-A`);
+    expect(h.docker("ps", "--filter", `label=delivery.site=${WORKER}`, "--format", "{{.Names}}")).toBe(
+      `${WORKER}-A`,
+    );
     expect(h.docker("port", `${WORKER}-A`)).toBe("");
     expect((await h.agent("remove", WORKER)).status).toBe(0);
     expect(h.docker("ps", "--all", "--filter", `label=delivery.site=${WORKER}`, "--quiet")).toBe("");
@@ -286,9 +288,9 @@ describe("the release the parameter names, configuration, pruning, workers", () 
     fs.copyFileSync("/bin/busybox", path.join(base, "bin", "busybox"));
     fs.writeFileSync(path.join(base, "Dockerfile"), "FROM scratch\nCOPY bin /bin\n");
     h.docker("build", "--quiet", "--tag", "local/busybox-base", base);
-    const args = Object.entries(bootstrapBuildArgs({ name: SERVICE, port: 8080, healthCheckPath: "/healthz" })).flatMap(
-      ([k, v]) => ["--build-arg", `${k}=${v}`],
-    );
+    const args = Object.entries(
+      bootstrapBuildArgs({ name: SERVICE, port: 8080, healthCheckPath: "/healthz" }),
+    ).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]);
     const placeholder = h.pushImage(SERVICE, "bootstrap-0123abcd", BOOTSTRAP_CONTEXT, [
       ...args,
       "--build-arg",

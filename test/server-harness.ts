@@ -188,7 +188,10 @@ export class ServerHarness {
       stringify({
         version: 0.1,
         log: { level: "warn" },
-        storage: { filesystem: { rootdirectory: path.join(this.tmp, "registry") }, delete: { enabled: true } },
+        storage: {
+          filesystem: { rootdirectory: path.join(this.tmp, "registry") },
+          delete: { enabled: true },
+        },
         http: { addr: this.registryHost },
       }),
     );
@@ -242,11 +245,16 @@ export class ServerHarness {
   async startRegistry(): Promise<void> {
     const regLog = path.join(this.tmp, "registry.log");
     const regFd = fs.openSync(regLog, "a");
-    this.registry = spawn("docker-registry", ["serve", this.registryConfig], { stdio: ["ignore", regFd, regFd] });
+    this.registry = spawn("docker-registry", ["serve", this.registryConfig], {
+      stdio: ["ignore", regFd, regFd],
+    });
     fs.closeSync(regFd);
     const port = Number(this.registryHost.split(":")[1]);
-    await waitFor("docker-registry", async () => (await get(port, "/v2/")).status === 200, 10_000, () =>
-      tail(regLog),
+    await waitFor(
+      "docker-registry",
+      async () => (await get(port, "/v2/")).status === 200,
+      10_000,
+      () => tail(regLog),
     );
   }
 
@@ -277,7 +285,9 @@ export class ServerHarness {
   }
 
   /** A site of the agent: its settings file and (for a service) its release parameter. */
-  addSite(settings: Omit<AgentSiteSettings, "environment" | "releaseParameter" | "registry"> & { service: string }) {
+  addSite(
+    settings: Omit<AgentSiteSettings, "environment" | "releaseParameter" | "registry"> & { service: string },
+  ) {
     const releaseParameter = `/delivery/${TEAM}/${ENVIRONMENT}/${settings.service}/release`;
     const { service, ...rest } = settings;
     fs.writeFileSync(

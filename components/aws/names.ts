@@ -27,3 +27,11 @@ export function releaseParameterName(team: string, environment: string, service:
 export function serverLogGroupName(team: string, environment: string): string {
   return `/delivery/${team}/${environment}/server`;
 }
+
+/**
+ * The SSM Command document that deploys a service in an environment (agent-documents.ts): CI runs
+ * it by this name (ENVIRONMENT_VARIABLES.deployDocument), and the deploy role may run only it.
+ */
+export function deployDocumentName(team: string, environment: string, service: string): string {
+  return `${team}-${environment}-${service}-deploy`;
+}

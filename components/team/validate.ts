@@ -200,6 +200,18 @@ function semanticIssues(input: unknown): SpecIssue[] {
         message: `"internal" exists only on GitHub Enterprise (team.github.plan is ${showValue(plan)})`,
       });
     }
+    // Configuration is per environment: every key must name one of the spec's environments.
+    if (isObject(s.env)) {
+      const names = new Set(environments.map((e) => (isObject(e) ? str(e.name) : undefined)));
+      for (const envName of Object.keys(s.env)) {
+        if (!names.has(envName)) {
+          issues.push({
+            path: `${ROOT}.services[${i}].env.${envName}`,
+            message: `${showValue(envName)} is not an environment of the team (known: ${[...names].filter(Boolean).join(", ")})`,
+          });
+        }
+      }
+    }
     const commands = isObject(s.commands) ? s.commands : {};
     if (s.language === "generic") {
       for (const cmd of ["lint", "test"] as const) {
