@@ -17,7 +17,12 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { agentSettingsFile, deployAgentScript, type AgentSiteSettings } from "../components/aws/deploy-agent";
+import {
+  agentSettingsFile,
+  deployAgentScript,
+  environmentSettingsFile,
+  type AgentSiteSettings,
+} from "../components/aws/deploy-agent";
 
 export const KAMAL_PROXY = process.env.KAMAL_PROXY_BIN ?? "/usr/local/bin/kamal-proxy";
 
@@ -290,15 +295,9 @@ export class ServerHarness {
   ) {
     const releaseParameter = `/delivery/${TEAM}/${ENVIRONMENT}/${settings.service}/release`;
     const { service, ...rest } = settings;
-    fs.writeFileSync(
-      path.join(this.configDir, `${settings.site}.env`),
-      agentSettingsFile({
-        ...rest,
-        environment: ENVIRONMENT,
-        releaseParameter,
-        registry: this.repository(service),
-      }),
-    );
+    const site = { ...rest, environment: ENVIRONMENT, releaseParameter, registry: this.repository(service) };
+    fs.writeFileSync(path.join(this.configDir, "environment.conf"), environmentSettingsFile(site));
+    fs.writeFileSync(path.join(this.configDir, `${settings.site}.env`), agentSettingsFile(site));
     return releaseParameter;
   }
 

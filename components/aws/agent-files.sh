@@ -11,6 +11,7 @@ set -eu
 install_agent_files() {
   install -d -m 0755 "$CONFIG_DIR"
   install -m 0755 "$STAGE/deploy-agent" "$AGENT_PATH"
+  install -m 0600 "$STAGE/environment.conf" "$CONFIG_DIR/environment.conf"
   for settings in "$STAGE"/*.env; do
     [ -e "$settings" ] || continue
     install -m 0600 "$settings" "$CONFIG_DIR/${settings##*/}"

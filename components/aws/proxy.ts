@@ -51,7 +51,7 @@ export function kamalProxyUnit(): string {
     [
       "Unit",
       [
-        ["Description", "kamal-proxy: the reverse proxy in front of every release (deploy-agent)"],
+        ["Description", "kamal-proxy: the reverse proxy in front of every release"],
         ["Wants", "network-online.target"],
         ["After", "network-online.target"],
       ],

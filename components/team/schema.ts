@@ -164,11 +164,9 @@ const environmentSchema = z.strictObject({
    */
   subnetIds: z
     .array(
-      z
-        .string()
-        .regex(/^subnet-[0-9a-f]{8,17}$/, {
-          message: "must be a subnet id such as subnet-0123456789abcdef0",
-        }),
+      z.string().regex(/^subnet-[0-9a-f]{8,17}$/, {
+        message: "must be a subnet id such as subnet-0123456789abcdef0",
+      }),
     )
     .min(1)
     .max(16)

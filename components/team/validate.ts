@@ -160,7 +160,7 @@ function semanticIssues(input: unknown): SpecIssue[] {
   duplicates(services, "name", "services", issues);
   duplicates(environments, "name", "environments", issues);
   duplicates(environments, "role", "environments", issues);
-  duplicates(services, "port", "services", issues, "port", "all services share each environment's server");
+  // Ports may repeat: every release listens on its own loopback port behind the server's proxy.
 
   // Team slugs must live in the spec's own organization.
   const principalLists: Array<[string, unknown]> = [
