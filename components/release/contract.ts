@@ -89,7 +89,25 @@ export const BUILD_IMAGE_TAG_REGEX = `^${BUILD_IMAGE_TAG_PREFIX}[0-9a-f]{40}$`;
 export const RELEASED_IMAGE_TAG_PREFIX = "released-";
 
 /**
- * Where the deploy agent lives on every server. CI runs `<path> deploy <service>` through SSM
- * Run Command; operators run `<path> rollback <service>`.
+ * Tag that marks an image an environment has run: `running-<environment>.<release>`
+ * (`running-staging.v1.2.3-rc.1`, `running-integration.sha-<commit>`). The deploy workflow adds it
+ * to the deployed digest once every server reported success (the rollback workflow too); an
+ * existing tag on the same digest (a redeploy) is not an error. The registry keeps the newest
+ * {@link RUNNING_IMAGES_KEPT} marked images of each environment whatever their age, so what an
+ * environment runs, and what it can roll back to, never expires. The `.` cannot occur in an
+ * environment name (a slug), so one environment's prefix never selects another's.
+ */
+export function runningImageTag(environment: string, release: string): string {
+  return `${runningImageTagPrefix(environment)}${release}`;
+}
+export function runningImageTagPrefix(environment: string): string {
+  return `running-${environment}.`;
+}
+/** Marked images kept per environment: the running one and the releases before it. */
+export const RUNNING_IMAGES_KEPT = 5;
+
+/**
+ * Where the deploy agent lives on every server. CI runs it through the service's deploy document
+ * (`deployDocumentName`); operators run `<path> rollback|status <service>` in a session.
  */
 export const DEPLOY_AGENT_PATH = "/usr/local/bin/deploy-agent";
