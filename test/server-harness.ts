@@ -145,6 +145,11 @@ export class ServerHarness {
     this.bridge = `dlv${process.pid % 100000}`;
     const subnet = `10.${200 + (process.pid % 50)}.${process.pid % 250}.1/24`;
     execFileSync("ip", ["link", "add", "name", this.bridge, "type", "bridge"]);
+    // A fixed MAC, as dockerd gives its own docker0: otherwise the bridge takes the lowest MAC of
+    // its ports, which changes when a stopped container's veth leaves, and the containers still
+    // running answer the old MAC until their ARP entries expire (~30 s of silence).
+    const mac = (process.pid % 0xffffff).toString(16).padStart(6, "0").match(/../g)!.join(":");
+    execFileSync("ip", ["link", "set", "dev", this.bridge, "address", `02:42:ac:${mac}`]);
     execFileSync("ip", ["addr", "add", subnet, "dev", this.bridge]);
     execFileSync("ip", ["link", "set", this.bridge, "up"]);
 
