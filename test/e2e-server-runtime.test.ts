@@ -281,6 +281,37 @@ describe("the release the parameter names, configuration, pruning, workers", () 
     expect(h.docker("ps", "--all", "--filter", `label=delivery.site=${WORKER}`, "--quiet")).toBe("");
   });
 
+  it("routes by host: plain HTTP without TLS, a redirect to HTTPS with it (ACME is not reachable here)", async () => {
+    const image = h.buildImage("web", "v1.0.0", { index: "web" });
+    h.addSite({
+      site: "web",
+      service: "web",
+      containerPort: 8080,
+      healthCheckPath: "/healthz",
+      host: "web.test",
+    });
+    h.addSite({
+      site: "shop",
+      service: "shop",
+      containerPort: 8080,
+      healthCheckPath: "/healthz",
+      host: "shop.test",
+      tls: true,
+    });
+    const shopImage = h.buildImage("shop", "v1.0.0", { index: "shop" });
+    expect((await h.agent("deploy", "web", image, "v1.0.0")).status).toBe(0);
+    const tls = await h.agent("deploy", "shop", shopImage, "v1.0.0");
+    expect(tls.status).toBe(0);
+    expect((await get(h.proxyPort, "/", undefined, 5000, { host: "web.test" })).body.trim()).toBe("web");
+    const redirect = await get(h.proxyPort, "/", undefined, 5000, { host: "shop.test" });
+    expect(redirect.status).toBe(301);
+    expect(redirect.location).toBe("https://shop.test/");
+    // The path-routed service is untouched by the host-routed ones.
+    expect((await get(h.proxyPort, `/${SERVICE}/`)).status).toBe(200);
+    for (const site of ["web", "shop"]) expect((await h.agent("remove", site)).status).toBe(0);
+    expect((await get(h.proxyPort, "/", undefined, 5000, { host: "web.test" })).status).toBe(404);
+  });
+
   it("serves the bootstrap placeholder's health path and page", async () => {
     // The real base is busybox from ECR Public; offline, a scratch image with busybox-static stands in.
     const base = fs.mkdtempSync(path.join(h.tmp, "base-"));

@@ -42,14 +42,18 @@ export function get(
   urlPath: string,
   agent?: http.Agent,
   timeoutMs = 5000,
-): Promise<{ status: number; body: string; error?: string }> {
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; error?: string; location?: string }> {
   return new Promise((resolve) => {
-    const req = http.get({ host: "127.0.0.1", port, path: urlPath, timeout: timeoutMs, agent }, (res) => {
-      let body = "";
-      res.on("data", (c) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on("error", (e) => resolve({ status: 0, body, error: e.message }));
-    });
+    const req = http.get(
+      { host: "127.0.0.1", port, path: urlPath, timeout: timeoutMs, agent, headers },
+      (res) => {
+        let body = "";
+        res.on("data", (c) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, location: res.headers.location }));
+        res.on("error", (e) => resolve({ status: 0, body, error: e.message }));
+      },
+    );
     req.on("error", (e) => resolve({ status: 0, body: "", error: e.message }));
     req.on("timeout", () => req.destroy(new Error("timeout")));
   });
@@ -244,6 +248,7 @@ export class ServerHarness {
       DELIVERY_AGENT_CONFIG_DIR: this.configDir,
       DELIVERY_AGENT_STATE_DIR: path.join(this.tmp, "agent-state"),
       DELIVERY_AGENT_PROXY_RUNTIME_DIR: runtime,
+      DELIVERY_AGENT_PROXY_ACME_CACHE: path.join(this.tmp, "proxy-home", "certs"),
       DELIVERY_AGENT_HEALTH_TIMEOUT: "6",
       DELIVERY_AGENT_DRAIN_TIMEOUT: "5",
       // busybox httpd as PID 1 ignores SIGTERM: do not wait the production grace period for it.

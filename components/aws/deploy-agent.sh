@@ -43,6 +43,10 @@ CONFIG_DIR="${DELIVERY_AGENT_CONFIG_DIR:-/etc/delivery-agent}"
 STATE_DIR="${DELIVERY_AGENT_STATE_DIR:-/var/lib/delivery-agent}"
 # kamal-proxy's control socket lives in $XDG_RUNTIME_DIR (kamal-proxy internal/server/config.go).
 PROXY_RUNTIME_DIR="${DELIVERY_AGENT_PROXY_RUNTIME_DIR:-/run/kamal-proxy}"
+# Where the proxy keeps ACME certificates. `kamal-proxy deploy` defaults it to the *client's*
+# ~/.config (internal/cmd/deploy.go, --tls-acme-cache-path): root's, which the proxy's own user
+# cannot write. Its state directory it can.
+PROXY_ACME_CACHE="${DELIVERY_AGENT_PROXY_ACME_CACHE:-/var/lib/kamal-proxy/certs}"
 HEALTH_TIMEOUT="${DELIVERY_AGENT_HEALTH_TIMEOUT:-60}"
 DRAIN_TIMEOUT="${DELIVERY_AGENT_DRAIN_TIMEOUT:-30}"
 STOP_TIMEOUT="${DELIVERY_AGENT_STOP_TIMEOUT:-10}"
@@ -197,7 +201,9 @@ proxy() {
 proxy_route_args() {
   if [[ -n "${PROXY_HOST:-}" ]]; then
     printf '%s\n' --host "$PROXY_HOST"
-    if [[ "${PROXY_TLS:-false}" == "true" ]]; then printf '%s\n' --tls; fi
+    if [[ "${PROXY_TLS:-false}" == "true" ]]; then
+      printf '%s\n' --tls --tls-acme-cache-path "$PROXY_ACME_CACHE"
+    fi
   elif [[ -n "${PROXY_PATH_PREFIX:-}" ]]; then
     printf '%s\n' --path-prefix "$PROXY_PATH_PREFIX"
   fi
