@@ -10,7 +10,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { spawnSync } from "node:child_process";
+import { bootDocument, deployDocument, documentScript } from "../components/aws/agent-documents";
 import { BOOTSTRAP_CONTEXT, bootstrapBuildArgs } from "../components/aws/bootstrap";
+import type { AgentSiteSettings } from "../components/aws/deploy-agent";
 import { NOTHING_RELEASED } from "../components/aws/names";
 import { get, loadLine, ServerHarness, underLoad, type LoadResult } from "./server-harness";
 
@@ -332,6 +335,58 @@ describe("the release the parameter names, configuration, pruning, workers", () 
     expect(r.status).toBe(0);
     expect((await get(h.proxyPort, `/${SERVICE}/healthz`)).status).toBe(200);
     expect(await serving()).toContain("cart-api is not released yet");
+  });
+
+  it("the generated SSM documents work: the deploy document deploys, the boot document boots", () => {
+    // The scripts SSM would run, with the server's paths pointed into the test's directory and
+    // stub systemctl and cloud-init; run by Debian's sh (dash), stricter than Amazon Linux's sh.
+    const bin = path.join(h.tmp, "document-bin");
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(path.join(bin, "systemctl"), '#!/bin/sh\necho "systemctl $*" >>"$SYSTEMCTL_LOG"\n', {
+      mode: 0o755,
+    });
+    // cloud-init ran long ago on a real server; here it never runs, and `status --wait` would wait.
+    fs.writeFileSync(path.join(bin, "cloud-init"), "#!/bin/sh\necho 'status: done'\n", { mode: 0o755 });
+    const units = path.join(h.tmp, "units");
+    fs.mkdirSync(units, { recursive: true });
+    const site: AgentSiteSettings = {
+      site: SERVICE,
+      environment: "staging",
+      releaseParameter,
+      registry: h.repository(SERVICE),
+      containerPort: 8080,
+      healthCheckPath: "/healthz",
+      pathPrefix: `/${SERVICE}`,
+    };
+    const local = (script: string) =>
+      script
+        .replace(/^AGENT_PATH='.*'$/m, `AGENT_PATH='${path.join(h.tmp, "deploy-agent")}'`)
+        .replace(/^CONFIG_DIR='.*'$/m, `CONFIG_DIR='${h.configDir}'`)
+        .replace(/^UNIT_DIR='.*'$/m, `UNIT_DIR='${units}'`);
+    const run = (script: string) => {
+      const r = spawnSync("sh", ["-c", script], {
+        env: { ...h.env, PATH: `${bin}:${h.env.PATH}`, SYSTEMCTL_LOG: path.join(h.tmp, "systemctl.log") },
+        encoding: "utf8",
+        timeout: 120_000,
+      });
+      return { status: r.status, output: `${r.stdout}${r.stderr}` };
+    };
+    const deploy = local(documentScript(deployDocument(site)))
+      .replace("{{ image }}", images.v2)
+      .replace("{{ release }}", "v2.0.0");
+    const deployed = run(deploy);
+    expect(deployed.output).toContain("deployed cart-api v2.0.0");
+    expect(deployed.status).toBe(0);
+    expect(fs.existsSync(path.join(units, "delivery-agent@.service"))).toBe(true);
+    expect(fs.statSync(path.join(h.configDir, `${SERVICE}.env`)).mode & 0o777).toBe(0o600);
+
+    h.setParameter(releaseParameter, images.v2);
+    const booted = run(local(documentScript(bootDocument("staging", [site]))));
+    expect(booted.output).toContain("every service runs its released image");
+    expect(booted.status).toBe(0);
+    expect(fs.readFileSync(path.join(h.tmp, "systemctl.log"), "utf8")).toContain(
+      `enable delivery-agent@${SERVICE}.service`,
+    );
   });
 
   it("does nothing while nothing is released", async () => {
