@@ -3,13 +3,13 @@
 #   - shellcheck:   checks every generated run: script, the deploy agent, the placeholder image's script
 #   - jq:           the generated workflow scripts parse AWS CLI output with it
 #   - cloud-init:   `cloud-init schema` checks the servers' user-data
-#   - docker.io, docker-registry, busybox-static, iproute2:
+#   - docker.io, docker-registry, busybox-static (and iproute2, present on every Debian):
 #                   the server runtime's end-to-end tests on a real engine and registry (as root)
 #   - kamal-proxy:  built from its Go module (below)
 # Uses sudo when not root. Installs nothing that is already there.
 set -euo pipefail
 
-apt_packages=(shellcheck jq cloud-init docker.io docker-registry busybox-static iproute2)
+apt_packages=(shellcheck jq cloud-init docker.io docker-registry busybox-static)
 
 missing=()
 for p in "${apt_packages[@]}"; do
