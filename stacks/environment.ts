@@ -7,12 +7,16 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackContext } from "./config";
 import { createProviders } from "./providers";
 import {
+  AgentDelivery,
   DeployRole,
+  DOCKER_CONFIG_DIR,
   EnvironmentServer,
   invokeScope,
   NOTHING_RELEASED,
   ReleaseParameter,
   repositoryName,
+  serverLogGroupName,
+  ServiceConfig,
   type SharedAwsOutputs,
 } from "../components/aws";
 import { DeploymentEnvironment } from "../components/github";
@@ -46,19 +50,68 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
       ),
     ]),
   );
+  // --- The server runtime: configuration parameters, the agent's documents, the server ----------
+  const logGroup = serverLogGroupName(team, environment.name);
+  const configs = Object.fromEntries(
+    ctx.spec.services.map((s) => [
+      s.name,
+      new ServiceConfig(
+        `${team}-${environment.name}-${stableServiceKey(s)}-config`,
+        {
+          team,
+          environment: environment.name,
+          service: stableServiceKey(s),
+          values: s.env[environment.name] ?? {},
+          secrets: ctx.secrets.serviceSecrets[s.name] ?? {},
+        },
+        awsOpts,
+      ),
+    ]),
+  );
+  const agent = new AgentDelivery(
+    `${team}-${environment.name}-agent`,
+    {
+      team,
+      environment: environment.name,
+      sites: ctx.spec.services.map((s) => ({
+        // The stable key names the document, as it names the deploy role scoped to it.
+        service: stableServiceKey(s),
+        registry: sharedAws.apply((a) => a.registries[s.name].url),
+        settings: {
+          site: s.name,
+          environment: environment.name,
+          releaseParameter: releaseParameters[s.name].name,
+          containerPort: s.public ? s.port : undefined,
+          healthCheckPath: s.public ? s.healthCheckPath : undefined,
+          // With a domain: https://<service>.<domain>; without: http://<address>/<service>/.
+          host: s.public && environment.domain ? `${s.name}.${environment.domain}` : undefined,
+          tls: Boolean(environment.domain),
+          pathPrefix: s.public && !environment.domain ? `/${s.name}` : undefined,
+          configPath: configs[s.name].path,
+          region: ctx.spec.aws.region,
+          logGroup,
+          dockerConfigDir: DOCKER_CONFIG_DIR,
+        },
+      })),
+    },
+    awsOpts,
+  );
   const server = new EnvironmentServer(
     `${team}-${environment.name}`,
     {
       team,
       environment,
+      specPath: `team.environments[${ctx.spec.environments.indexOf(environment)}]`,
       region: ctx.spec.aws.region,
       services: ctx.spec.services.map((s) => ({
         name: s.name,
-        port: s.port,
-        healthCheckPath: s.healthCheckPath,
+        public: s.public,
         releaseParameter: releaseParameters[s.name].name,
+        configPath: configs[s.name].path,
       })),
       registries: ctx.spec.services.map((s) => repositoryName(team, stableServiceKey(s))),
+      bootDocument: { name: agent.bootDocumentName, version: agent.bootDocumentVersion },
+      ami: ctx.serverAmi,
     },
     awsOpts,
   );
@@ -92,9 +145,9 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
   const awsEnvironment = {
     /** Per service (current name). */
     deployRoleArns: Object.fromEntries(Object.entries(deployRoles).map(([service, r]) => [service, r.arn])),
-    /** Per service (current name): the SSM document its deploy role may send. */
+    /** Per service (current name): the SSM document CI sends, the one its deploy role may send. */
     deployDocuments: Object.fromEntries(
-      Object.entries(deployRoles).map(([service, r]) => [service, r.deployDocument]),
+      ctx.spec.services.map((s) => [s.name, agent.deployDocuments[stableServiceKey(s)]]),
     ),
     serverInstanceIds: [server.instanceId],
     publicIp: server.publicIp,
@@ -103,6 +156,8 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
       Object.entries(releaseParameters).map(([service, p]) => [service, p.name]),
     ),
     logGroup: server.logGroupName,
+    bootDocument: agent.bootDocumentName,
+    serverAmi: server.ami,
   };
 
   // --- GitHub (components/github): the GitHub environment on each repository, its deployment

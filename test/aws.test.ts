@@ -190,16 +190,19 @@ describe("environment stacks", () => {
     const instance = one(plan, "aws:ec2/instance:Instance");
     expect(instance.inputs).toMatchObject({
       instanceType,
-      metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 },
-      rootBlockDevice: { volumeType: "gp3", encrypted: true },
+      metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
+      rootBlockDevice: { volumeType: "gp3", encrypted: true, tags: { environment: stack } },
       userDataReplaceOnChange: true,
     });
     expect(instance.inputs.keyName).toBeUndefined();
-    expect(instance.ignoreChanges).toEqual(["ami"]);
+    // No ignoreChanges: a --replace or a new pinned AMI takes the AMI the program says.
+    expect(instance.ignoreChanges).toEqual([]);
     expect(String(instance.inputs.userData)).toMatch(/^#cloud-config\n/);
     const sg = one(plan, "aws:ec2/securityGroup:SecurityGroup");
-    expect((sg.inputs.ingress as { fromPort: number }[]).map((i) => i.fromPort)).toEqual([8080, 8081]);
+    // Only the proxy is reachable; every release listens on loopback.
+    expect((sg.inputs.ingress as { fromPort: number }[]).map((i) => i.fromPort)).toEqual([80, 443]);
     expect(ofType(plan, "aws:ec2/eip:Eip")).toHaveLength(eip ? 1 : 0);
+    expect(ofType(plan, "aws:ec2/eipAssociation:EipAssociation")).toHaveLength(eip ? 1 : 0);
     const alarm = one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm");
     expect(alarm.inputs).toMatchObject({
       metricName: "StatusCheckFailed_System",
@@ -274,19 +277,19 @@ describe("environment stacks", () => {
   it("exposes what the GitHub environment needs", () => {
     const out = plans.production.outputs.aws as Record<string, any>;
     expect(Object.keys(out).sort()).toEqual([
+      "bootDocument",
       "deployDocuments",
       "deployRoleArns",
       "logGroup",
       "publicIp",
       "publicUrls",
       "releaseParameters",
+      "serverAmi",
       "serverInstanceIds",
     ]);
-    expect(out.deployDocuments).toEqual({
-      "cart-api": "checkout-production-cart-api-deploy",
-      "payments-worker": "checkout-production-payments-worker-deploy",
-    });
-    expect(out.publicUrls["cart-api"]).toMatch(/^http:\/\/203\.0\.113\.\d+:8080$/);
+    // No domain: plain HTTP on the address, each service under its path, through the proxy.
+    expect(out.publicUrls["cart-api"]).toMatch(/^http:\/\/203\.0\.113\.\d+\/cart-api\/$/);
+    expect(out.deployDocuments["cart-api"]).toBe("checkout-production-cart-api-deploy");
   });
 
   it("no mandatory policy violation on AWS resources", () => {

@@ -14,9 +14,15 @@ export { PreviewRole, type PreviewRoleArgs } from "./preview-role";
 export {
   EnvironmentServer,
   type EnvironmentServerArgs,
+  type ServerService,
   defaultInstanceType,
-  AL2023_ARM64_AMI_PARAMETER,
+  publicUrl,
 } from "./environment-server";
+export * from "./agent-documents";
+export * from "./proxy";
+export * from "./units";
+export { AgentDelivery, type AgentDeliveryArgs, type AgentSite } from "./agent-delivery";
+export { ServiceConfig, type ServiceConfigArgs, configPath } from "./service-config";
 export { ReleaseParameter, type ReleaseParameterArgs } from "./release-parameter";
 export { BootstrapImage, type BootstrapImageArgs } from "./bootstrap-image";
 

@@ -159,8 +159,8 @@ export function passedTagPrefix(environment: string): string {
 }
 
 /**
- * Where the deploy agent lives on every server. CI runs `<path> deploy <service>` through SSM
- * Run Command; operators run `<path> rollback <service>`.
+ * Where the deploy agent lives on every server. CI runs it through the service's deploy document
+ * (`deployDocumentName`); operators run `<path> rollback|status <service>` in a session.
  */
 export const DEPLOY_AGENT_PATH = "/usr/local/bin/deploy-agent";
 

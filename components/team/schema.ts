@@ -41,6 +41,26 @@ export type GithubPlan = (typeof GITHUB_PLANS)[number];
 
 const shellCommand = z.string().min(1).max(500);
 
+/** An environment variable name a service's configuration may set (the agent sets SENTRY_*). */
+export const CONFIG_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Set by the deploy agent from the deploy itself; configuration cannot override them. */
+export const RESERVED_CONFIG_KEYS = ["SENTRY_RELEASE", "SENTRY_ENVIRONMENT"] as const;
+
+const configKey = z
+  .string()
+  .max(128)
+  .regex(CONFIG_KEY_PATTERN, {
+    message: `must be an environment variable name (${CONFIG_KEY_PATTERN.source})`,
+  })
+  .refine((k) => !(RESERVED_CONFIG_KEYS as readonly string[]).includes(k), {
+    message: `is set by the deploy agent (${RESERVED_CONFIG_KEYS.join(", ")})`,
+  });
+/** One line, within an SSM Standard parameter (4 KB); the agent hands it to docker as `KEY=value`. */
+const configValue = z
+  .string()
+  .max(4096)
+  .regex(/^[^\n\r\t]*$/, { message: "must be one line without tabs (an environment variable value)" });
+
 const serviceSchema = z.strictObject({
   /** Repository and image name. */
   name: slug,
@@ -91,6 +111,18 @@ const serviceSchema = z.strictObject({
    * refuses more previews than their server can hold. @default 256
    */
   memoryMb: z.number().int().min(32).max(32768).optional(),
+  /**
+   * Reached from outside: the server's proxy routes HTTP(S) to it and health-checks each release
+   * on `healthCheckPath` before switching. `false` makes it a worker: no route, no ingress; a new
+   * release must keep running for a few seconds before the old one stops. @default true
+   */
+  public: z.boolean().default(true),
+  /**
+   * Non-secret configuration per environment, given to the container as environment variables:
+   * `{ staging: { LOG_LEVEL: debug } }`. Secrets go in the environment stack's secret config
+   * `serviceSecrets` instead. @default {} - no configuration
+   */
+  env: z.record(slug, z.record(configKey, configValue)).default({}),
   /** Topics shown on the repository. @default [] */
   topics: z
     .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/, { message: "must be a GitHub topic (a-z, 0-9, -)" }))
@@ -119,6 +151,36 @@ const environmentSchema = z.strictObject({
   requiredApprovals: z.number().int().min(0).max(10).optional(),
   /** Give the server an Elastic IP so its address survives a stop. @default false */
   stableAddress: z.boolean().default(false),
+  /**
+   * DNS name of the environment: each public service is served at `https://<service>.<domain>`
+   * with a Let's Encrypt certificate (point `*.<domain>` at the server's address).
+   * @default none - plain HTTP on the server's address, each service under `/<service>/`
+   */
+  domain: z
+    .string()
+    .max(200)
+    .regex(/^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+      message: "must be a lowercase DNS name such as staging.example.com",
+    })
+    .optional(),
+  /** An existing VPC for the server. @default the region's default VPC */
+  vpcId: z
+    .string()
+    .regex(/^vpc-[0-9a-f]{8,17}$/, { message: "must be a VPC id such as vpc-0123456789abcdef0" })
+    .optional(),
+  /**
+   * Public subnets the server may launch in (one whose zone offers the instance type is chosen).
+   * @default the default subnets of `vpcId` or the default VPC
+   */
+  subnetIds: z
+    .array(
+      z.string().regex(/^subnet-[0-9a-f]{8,17}$/, {
+        message: "must be a subnet id such as subnet-0123456789abcdef0",
+      }),
+    )
+    .min(1)
+    .max(16)
+    .optional(),
 });
 
 export const teamSpecSchema = z.strictObject({

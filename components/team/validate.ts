@@ -162,7 +162,7 @@ function semanticIssues(input: unknown): SpecIssue[] {
   duplicates(services, "name", "services", issues);
   duplicates(environments, "name", "environments", issues);
   duplicates(environments, "role", "environments", issues);
-  duplicates(services, "port", "services", issues, "port", "all services share each environment's server");
+  // Ports may repeat: every release listens on its own loopback port behind the server's proxy.
   issues.push(...environmentNameIssues(environments, ROOT));
   issues.push(...formerNameIssues(services, ROOT));
   issues.push(...nameShapeIssues(input, ROOT));
@@ -206,6 +206,18 @@ function semanticIssues(input: unknown): SpecIssue[] {
         path: `${ROOT}.services[${i}].visibility`,
         message: `"internal" exists only on GitHub Enterprise (team.github.plan is ${showValue(plan)})`,
       });
+    }
+    // Configuration is per environment: every key must name one of the spec's environments.
+    if (isObject(s.env)) {
+      const names = new Set(environments.map((e) => (isObject(e) ? str(e.name) : undefined)));
+      for (const envName of Object.keys(s.env)) {
+        if (!names.has(envName)) {
+          issues.push({
+            path: `${ROOT}.services[${i}].env.${envName}`,
+            message: `${showValue(envName)} is not an environment of the team (known: ${[...names].filter(Boolean).join(", ")})`,
+          });
+        }
+      }
     }
     const commands = isObject(s.commands) ? s.commands : {};
     if (s.language === "generic") {
