@@ -13,7 +13,7 @@ import {
 } from "../components/aws";
 import { OIDC_AUDIENCE, RELEASED_IMAGE_TAG_PREFIX, releasePolicy } from "../components/release";
 import { parseTeamSpec } from "../components/team";
-import { planStacks } from "../plan/runner";
+import { planStacks } from "./harness";
 import type { PlannedResource, StackPlan } from "../plan/runner";
 import { referenceTeam } from "./aws-fixtures";
 
