@@ -11,6 +11,7 @@ import type { SpecIssue } from "../components/team";
 import { configIssues, PlanError, stackConfig } from "./config";
 import type { StackPlan } from "./contract";
 import { renderDiagram } from "./diagram";
+import { DEFAULT_CACHE_DIR } from "./output-cache";
 import type { PlanOptions } from "./runner";
 import { deploymentSummary } from "./summary";
 import { renderStack } from "./text";
@@ -200,7 +201,12 @@ export async function main(
     // Loaded only now: the runner brings in the SDK.
     const runner = planner ? undefined : await import("./runner");
     try {
-      plans = await (planner ?? runner!.planStacks)({ stacks, dir: opts.dir, team });
+      plans = await (planner ?? runner!.planStacks)({
+        stacks,
+        dir: opts.dir,
+        team,
+        cacheDir: process.env.PLAN_CACHE_DIR ?? DEFAULT_CACHE_DIR,
+      });
     } catch (err) {
       const issues = configIssues(err);
       if (issues) {

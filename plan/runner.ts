@@ -9,10 +9,11 @@
  */
 import * as path from "path";
 import { discoverStacks as discover } from "../components/settings";
-import { PlanError, type ConfigOverrides } from "./config";
+import { PlanError, stackConfig as configOf, type ConfigOverrides } from "./config";
 import type { StackPlan } from "./contract";
 import { readFacts } from "./facts";
 import type { ReferencedOutputs } from "./mock-engine";
+import { OutputCache } from "./output-cache";
 import { runStack, type StackRun } from "./stack-run";
 
 export { configIssues, PlanError, stackConfig } from "./config";
@@ -26,6 +27,11 @@ export interface PlanOptions extends ConfigOverrides {
   readonly dir?: string;
   /** Program to plan instead of stacks/program.ts (tests of the runner itself). */
   readonly program?: () => unknown;
+  /**
+   * Keep referenced stacks' outputs here (plan/output-cache.ts), so an environment stack planned
+   * alone does not plan the shared stack again. Never used with `program`. @default no cache
+   */
+  readonly cacheDir?: string;
 }
 
 /** The package root (holds Pulumi.yaml), from sources (plan/) or from dist/plan/. */
@@ -59,6 +65,8 @@ export async function planStacks(opts: PlanOptions): Promise<StackPlan[]> {
   if (issues.length > 0)
     throw new PlanError(`facts.yaml is invalid:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`);
   const program = opts.program ?? loadProgram();
+  const cache = opts.cacheDir && !opts.program ? new OutputCache(opts.cacheDir) : undefined;
+  const cacheKey = (stack: string) => cache?.key(stack, configOf(dir, stack, opts).config, facts);
   const done = new Map<string, StackRun>();
   const inProgress: string[] = [];
 
@@ -80,6 +88,13 @@ export async function planStacks(opts: PlanOptions): Promise<StackPlan[]> {
     if (existing && (existing.plan || outputsOnly)) return existing;
     if (inProgress.includes(stack))
       throw new PlanError(`StackReference cycle: ${[...inProgress, stack].join(" -> ")}`);
+    const key = cacheKey(stack);
+    const cached = outputsOnly && key ? cache!.get(key) : undefined;
+    if (cached) {
+      const run = { referenced: cached };
+      done.set(stack, run);
+      return run;
+    }
     inProgress.push(stack);
     try {
       for (;;) {
@@ -94,6 +109,8 @@ export async function planStacks(opts: PlanOptions): Promise<StackPlan[]> {
             outputsOnly,
           });
           done.set(stack, run);
+          // Secret outputs never go to disk.
+          if (key && run.referenced.secretOutputNames.length === 0) cache!.set(key, run.referenced);
           return run;
         } catch (err) {
           const need = err instanceof NeedStack ? err : undefined;
