@@ -135,7 +135,9 @@ function settingsOf(
     const r = resolveSettings({ project, stack, config, secureKeys: secretKeys });
     if (r.ok) settings.set(stack, r.settings);
     // The spec is shared by every stack: report each problem once.
-    else for (const i of r.issues) if (!issues.some((x) => x.path === i.path && x.message === i.message)) issues.push(i);
+    else
+      for (const i of r.issues)
+        if (!issues.some((x) => x.path === i.path && x.message === i.message)) issues.push(i);
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, settings };
 }

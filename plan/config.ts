@@ -56,7 +56,8 @@ export function stackConfig(dir: string, stack: string, opts: ConfigOverrides = 
     secretKeys.add(key);
     config[key] = value;
   }
-  for (const [key, value] of Object.entries(opts.config?.[stack] ?? {})) config[qualify(project, key)] = value;
+  for (const [key, value] of Object.entries(opts.config?.[stack] ?? {}))
+    config[qualify(project, key)] = value;
   if (opts.team !== undefined) config[`${project}:team`] = configText(opts.team);
   return { project, config, secretKeys: [...secretKeys].sort() };
 }
@@ -75,7 +76,11 @@ export function disabledDefaultProviders(config: Readonly<Record<string, string>
 
 /** Config problems as the program reports them (`ConfigError.issues`), if `err` is one. */
 export function configIssues(err: unknown): readonly SpecIssue[] | undefined {
-  if (err instanceof Error && err.name === "ConfigError" && Array.isArray((err as { issues?: unknown }).issues))
+  if (
+    err instanceof Error &&
+    err.name === "ConfigError" &&
+    Array.isArray((err as { issues?: unknown }).issues)
+  )
     return (err as unknown as { issues: SpecIssue[] }).issues;
   return undefined;
 }

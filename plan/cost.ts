@@ -10,7 +10,10 @@ import { HOURS_PER_MONTH, PRICES, type PriceTable, type RegionPrices } from "./p
 export type { CostItem, CostReport } from "./contract";
 
 /** What cost estimation needs of a planned resource. */
-export type CostedResource = Pick<PlannedResource, "urn" | "type" | "name" | "provider" | "custom" | "inputs">;
+export type CostedResource = Pick<
+  PlannedResource,
+  "urn" | "type" | "name" | "provider" | "custom" | "inputs"
+>;
 
 const cents = (n: number) => Math.round(n * 100) / 100;
 const usd = (n: number) => `$${n.toFixed(n < 0.1 && n > 0 ? 4 : 2)}`;

@@ -76,6 +76,8 @@ export class AssumptionLog {
   }
 
   list(): Assumption[] {
-    return [...this.seen.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+    return [...this.seen.values()].sort(
+      (a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name),
+    );
   }
 }

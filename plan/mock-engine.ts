@@ -41,7 +41,10 @@ export interface EngineOptions {
   readonly stackReference: (name: string) => ReferencedOutputs;
 }
 
-type MonitorLike = Record<"registerResource" | "readResource" | "invoke", (req: any, cb: any) => Promise<void>>;
+type MonitorLike = Record<
+  "registerResource" | "readResource" | "invoke",
+  (req: any, cb: any) => Promise<void>
+>;
 
 /** Monitor answers for a request the fake cloud refused: nothing known, nothing thrown. */
 const noValues = (values: Record<string, unknown> = {}) => ({ toJavaScript: () => values });

@@ -32,7 +32,13 @@ interface CapturedOptions {
 }
 
 /** The URN Pulumi builds: the parent's type chain, `$`-joined, then this type and name. */
-export function makeUrn(stack: string, project: string, parentUrn: string | undefined, type: string, name: string) {
+export function makeUrn(
+  stack: string,
+  project: string,
+  parentUrn: string | undefined,
+  type: string,
+  name: string,
+) {
   let qualified = type;
   if (parentUrn) qualified = `${parentUrn.split("::")[2].split("$").pop()}$${type}`;
   return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
@@ -50,7 +56,9 @@ export class Recorder {
   /** Records a registration; a second one with the same URN is the program's bug, named. */
   add(r: Registration): void {
     if (this.registrations.has(r.urn))
-      throw new Error(`duplicate URN ${r.urn}: two resources of the same type and name under the same parent`);
+      throw new Error(
+        `duplicate URN ${r.urn}: two resources of the same type and name under the same parent`,
+      );
     this.registrations.set(r.urn, r);
   }
 

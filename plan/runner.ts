@@ -63,7 +63,9 @@ export async function planStacks(opts: PlanOptions): Promise<StackPlan[]> {
   const dir = path.resolve(opts.dir ?? PACKAGE_ROOT);
   const { facts, issues } = readFacts(dir);
   if (issues.length > 0)
-    throw new PlanError(`facts.yaml is invalid:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`);
+    throw new PlanError(
+      `facts.yaml is invalid:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`,
+    );
   const program = opts.program ?? loadProgram();
   const cache = opts.cacheDir && !opts.program ? new OutputCache(opts.cacheDir) : undefined;
   const cacheKey = (stack: string) => cache?.key(stack, configOf(dir, stack, opts).config, facts);

@@ -78,7 +78,13 @@ export async function runStack(req: StackRunRequest): Promise<StackRun> {
   const violations = checkResources(
     resources,
     s
-      ? { spec: s.spec, policy: s.policy, role: s.role, environment: s.environment?.name, automationAppId: s.githubAppId }
+      ? {
+          spec: s.spec,
+          policy: s.policy,
+          role: s.role,
+          environment: s.environment?.name,
+          automationAppId: s.githubAppId,
+        }
       : {},
   );
   return {

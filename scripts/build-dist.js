@@ -70,7 +70,10 @@ function build(files) {
     const dest = path.join(OUT, rel);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
     if (rel.endsWith(".ts")) {
-      const { outputText } = ts.transpileModule(fs.readFileSync(src, "utf8"), { compilerOptions, fileName: rel });
+      const { outputText } = ts.transpileModule(fs.readFileSync(src, "utf8"), {
+        compilerOptions,
+        fileName: rel,
+      });
       fs.writeFileSync(dest.replace(/\.ts$/, ".js"), outputText);
     } else if (rel === path.join("policy", "package.json")) {
       // The pack's entry point is pack.ts in the sources and pack.js here.

@@ -103,9 +103,7 @@ export function teamProjectFiles(
 
   files.set(
     "Pulumi.yaml",
-    header(
-      "The team's delivery workflow. Edit the team spec below; `npm run plan` shows what it makes.",
-    ) +
+    header("The team's delivery workflow. Edit the team spec below; `npm run plan` shows what it makes.") +
       stringify({
         name: project,
         description: `${spec.name}: commit-to-production workflow (GitHub, AWS, pipeline) from one release policy`,
@@ -246,7 +244,9 @@ export function packageInfo(dependencySpec?: string, outDir?: string): PackageIn
         version: pkg.version,
         dependencySpec:
           dependencySpec ??
-          (outDir ? `file:${path.relative(outDir, dir).split(path.sep).join("/") || "."}` : `^${pkg.version}`),
+          (outDir
+            ? `file:${path.relative(outDir, dir).split(path.sep).join("/") || "."}`
+            : `^${pkg.version}`),
         dependencies: pkg.dependencies,
         devDependencies: pkg.devDependencies,
         engines: pkg.engines,

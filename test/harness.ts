@@ -29,7 +29,8 @@ export async function planStacks(opts: PlanOptions): Promise<StackPlan[]> {
   const plans = await plan(opts);
   for (const p of plans) {
     const errors = contractErrors(p);
-    if (errors.length > 0) throw new Error(`plan of ${p.stack} breaks plan/contract.schema.json:\n${errors.join("\n")}`);
+    if (errors.length > 0)
+      throw new Error(`plan of ${p.stack} breaks plan/contract.schema.json:\n${errors.join("\n")}`);
   }
   return plans;
 }

@@ -32,12 +32,19 @@ beforeAll(() => {
     "cd ../payments && npm install && npm run plan",
     "npm run plan -- --diagram",
   ]);
-  const script = ["set -euo pipefail", ...commands.map((c) => c.split("../payments").join(teamDir))].join("\n");
+  const script = ["set -euo pipefail", ...commands.map((c) => c.split("../payments").join(teamDir))].join(
+    "\n",
+  );
   run = spawnSync("bash", ["-c", script], {
     cwd: REPO_ROOT,
     encoding: "utf8",
     timeout: 540_000,
-    env: { ...process.env, PLAN_CACHE_DIR: path.join(tmp, "cache"), npm_config_audit: "false", npm_config_fund: "false" },
+    env: {
+      ...process.env,
+      PLAN_CACHE_DIR: path.join(tmp, "cache"),
+      npm_config_audit: "false",
+      npm_config_fund: "false",
+    },
   });
 }, 600_000);
 
@@ -73,7 +80,10 @@ describe("the README's new-team steps", () => {
 
   it("write JSON that keeps the contract", () => {
     const json = path.join(tmp, "payments.plan.json");
-    const r = spawnSync("npm", ["run", "plan", "--", "--all", "--json", json], { cwd: teamDir, encoding: "utf8" });
+    const r = spawnSync("npm", ["run", "plan", "--", "--all", "--json", json], {
+      cwd: teamDir,
+      encoding: "utf8",
+    });
     expect(r.status).toBe(0);
     const plans = JSON.parse(fs.readFileSync(json, "utf8"));
     expect(plans.map((p: { project: string }) => p.project)).toEqual(Array(4).fill("payments-delivery"));

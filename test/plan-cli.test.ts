@@ -100,7 +100,9 @@ describe("the CLI, spawned", () => {
        M._load = function (r, ...a) { if (/^@pulumi\\/pulumi(\\/|$)/.test(r)) { process.stderr.write("SDK LOADED\\n"); process.exit(9); } return load.call(this, r, ...a); };`,
     );
     try {
-      const r = runCli(["--stack", "shared", "--dir", projectWith(team)], REPO_ROOT, { NODE_OPTIONS: `--require ${probe}` });
+      const r = runCli(["--stack", "shared", "--dir", projectWith(team)], REPO_ROOT, {
+        NODE_OPTIONS: `--require ${probe}`,
+      });
       expect(r.stderr).not.toContain("SDK LOADED");
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('team.name: "Checkout Team"');
@@ -191,7 +193,10 @@ describe("a project with another name, through every flag", () => {
   let dir: string;
   beforeAll(() => {
     const base = fs.mkdtempSync(path.join(os.tmpdir(), "other-name-"));
-    const r = newTeam({ answers: { name: "payments", owner: "acme", services: ["api", "web"] }, out: "payments" }, base);
+    const r = newTeam(
+      { answers: { name: "payments", owner: "acme", services: ["api", "web"] }, out: "payments" },
+      base,
+    );
     if (!r.ok) throw new Error(JSON.stringify(r));
     dir = r.dir;
   });
@@ -225,7 +230,8 @@ describe("a project with another name, through every flag", () => {
 
   it("--team-file: replaces the project's spec (a broken one is refused, naming the key)", async () => {
     const teamFile = path.join(dir, "try.yaml");
-    const spec = require("yaml").parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")).config.team.value;
+    const spec = require("yaml").parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")).config.team
+      .value;
     fs.writeFileSync(teamFile, stringify({ ...spec, name: "billing" }));
     const c = capture();
     expect(await main(["--dir", dir, "--stack", "shared", "--team-file", teamFile], c.io)).toBe(0);
@@ -238,7 +244,10 @@ describe("a project with another name, through every flag", () => {
   });
 
   it("says which key to rename when a stack file still uses delivery-workflow:", async () => {
-    fs.writeFileSync(path.join(dir, "Pulumi.old.yaml"), stringify({ config: { "delivery-workflow:role": "shared" } }));
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.old.yaml"),
+      stringify({ config: { "delivery-workflow:role": "shared" } }),
+    );
     const c = capture();
     expect(await main(["--dir", dir, "--stack", "old"], c.io)).toBe(1);
     expect(c.err.join("\n")).toContain(

@@ -369,7 +369,9 @@ describe("assumptions: lookups facts.yaml does not confirm", () => {
         why: expect.stringContaining("not among github.users of facts.yaml for acme-shop"),
       },
     ]);
-    expect(renderStack(plan)).toMatch(/Assumptions: 1 not confirmed by facts\.yaml\n {2}\[github-user\] alice-leed: /);
+    expect(renderStack(plan)).toMatch(
+      /Assumptions: 1 not confirmed by facts\.yaml\n {2}\[github-user\] alice-leed: /,
+    );
   });
 
   it("lists the account, the default VPC and every login when there is no facts.yaml", async () => {
@@ -394,7 +396,8 @@ describe("assumptions: lookups facts.yaml does not confirm", () => {
   it("refuses a malformed facts.yaml, naming each bad key", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-facts-"));
     try {
-      for (const f of ["Pulumi.yaml", "Pulumi.shared.yaml"]) fs.copyFileSync(path.join(REPO_ROOT, f), path.join(dir, f));
+      for (const f of ["Pulumi.yaml", "Pulumi.shared.yaml"])
+        fs.copyFileSync(path.join(REPO_ROOT, f), path.join(dir, f));
       fs.writeFileSync(
         path.join(dir, "facts.yaml"),
         "github: {owner: acme-shop, users: [ok, 7]}\naws: {accountId: '12', colour: blue}\n",

@@ -54,7 +54,11 @@ export interface ProjectConfig {
  * The config of a stack from the parsed project file and stack file: Pulumi.yaml's project-level
  * config (`key: value` or `key: { value | default, … }`), overridden by the stack file's.
  */
-export function configFromDocuments(projectDoc: unknown, stackDoc: unknown, where = "Pulumi.yaml"): ProjectConfig {
+export function configFromDocuments(
+  projectDoc: unknown,
+  stackDoc: unknown,
+  where = "Pulumi.yaml",
+): ProjectConfig {
   if (!isMapping(projectDoc) || typeof projectDoc.name !== "string")
     throw new ProjectFileError(`${where}: has no project name`);
   const project = projectDoc.name;

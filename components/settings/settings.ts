@@ -9,13 +9,7 @@
  * Pure: no `@pulumi/*`; secret values come back as plain text for the caller to wrap.
  */
 import { z } from "zod";
-import {
-  showValue,
-  validateTeamSpec,
-  type EnvironmentSpec,
-  type SpecIssue,
-  type TeamSpec,
-} from "../team";
+import { showValue, validateTeamSpec, type EnvironmentSpec, type SpecIssue, type TeamSpec } from "../team";
 import { releasePolicy, type ReleasePolicy } from "../release";
 
 export type StackRole = "shared" | "environment";
@@ -153,7 +147,10 @@ export function resolveSettings(source: ConfigSource): SettingsResult {
   }
   const teamResult =
     teamValue === undefined
-      ? { ok: false as const, issues: [{ path: key("team"), message: "is required (the team spec, in Pulumi.yaml)" }] }
+      ? {
+          ok: false as const,
+          issues: [{ path: key("team"), message: "is required (the team spec, in Pulumi.yaml)" }],
+        }
       : rawTeam === undefined
         ? { ok: false as const, issues: [] }
         : validateTeamSpec(rawTeam);
@@ -190,11 +187,14 @@ export function resolveSettings(source: ConfigSource): SettingsResult {
       message: "(secret, not shown) must be a Slack webhook URL: https://hooks.slack.com/services/…",
     });
   }
-  const appKeys = [s.githubAppId, s.githubAppInstallationId, s.githubAppPrivateKey].filter((v) => v !== undefined);
+  const appKeys = [s.githubAppId, s.githubAppInstallationId, s.githubAppPrivateKey].filter(
+    (v) => v !== undefined,
+  );
   if (appKeys.length > 0 && appKeys.length < 3) {
     issues.push({
       path: key("githubAppId"),
-      message: "GitHub App credentials need githubAppId, githubAppInstallationId and githubAppPrivateKey together",
+      message:
+        "GitHub App credentials need githubAppId, githubAppInstallationId and githubAppPrivateKey together",
     });
   }
 
@@ -237,7 +237,11 @@ export function resolveSettings(source: ConfigSource): SettingsResult {
         githubToken: s.githubToken,
         githubApp:
           s.githubAppId && s.githubAppInstallationId && s.githubAppPrivateKey
-            ? { id: s.githubAppId, installationId: s.githubAppInstallationId, privateKey: s.githubAppPrivateKey }
+            ? {
+                id: s.githubAppId,
+                installationId: s.githubAppInstallationId,
+                privateKey: s.githubAppPrivateKey,
+              }
             : undefined,
         slackWebhookUrl: s.slackWebhookUrl,
         sentryAuthToken: s.sentryAuthToken,

@@ -265,7 +265,10 @@ export const calls: Record<string, CallFake> = {
     const isPublic = name.startsWith("/aws/service/");
     if (!isPublic)
       ctx.assume("aws-ssm-parameter", name, "facts.yaml cannot confirm an account's own SSM parameters");
-    const value = isPublic && name.includes("ami") ? `ami-0${ctx.hex(16, name)}` : `offline-parameter-${ctx.hex(8, name)}`;
+    const value =
+      isPublic && name.includes("ami")
+        ? `ami-0${ctx.hex(16, name)}`
+        : `offline-parameter-${ctx.hex(8, name)}`;
     return {
       id: name,
       name,
