@@ -61,7 +61,9 @@ function main(): void {
     );
     const specError = median(() => timed([BIN, "--dir", badProject], {}, 1).ms);
 
-    console.log(`Offline plan benchmark (medians of ${RUNS} runs, node ${process.versions.node})`);
+    console.log(
+      `Offline plan benchmark (medians of ${RUNS} runs, node ${process.versions.node}, load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores)`,
+    );
     console.log(`  floor: node -e "require('@pulumi/pulumi')"          ${s(floor)}`);
     console.log(`  npm run plan (4 stacks)                            ${s(all)}`);
     console.log(`  npm run plan -- --stack staging                    ${s(one)}`);
@@ -85,7 +87,7 @@ function main(): void {
     ] as const) {
       const ok = r.ms < 10_000 && r.maxRssMb < 1024;
       console.log(
-        `  ${label}  ${s(r.ms)}  peak RSS ${r.maxRssMb.toFixed(0)} MB  (target < 10 s, < 1 GB: ${verdict(ok)})`,
+        `  ${label}  ${s(r.ms)} (CPU ${s(r.cpuMs)})  peak RSS ${r.maxRssMb.toFixed(0)} MB  (target < 10 s, < 1 GB: ${verdict(ok)})`,
       );
     }
   } finally {
