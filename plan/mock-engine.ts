@@ -11,8 +11,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { fakeCall, fakeResource, isKnownResourceType } from "./fake-cloud";
-import type { KnownFacts } from "./facts";
-import type { AssumptionLog } from "./facts";
+import type { AssumptionLog, KnownFacts } from "./facts";
 import { makeUrn, type Recorder, type Registration } from "./recorder";
 import { unwrap, UNKNOWN } from "./values";
 

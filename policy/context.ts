@@ -25,7 +25,7 @@ export interface ProjectFiles {
 }
 
 // The policy engine unwraps secrets before policies see them.
-const NOTHING_KNOWN: PolicyContext = { secretsMarked: false };
+const NOTHING_KNOWN: PolicyContext = { spec: undefined, secretsMarked: false };
 
 /** The context from a stack's config. Never throws. */
 function contextOf(cfg: ProjectConfig, stack: string): PolicyContext {
