@@ -24,9 +24,22 @@ export function contractErrors(json: unknown): string[] {
   return (validate.errors ?? []).map((e) => `${e.instancePath || "/"}: ${e.message}`);
 }
 
-/** planStacks, with every plan checked against the contract's schema. */
+/**
+ * planStacks, with every plan checked against the contract's schema.
+ *
+ * While it plans, this test context keeps no stack frames: the SDK records one for every promise
+ * it makes, and through jest's source-map-aware formatting that is most of a large plan's time
+ * (bin/delivery-plan.js configures its process the same way). Assertions keep theirs.
+ */
 export async function planStacks(opts: PlanOptions): Promise<StackPlan[]> {
-  const plans = await plan(opts);
+  const limit = Error.stackTraceLimit;
+  if (process.env.PLAN_STACK_TRACES !== "1") Error.stackTraceLimit = 0;
+  let plans: StackPlan[];
+  try {
+    plans = await plan(opts);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
   for (const p of plans) {
     const errors = contractErrors(p);
     if (errors.length > 0)
