@@ -65,6 +65,9 @@ const failedInvoke = () => ({ getFailuresList: () => [], getReturn: () => noValu
 export class MockEngine {
   /** Failures in the order they happened; the first is the cause of the rest. */
   readonly failures: Error[] = [];
+  /** Every function call the program made and its answer: preflight rules judge them (the AMI's architecture). */
+  readonly lookups: { token: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }[] =
+    [];
   private pending: { parent: string; custom: boolean; protect: boolean } | undefined;
 
   constructor(private readonly o: EngineOptions) {}
@@ -182,15 +185,18 @@ export class MockEngine {
       call: (args) => {
         try {
           this.requireExplicitProvider(args.token, args.provider, "function call");
-          return fakeCall({
+          const inputs = unwrap(args.inputs ?? {}) as Record<string, unknown>;
+          const outputs = fakeCall({
             stack,
             project,
             token: args.token,
-            inputs: unwrap(args.inputs ?? {}),
+            inputs,
             provider: this.providerInputs(args.provider),
             facts,
             assume: (kind, name, why) => this.assume(kind, name, why, args.token),
           });
+          this.lookups.push({ token: args.token, inputs, outputs: outputs as Record<string, unknown> });
+          return outputs;
         } catch (err) {
           return this.fail(err as Error);
         }

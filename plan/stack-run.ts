@@ -3,7 +3,9 @@
  * recorder, then the stack's outputs, the policy rules, the cost and the assumptions.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { resolveSettings } from "../components/settings";
+import * as path from "path";
+import { requiredAppPermissions } from "../components/github/app-permissions";
+import { readYamlFile, resolveSettings } from "../components/settings";
 // policy/ has its own package.json (main: the pack): name index explicitly.
 import { checkResources } from "../policy/index";
 import { disabledDefaultProviders, stackConfig, type ConfigOverrides } from "./config";
@@ -84,9 +86,14 @@ export async function runStack(req: StackRunRequest): Promise<StackRun> {
           role: s.role,
           environment: s.environment?.name,
           automationAppId: s.githubAppId,
+          githubAppPermissions: s.githubAppPermissions,
+          lookups: engine.lookups,
+          // The stack file as written: plaintext secrets are judged on it.
+          stackConfig: stackFileConfig(req.dir, req.stack),
         }
       : {},
   );
+  const githubTypes = resources.filter((r) => r.custom && r.type.startsWith("github:")).map((r) => r.type);
   return {
     plan: {
       project,
@@ -94,9 +101,18 @@ export async function runStack(req: StackRunRequest): Promise<StackRun> {
       resources,
       outputs,
       policy: { violations },
+      ...(githubTypes.length > 0 ? { githubAppPermissions: requiredAppPermissions(githubTypes) } : {}),
       cost: computeCost(resources, recorder.ids()),
       assumptions: assumptions.list(),
     },
     referenced,
   };
+}
+
+function stackFileConfig(dir: string, stack: string): Record<string, unknown> | undefined {
+  const doc = readYamlFile(path.join(dir, `Pulumi.${stack}.yaml`));
+  const config = doc && typeof doc === "object" ? (doc as { config?: unknown }).config : undefined;
+  return config && typeof config === "object" && !Array.isArray(config)
+    ? (config as Record<string, unknown>)
+    : undefined;
 }

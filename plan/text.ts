@@ -342,6 +342,15 @@ export function renderStack(plan: StackPlan, opts: TextOptions = {}): string {
     }
   }
 
+  if (plan.githubAppPermissions) {
+    out.push("");
+    out.push(
+      `GitHub App permissions this stack needs: ${Object.entries(plan.githubAppPermissions)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(", ")}`,
+    );
+  }
+
   out.push("");
   const assumptions = plan.assumptions ?? [];
   if (assumptions.length === 0) {

@@ -309,7 +309,10 @@ function parseServiceSecrets(
     raw = undefined;
   }
   if (!isObject(raw)) {
-    issues.push({ path: where, message: "(secret, not shown) must be an object: { <service>: { <KEY>: <value> } }" });
+    issues.push({
+      path: where,
+      message: "(secret, not shown) must be an object: { <service>: { <KEY>: <value> } }",
+    });
     return {};
   }
   const out: Record<string, Record<string, string>> = {};
@@ -322,7 +325,10 @@ function parseServiceSecrets(
       continue;
     }
     if (!isObject(keys)) {
-      issues.push({ path: `${where}.${service}`, message: "(secret, not shown) must be an object of KEY: value" });
+      issues.push({
+        path: `${where}.${service}`,
+        message: "(secret, not shown) must be an object of KEY: value",
+      });
       continue;
     }
     out[service] = {};
