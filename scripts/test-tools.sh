@@ -52,6 +52,8 @@ KAMAL_PROXY_BIN=/usr/local/bin/kamal-proxy
 if go version -m "$KAMAL_PROXY_BIN" 2>/dev/null | grep -Eq "^\s+mod\s+github.com/basecamp/kamal-proxy\s+$KAMAL_PROXY_VERSION\s"; then
   echo "test tools: kamal-proxy $KAMAL_PROXY_VERSION present"
 else
+  # The official Go tarball installs to /usr/local/go without touching PATH for every shell.
+  command -v go >/dev/null || [ ! -x /usr/local/go/bin/go ] || PATH="/usr/local/go/bin:$PATH"
   command -v go >/dev/null || { echo "test tools: kamal-proxy needs Go 1.25 or later on PATH" >&2; exit 1; }
   echo "test tools: building kamal-proxy $KAMAL_PROXY_VERSION"
   build="$(mktemp -d)"
