@@ -14,7 +14,7 @@ import {
   type SpecIssue,
   type TeamSpec,
 } from "../components/team";
-import { releasePolicy, type ReleasePolicy } from "../components/release";
+import { architectureIssues, releasePolicy, type ReleasePolicy } from "../components/release";
 
 export const CONFIG_NAMESPACE = "delivery-workflow";
 
@@ -142,6 +142,7 @@ export function loadStackContext(): StackContext {
   let environment: EnvironmentSpec | undefined;
   if (teamResult.ok) {
     const spec = teamResult.spec;
+    issues.push(...architectureIssues(spec));
     if (role === "environment") {
       const name = s.environment ?? stack;
       environment = spec.environments.find((e) => e.name === name);

@@ -4,3 +4,4 @@ export * from "./models";
 export * from "./regions";
 export * from "./identity";
 export { validateTeamSpec, parseTeamSpec, type ValidationResult } from "./validate";
+export * from "./kubernetes";

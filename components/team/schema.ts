@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { AWS_REGIONS } from "./regions";
+import { kubernetesRuntimeSchema, RUNTIMES } from "./kubernetes";
 
 /** Lowercase slug used for team, service and environment names. */
 export const SLUG_PATTERN = /^[a-z][a-z0-9-]*$/;
@@ -109,6 +110,10 @@ const environmentSchema = z.strictObject({
   requiredApprovals: z.number().int().min(0).max(10).optional(),
   /** Give the server an Elastic IP so its address survives a stop. @default false */
   stableAddress: z.boolean().default(false),
+  /** Where the services run: one server, or an existing Kubernetes cluster. @default "server" */
+  runtime: z.enum(RUNTIMES).default("server"),
+  /** The cluster and per-service settings; required when runtime is kubernetes. */
+  kubernetes: kubernetesRuntimeSchema.optional(),
 });
 
 export const teamSpecSchema = z.strictObject({

@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import { keyPath, showValue, SpecError, type SpecIssue } from "./issues";
+import { kubernetesIssues } from "./kubernetes";
 import { MODEL_SHAPES } from "./models";
 import { GITHUB_TEAM_PATTERN, teamSpecSchema, type TeamSpec } from "./schema";
 
@@ -278,6 +279,7 @@ function semanticIssues(input: unknown): SpecIssue[] {
     }
   });
 
+  issues.push(...kubernetesIssues(input, ROOT));
   return issues;
 }
 
