@@ -32,6 +32,8 @@ export interface StackSecrets {
   };
   readonly slackWebhookUrl?: pulumi.Output<string>;
   readonly sentryAuthToken?: pulumi.Output<string>;
+  /** The kubeconfig of a Kubernetes environment (the stack secret its `kubernetes.kubeconfig` names). */
+  readonly kubeconfig?: pulumi.Output<string>;
 }
 
 export interface StackContext {
@@ -101,7 +103,22 @@ export function loadStackContext(): StackContext {
     const value = pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`);
     if (value !== undefined) raw[key] = value;
   }
-  const unknownKeys = knownNamespaceKeys().filter((k) => !(k in settingsSchema.shape) && k !== "team");
+  // A Kubernetes environment names the stack secret that holds its kubeconfig.
+  const kubeconfigKey = teamResult.ok
+    ? kubeconfigKeyOf(teamResult.spec, raw.environment ?? stack)
+    : undefined;
+  const unknownKeys = knownNamespaceKeys().filter(
+    (k) => !(k in settingsSchema.shape) && k !== "team" && k !== kubeconfigKey,
+  );
+  const kubeconfig = kubeconfigKey
+    ? pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${kubeconfigKey}`)
+    : undefined;
+  if (kubeconfigKey && kubeconfig === undefined) {
+    issues.push({
+      path: `${CONFIG_NAMESPACE}:${kubeconfigKey}`,
+      message: `is required: the kubeconfig of this environment's cluster (pulumi config set --secret ${kubeconfigKey} < kubeconfig.yaml)`,
+    });
+  }
   for (const key of unknownKeys) {
     issues.push({
       path: `${CONFIG_NAMESPACE}:${key}`,
@@ -185,8 +202,14 @@ export function loadStackContext(): StackContext {
           : undefined,
       slackWebhookUrl: secret(s.slackWebhookUrl),
       sentryAuthToken: secret(s.sentryAuthToken),
+      kubeconfig: secret(kubeconfig),
     },
   };
+}
+
+function kubeconfigKeyOf(spec: TeamSpec, environment: string): string | undefined {
+  const env = spec.environments.find((e) => e.name === environment);
+  return env?.runtime === "kubernetes" ? env.kubernetes?.kubeconfig : undefined;
 }
 
 function readJson(key: string, issues: SpecIssue[]): unknown {

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { StackContext } from "./config";
+import { kubernetesRuntime } from "./kubernetes";
 import { createProviders } from "./providers";
 import {
   DeployRole,
@@ -45,22 +46,26 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
       ),
     ]),
   );
-  const server = new EnvironmentServer(
-    `${team}-${environment.name}`,
-    {
-      team,
-      environment,
-      region: ctx.spec.aws.region,
-      services: ctx.spec.services.map((s) => ({
-        name: s.name,
-        port: s.port,
-        healthCheckPath: s.healthCheckPath,
-        releaseParameter: releaseParameters[s.name].name,
-      })),
-      registries: ctx.spec.services.map((s) => repositoryName(team, stableServiceKey(s))),
-    },
-    awsOpts,
-  );
+  // runtime: kubernetes puts the services on a cluster (stacks/kubernetes.ts) instead of a server.
+  const onKubernetes = environment.runtime === "kubernetes" && environment.kubernetes !== undefined;
+  const server = onKubernetes
+    ? undefined
+    : new EnvironmentServer(
+        `${team}-${environment.name}`,
+        {
+          team,
+          environment,
+          region: ctx.spec.aws.region,
+          services: ctx.spec.services.map((s) => ({
+            name: s.name,
+            port: s.port,
+            healthCheckPath: s.healthCheckPath,
+            releaseParameter: releaseParameters[s.name].name,
+          })),
+          registries: ctx.spec.services.map((s) => repositoryName(team, stableServiceKey(s))),
+        },
+        awsOpts,
+      );
   const deployRole = new DeployRole(
     `${team}-${environment.name}-deploy`,
     {
@@ -72,20 +77,29 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
       region: ctx.spec.aws.region,
       registries: ctx.spec.services.map((s) => repositoryName(team, stableServiceKey(s))),
       releaseParameters: Object.values(releaseParameters).map((p) => p.name),
-      instanceIds: [server.instanceId],
+      instanceIds: server ? [server.instanceId] : [],
     },
     awsOpts,
   );
+  const cluster =
+    onKubernetes && environment.kubernetes
+      ? kubernetesRuntime(
+          ctx,
+          { ...environment, kubernetes: environment.kubernetes },
+          { provider: providers.aws, shared: sharedAws },
+          { [environment.name]: deployRole.arn },
+        )
+      : undefined;
   /** What the GitHub section (environment variables) and the pipeline read. */
   const awsEnvironment = {
     deployRoleArn: deployRole.arn,
-    serverInstanceIds: [server.instanceId],
-    publicIp: server.publicIp,
-    publicUrls: server.publicUrls,
+    serverInstanceIds: server ? [server.instanceId] : [],
+    publicIp: server?.publicIp,
+    publicUrls: cluster?.publicUrls ?? server!.publicUrls,
     releaseParameters: Object.fromEntries(
       Object.entries(releaseParameters).map(([service, p]) => [service, p.name]),
     ),
-    logGroup: server.logGroupName,
+    logGroup: server?.logGroupName,
   };
 
   // --- GitHub (components/github): the GitHub environment on each repository, its deployment
@@ -110,6 +124,7 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
             [ENVIRONMENT_VARIABLES.sentryEnvironment]: ctx.spec.notifications.sentry
               ? environment.name
               : undefined,
+            ...cluster?.variables,
           },
         ]),
       ),
@@ -117,6 +132,7 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
       secrets: {
         [ENVIRONMENT_SECRETS.slackWebhookUrl]: ctx.secrets.slackWebhookUrl,
         [ENVIRONMENT_SECRETS.sentryAuthToken]: ctx.secrets.sentryAuthToken,
+        ...cluster?.secrets,
       },
     },
     { provider: providers.github },

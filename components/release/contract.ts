@@ -41,6 +41,14 @@ export const ENVIRONMENT_VARIABLES = {
    * servers (one document per service and environment, so a deploy role can be scoped to it).
    */
   deployDocument: "DEPLOY_DOCUMENT",
+  /** Kubernetes runtime: the namespace whose Deployments CI may update. */
+  kubernetesNamespace: "KUBE_NAMESPACE",
+  /** Kubernetes runtime: the cluster's API server URL. */
+  kubernetesApiServer: "KUBE_API_SERVER",
+  /** Kubernetes runtime: base64 PEM of the API server's CA. */
+  kubernetesCaData: "KUBE_CA_DATA",
+  /** Kubernetes runtime on EKS: the cluster name `aws eks get-token` signs for (no token secret). */
+  eksClusterName: "EKS_CLUSTER_NAME",
 } as const;
 
 /**
@@ -61,6 +69,11 @@ export const DEPLOY_DOCUMENT_PARAMETERS = {
 export const ENVIRONMENT_SECRETS = {
   slackWebhookUrl: "SLACK_WEBHOOK_URL",
   sentryAuthToken: "SENTRY_AUTH_TOKEN",
+  /**
+   * Kubernetes runtime off EKS: the token of the namespace's `ci-deployer` ServiceAccount, which
+   * may only update that namespace's Deployments (on EKS, CI authenticates with its IAM role).
+   */
+  kubernetesToken: "KUBE_TOKEN",
 } as const;
 
 /** The audience GitHub's OIDC tokens carry for AWS. */

@@ -43,7 +43,7 @@ const memory = z
 
 export const kubernetesServiceSchema = z.strictObject({
   /** Pods when no autoscaling is set. @default 2 - one can be drained while the other serves */
-  replicas: z.number().int().min(1).max(100).default(2),
+  replicas: z.number().int().min(1).max(100).optional(),
   /** Requests and limits of the container (equal: Guaranteed QoS, predictable quota). */
   resources: z
     .strictObject({
@@ -183,8 +183,9 @@ export function kubernetesIssues(input: Loose, root: string): SpecIssue[] {
       return;
     }
     // Keys of the server runtime mean nothing here: refuse them rather than ignore them.
+    // (stableAddress defaults to false: only true is a request for something.)
     for (const key of ["instanceType", "stableAddress"] as const) {
-      if (e[key] !== undefined) {
+      if (e[key] !== undefined && e[key] !== false) {
         issues.push({
           path: `${here}.${key}`,
           message: `${showValue(e[key])} applies to the server runtime only; this environment runs on Kubernetes`,
@@ -245,6 +246,14 @@ export function kubernetesIssues(input: Loose, root: string): SpecIssue[] {
       }
     });
   });
+  const onKubernetes = list(input.environments).some((e) => isObject(e) && e.runtime === "kubernetes");
+  if (onKubernetes && isObject(input.release) && input.release.bootstrapImage === false) {
+    issues.push({
+      path: `${root}.release.bootstrapImage`,
+      message:
+        "false leaves the Kubernetes Deployments without an image before the first release; keep it true when an environment runs on Kubernetes",
+    });
+  }
   if (previewHosts > 1) {
     issues.push({
       path: `${root}.environments`,
