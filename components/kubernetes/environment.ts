@@ -131,6 +131,8 @@ export class KubernetesService extends pulumi.ComponentResource {
     for (const m of manifests) {
       const created = createObject(name, m, {
         parent: this,
+        // Children do not inherit dependsOn: the namespace must exist before its objects.
+        dependsOn: opts?.dependsOn,
         ...(m.kind === "Deployment" ? { ignoreChanges: CI_OWNED_FIELDS } : {}),
       });
       if (m.kind === "Deployment") deployment = created;
@@ -172,12 +174,14 @@ export class DeployAccess extends pulumi.ComponentResource {
     const subject: Subject = args.eks
       ? { kind: "Group", name: deployerGroup(args.namespace), apiGroup: "rbac.authorization.k8s.io" }
       : { kind: "ServiceAccount", name: args.roleName, namespace: args.namespace };
-    createObject(name, roleManifest(args.namespace, args.roleName, args.rules, args.labels), {
-      parent: this,
-    });
-    createObject(name, roleBindingManifest(args.namespace, args.roleName, [subject], args.labels), {
-      parent: this,
-    });
+    // Children do not inherit dependsOn: the namespace must exist before its objects.
+    const inNamespace = { parent: this, dependsOn: opts?.dependsOn };
+    createObject(name, roleManifest(args.namespace, args.roleName, args.rules, args.labels), inNamespace);
+    createObject(
+      name,
+      roleBindingManifest(args.namespace, args.roleName, [subject], args.labels),
+      inNamespace,
+    );
     if (args.eks) {
       for (const [key, principalArn] of Object.entries(args.eks.roleArns)) {
         new aws.eks.AccessEntry(
@@ -195,9 +199,7 @@ export class DeployAccess extends pulumi.ComponentResource {
       const account = createObject(
         name,
         deployerServiceAccountManifest(args.namespace, args.roleName, args.labels),
-        {
-          parent: this,
-        },
+        inNamespace,
       );
       const tokenSecret = createObject(name, serviceAccountTokenManifest(args.namespace, args.roleName), {
         parent: this,
