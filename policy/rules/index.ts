@@ -21,6 +21,10 @@ import { iamDeployRoleOneEnvironment } from "./iam-deploy-role-one-environment";
 import { iamNoWildcardAction } from "./iam-no-wildcard-action";
 import { iamNoWildcardResource } from "./iam-no-wildcard-resource";
 import { iamOidcTrust } from "./iam-oidc-trust";
+import { k8sImageDigest } from "./k8s-image-digest";
+import { k8sNoPrivilegedPods } from "./k8s-no-privileged-pods";
+import { k8sProbes } from "./k8s-probes";
+import { k8sResources } from "./k8s-resources";
 
 export const RULES: readonly Rule[] = [
   ecrImmutableTags,
@@ -42,6 +46,10 @@ export const RULES: readonly Rule[] = [
   githubReleaseTagsImmutable,
   githubNoPlaintextSecrets,
   githubRepositoryPrivate,
+  k8sNoPrivilegedPods,
+  k8sProbes,
+  k8sResources,
+  k8sImageDigest,
   dataSafety,
   environmentCoverage,
 ];
