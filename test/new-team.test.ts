@@ -215,7 +215,12 @@ describe("a scaffolded team project", () => {
     expect(project.template).toBeUndefined();
     const spec = validateTeamSpec(project.config["delivery-workflow:team"].value);
     expect(spec.ok).toBe(true);
-    expect(project.config["pulumi:disable-default-providers"].value).toEqual(["aws", "github", "docker"]);
+    expect(project.config["pulumi:disable-default-providers"].value).toEqual([
+      "aws",
+      "github",
+      "docker",
+      "kubernetes",
+    ]);
     const staging = parse(fs.readFileSync(path.join(teamDir, "Pulumi.staging.yaml"), "utf8"));
     expect(staging.config).toEqual({
       "delivery-workflow:role": "environment",
