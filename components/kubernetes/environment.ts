@@ -205,7 +205,8 @@ export class DeployAccess extends pulumi.ComponentResource {
         parent: this,
         dependsOn: [account],
       }) as k8s.core.v1.Secret;
-      // The API server fills `data` in; the provider marks Secret data secret.
+      // The token controller fills `data` in; the provider waits for it (pulumi-kubernetes#2048)
+      // and marks Secret data secret. The ServiceAccount must exist first (pulumi-kubernetes#4396).
       const data = tokenSecret.data.apply((d) => d ?? {});
       this.token = pulumi.secret(data.apply((d) => Buffer.from(d.token ?? "", "base64").toString("utf8")));
       this.caData = data.apply((d) => d["ca.crt"] ?? "");
