@@ -134,7 +134,15 @@ describe("the spec's Kubernetes runtime", () => {
     raw.release = { bootstrapImage: false };
     raw.environments[2].name = "production-" + "x".repeat(28);
     raw.name = "checkout-team-with-a-long-name-abcdefghij".slice(0, 39);
+    raw.environments[2].kubernetes.previews = true;
+    raw.environments.push({
+      name: "demo",
+      role: "integration",
+      runtime: "kubernetes",
+      kubernetes: { eks: { clusterName: "acme" }, previews: true },
+    });
     const issues = byPath(issuesOf(raw));
+    expect(issues["team.environments"]).toMatch(/2 environments set kubernetes.previews/);
     expect(issues["team.environments[1].kubernetes"]).toMatch(/required when runtime is kubernetes/);
     expect(issues["team.release.bootstrapImage"]).toMatch(/without an image/);
     expect(issues["team.environments[2].name"]).toMatch(/not a DNS label of at most 63/);
