@@ -116,9 +116,9 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
           {
             [ENVIRONMENT_VARIABLES.deployRoleArn]: awsEnvironment.deployRoleArn,
             // Comma-separated: the deploy step passes them to SSM Run Command as they are.
-            [ENVIRONMENT_VARIABLES.serverInstanceIds]: pulumi
-              .all(awsEnvironment.serverInstanceIds)
-              .apply((ids) => ids.join(",")),
+            [ENVIRONMENT_VARIABLES.serverInstanceIds]: server
+              ? pulumi.all(awsEnvironment.serverInstanceIds).apply((ids) => ids.join(","))
+              : undefined,
             [ENVIRONMENT_VARIABLES.publicUrl]: awsEnvironment.publicUrls[s.name],
             [ENVIRONMENT_VARIABLES.releaseParameter]: awsEnvironment.releaseParameters[s.name],
             [ENVIRONMENT_VARIABLES.sentryEnvironment]: ctx.spec.notifications.sentry

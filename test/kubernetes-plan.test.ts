@@ -146,6 +146,9 @@ describe("examples/kubernetes.yaml, planned offline", () => {
       "https://payments-worker.checkout.acme-shop.example",
     ]);
     expect(envSecret(plan, "KUBE_TOKEN")).toEqual([]);
+    expect(envVar(plan, "SERVER_INSTANCE_IDS")).toEqual([]);
+    expect(envVar(stack("integration"), "KUBE_NAMESPACE")).toEqual([]);
+    expect(envVar(stack("integration"), "SERVER_INSTANCE_IDS")).toHaveLength(2);
   });
 
   it("the cost shows the cluster as existing: nothing of ours", () => {

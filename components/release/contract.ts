@@ -51,6 +51,14 @@ export const ENVIRONMENT_VARIABLES = {
   eksClusterName: "EKS_CLUSTER_NAME",
 } as const;
 
+/** The environment variables only a Kubernetes environment sets; a server environment sets none of them. */
+export const KUBERNETES_ENVIRONMENT_VARIABLES: readonly string[] = [
+  ENVIRONMENT_VARIABLES.kubernetesNamespace,
+  ENVIRONMENT_VARIABLES.kubernetesApiServer,
+  ENVIRONMENT_VARIABLES.kubernetesCaData,
+  ENVIRONMENT_VARIABLES.eksClusterName,
+];
+
 /**
  * Parameters of a service's deploy document (SSM Run Command). CI sends the image by digest and
  * the release name; the agent on the server refuses an image outside the service's registry,
