@@ -185,7 +185,11 @@ describe("a cluster reached by a kubeconfig secret", () => {
 
   it("binds a ServiceAccount whose token becomes the KUBE_TOKEN environment secret; the kubeconfig never shows", async () => {
     const spec = team();
-    spec.environments[2].kubernetes = { kubeconfig: "kubeconfig", architecture: "arm64" };
+    spec.environments[2].kubernetes = {
+      kubeconfig: "kubeconfig",
+      architecture: "arm64",
+      domain: "acme.internal",
+    };
     const plans = await planStacks({
       stacks: ["production"],
       team: spec,
@@ -214,7 +218,11 @@ describe("a cluster reached by a kubeconfig secret", () => {
 
   it("a missing kubeconfig secret is a config error naming the key", async () => {
     const spec = team();
-    spec.environments[2].kubernetes = { kubeconfig: "prodKubeconfig", architecture: "arm64" };
+    spec.environments[2].kubernetes = {
+      kubeconfig: "prodKubeconfig",
+      architecture: "arm64",
+      domain: "acme.internal",
+    };
     const err = await planStacks({ stacks: ["production"], team: spec }).catch((e) => e);
     expect(String(err)).toMatch(/delivery-workflow:prodKubeconfig: is required/);
   });

@@ -135,6 +135,7 @@ describe("the spec's Kubernetes runtime", () => {
     raw.environments[2].name = "production-" + "x".repeat(28);
     raw.name = "checkout-team-with-a-long-name-abcdefghij".slice(0, 39);
     raw.environments[2].kubernetes.previews = true;
+    delete raw.environments[2].kubernetes.domain;
     raw.environments.push({
       name: "demo",
       role: "integration",
@@ -143,6 +144,8 @@ describe("the spec's Kubernetes runtime", () => {
     });
     const issues = byPath(issuesOf(raw));
     expect(issues["team.environments"]).toMatch(/2 environments set kubernetes.previews/);
+    expect(issues["team.environments[2].kubernetes.domain"]).toMatch(/is required with previews/);
+    expect(issues["team.environments[3].kubernetes.domain"]).toMatch(/is required with previews/);
     expect(issues["team.environments[1].kubernetes"]).toMatch(/required when runtime is kubernetes/);
     expect(issues["team.release.bootstrapImage"]).toMatch(/without an image/);
     expect(issues["team.environments[2].name"]).toMatch(/not a DNS label of at most 63/);

@@ -210,6 +210,14 @@ export function kubernetesIssues(input: Loose, root: string): SpecIssue[] {
       }
     }
     if (k.previews === true) previewHosts++;
+    // Without a host, every Ingress of the cluster's class claims path / of any host: a second
+    // service (or any preview) would take the first one's traffic.
+    if (k.domain === undefined && (serviceNames.length > 1 || k.previews === true)) {
+      issues.push({
+        path: `${here}.kubernetes.domain`,
+        message: `is required with ${k.previews === true ? "previews" : `${serviceNames.length} services`}: each is published at its own host under it (<service>.<domain>); without one they all claim path / of any host`,
+      });
+    }
     const perService = isObject(k.services) ? k.services : {};
     for (const [service, settings] of Object.entries(perService)) {
       const at = `${here}.kubernetes.services.${service}`;
