@@ -165,7 +165,20 @@ export async function main(
       return 0;
     }
 
-    const stacks = opts.stacks.length > 0 ? opts.stacks : available;
+    // A team file for another branch model (staging-branch has no integration environment) plans
+    // the stacks its spec has; the others are named, not silently dropped.
+    const fitting = team
+      ? available.filter((stack) => {
+          const summary = deploymentSummary(stackConfig(opts.dir, stack, { team }), stack);
+          if (!summary.ok || summary.role === "shared") return true;
+          if (summary.spec.environments.some((e) => e.name === summary.environment)) return true;
+          io.err(
+            `plan: skipping stack ${stack}: environment "${summary.environment}" is not in the team file`,
+          );
+          return false;
+        })
+      : available;
+    const stacks = opts.stacks.length > 0 ? opts.stacks : fitting;
     if (stacks.length === 0) throw new UsageError(`no Pulumi.<stack>.yaml in ${opts.dir}`);
     const missing = stacks.filter((s) => !available.includes(s));
     if (missing.length > 0) {

@@ -14,7 +14,10 @@ export function generatedServices(count: number): Array<Record<string, unknown>>
   }));
 }
 
-/** `base` (a raw team spec) with its services replaced by `count` generated ones. */
+/**
+ * `base` (a raw team spec) with its services replaced by `count` generated ones. Previews are off:
+ * five previews of each of dozens of services fit no one server, and the spec refuses that.
+ */
 export function generatedTeam(base: Record<string, unknown>, count: number): Record<string, unknown> {
-  return { ...base, services: generatedServices(count) };
+  return { ...base, services: generatedServices(count), previews: { enabled: false } };
 }

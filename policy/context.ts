@@ -30,6 +30,7 @@ export function contextFromProjectFiles(files: ProjectFiles): PolicyContext {
   const role = valueOf(stackConfig[`${NS}:role`]);
   const environment = valueOf(stackConfig[`${NS}:environment`]);
   const appId = Number(valueOf(stackConfig[`${NS}:githubAppId`]));
+  const permissions = valueOf(stackConfig[`${NS}:githubAppPermissions`]);
   return {
     spec,
     policy: spec ? releasePolicy(spec) : undefined,
@@ -38,6 +39,8 @@ export function contextFromProjectFiles(files: ProjectFiles): PolicyContext {
     // The policy engine unwraps secrets before policies see them.
     secretsMarked: false,
     automationAppId: Number.isInteger(appId) && appId > 0 ? appId : undefined,
+    githubAppPermissions: appPermissions(permissions),
+    stackConfig,
   };
 }
 
@@ -54,6 +57,20 @@ export function loadProjectContext(projectDir: string, stack: string | undefined
     project: read("Pulumi.yaml"),
     stack: stack ? read(`Pulumi.${stack}.yaml`) : undefined,
   });
+}
+
+/** `{ administration: write, … }` (a YAML mapping, or its JSON text) → a permission map. */
+export function appPermissions(value: unknown): Record<string, string> | undefined {
+  let v = value;
+  if (typeof v === "string") {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!v || typeof v !== "object" || Array.isArray(v)) return undefined;
+  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string"));
 }
 
 function configOf(text: string | undefined): Record<string, unknown> {

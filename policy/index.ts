@@ -10,6 +10,7 @@ import type { CheckedResource, PolicyContext, Rule, RuleContext, Violation } fro
 export type {
   CheckedResource,
   Finding,
+  Lookup,
   PolicyContext,
   PolicyLevel,
   ResourceRule,
@@ -94,5 +95,8 @@ export function resolveContext(resources: readonly CheckedResource[], context: P
     environment,
     secretsMarked: context.secretsMarked ?? true,
     automationAppId: context.automationAppId,
+    lookups: context.lookups,
+    githubAppPermissions: context.githubAppPermissions,
+    stackConfig: context.stackConfig,
   };
 }

@@ -63,6 +63,30 @@ export interface PolicyContext {
    * unknown - any app but GitHub Actions is taken to be it
    */
   readonly automationAppId?: number;
+  /**
+   * Function calls (invokes) the program made, with their answers: the offline plan records
+   * them; the real policy pack sees none. Rules that judge what a lookup resolved (the AMI an
+   * instance runs) read them. @default none - such rules stay silent
+   */
+  readonly lookups?: readonly Lookup[];
+  /**
+   * The permissions the GitHub App Pulumi runs as was granted, as the stack config declares
+   * them (`delivery-workflow:githubAppPermissions`, e.g. `{ administration: write, contents:
+   * write }`). @default undeclared - the permissions the stack needs are reported as advice
+   */
+  readonly githubAppPermissions?: Readonly<Record<string, string>>;
+  /**
+   * The `config:` section of `Pulumi.<stack>.yaml` as written (`secure:` values stay wrapped),
+   * for the rules that judge the file itself (plain-text secrets). @default not read
+   */
+  readonly stackConfig?: Readonly<Record<string, unknown>>;
+}
+
+/** One function call of the program and the provider's (or fake cloud's) answer. */
+export interface Lookup {
+  readonly token: string;
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly outputs: Readonly<Record<string, unknown>>;
 }
 
 /** The context as rules read it: the stack's role and environment resolved where possible. */
@@ -73,6 +97,9 @@ export interface RuleContext {
   readonly environment?: string;
   readonly secretsMarked: boolean;
   readonly automationAppId?: number;
+  readonly lookups?: readonly Lookup[];
+  readonly githubAppPermissions?: Readonly<Record<string, string>>;
+  readonly stackConfig?: Readonly<Record<string, unknown>>;
 }
 
 interface RuleBase {

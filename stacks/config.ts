@@ -6,7 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
+  CONFIG_KEY_PATTERN,
   keyPath,
+  RESERVED_CONFIG_KEYS,
   showValue,
   SpecError,
   validateTeamSpec,
@@ -34,6 +36,11 @@ export interface StackSecrets {
   readonly sentryAuthToken?: pulumi.Output<string>;
   /** The kubeconfig of a Kubernetes environment (the stack secret its `kubernetes.kubeconfig` names). */
   readonly kubeconfig?: pulumi.Output<string>;
+  /**
+   * Per service, its secret configuration in this environment (`serviceSecrets`, set with
+   * `pulumi config set --secret --path 'serviceSecrets.<service>.<KEY>' <value>`).
+   */
+  readonly serviceSecrets: Readonly<Record<string, Readonly<Record<string, pulumi.Output<string>>>>>;
 }
 
 export interface StackContext {
@@ -48,6 +55,8 @@ export interface StackContext {
   /** Fully qualified name of the shared stack (`org/project/shared`) an environment stack reads. */
   readonly sharedStack: string;
   readonly secrets: StackSecrets;
+  /** The environment server's AMI, pinned (`serverAmi`); unset: the latest Amazon Linux 2023. */
+  readonly serverAmi?: string;
 }
 
 const SLACK_WEBHOOK = /^https:\/\/hooks\.slack\.com\/(services|workflows|triggers)\/[A-Za-z0-9_/-]+$/;
@@ -73,9 +82,81 @@ const settingsSchema = z.strictObject({
   githubAppPrivateKey: z.string().min(1).optional(),
   slackWebhookUrl: z.string().optional(),
   sentryAuthToken: z.string().min(1).optional(),
+  serverAmi: z
+    .string()
+    .regex(/^ami-[0-9a-f]{8,17}$/, { message: "must be an AMI id such as ami-0123456789abcdef0" })
+    .optional(),
+  serviceSecrets: z.string().optional(),
 });
 
-const SECRET_KEYS = ["githubToken", "githubAppPrivateKey", "slackWebhookUrl", "sentryAuthToken"] as const;
+const SECRET_KEYS = [
+  "githubToken",
+  "githubAppPrivateKey",
+  "slackWebhookUrl",
+  "sentryAuthToken",
+  "serviceSecrets",
+] as const;
+
+/**
+ * `serviceSecrets`: `{ <service>: { <KEY>: <value> } }`. Problems name the key, never the value.
+ */
+function parseServiceSecrets(
+  text: string | undefined,
+  services: readonly string[],
+  issues: SpecIssue[],
+): Record<string, Record<string, string>> {
+  if (text === undefined) return {};
+  const where = `${CONFIG_NAMESPACE}:serviceSecrets`;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    raw = undefined;
+  }
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject(raw)) {
+    issues.push({
+      path: where,
+      message: "(secret, not shown) must be an object: { <service>: { <KEY>: <value> } }",
+    });
+    return {};
+  }
+  const out: Record<string, Record<string, string>> = {};
+  for (const [service, keys] of Object.entries(raw)) {
+    if (!services.includes(service)) {
+      issues.push({
+        path: `${where}.${service}`,
+        message: `is not a service of the team (known: ${services.join(", ")})`,
+      });
+      continue;
+    }
+    if (!isObject(keys)) {
+      issues.push({
+        path: `${where}.${service}`,
+        message: "(secret, not shown) must be an object of KEY: value",
+      });
+      continue;
+    }
+    out[service] = {};
+    for (const [key, value] of Object.entries(keys)) {
+      if (!CONFIG_KEY_PATTERN.test(key) || (RESERVED_CONFIG_KEYS as readonly string[]).includes(key)) {
+        issues.push({
+          path: `${where}.${service}.${key}`,
+          message: `must be an environment variable name (${CONFIG_KEY_PATTERN.source}) other than ${RESERVED_CONFIG_KEYS.join(", ")}`,
+        });
+      } else if (typeof value !== "string" || /[\n\r\t]/.test(value) || value.length > 4096) {
+        issues.push({
+          path: `${where}.${service}.${key}`,
+          message: "(secret, not shown) must be one line of text without tabs, at most 4096 characters",
+        });
+      } else {
+        out[service][key] = value;
+      }
+    }
+  }
+  return out;
+}
 
 /**
  * Loads the stack context from Pulumi config. Throws a {@link SpecError} listing every problem.
@@ -178,6 +259,14 @@ export function loadStackContext(): StackContext {
     }
   }
 
+  const serviceSecrets = teamResult.ok
+    ? parseServiceSecrets(
+        s.serviceSecrets,
+        teamResult.spec.services.map((svc) => svc.name),
+        issues,
+      )
+    : {};
+
   if (issues.length > 0 || !teamResult.ok) throw new SpecError(issues);
 
   const secret = (v: string | undefined) => (v === undefined ? undefined : pulumi.secret(v));
@@ -203,7 +292,14 @@ export function loadStackContext(): StackContext {
       slackWebhookUrl: secret(s.slackWebhookUrl),
       sentryAuthToken: secret(s.sentryAuthToken),
       kubeconfig: secret(kubeconfig),
+      serviceSecrets: Object.fromEntries(
+        Object.entries(serviceSecrets).map(([service, keys]) => [
+          service,
+          Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, pulumi.secret(v)])),
+        ]),
+      ),
     },
+    serverAmi: s.serverAmi,
   };
 }
 

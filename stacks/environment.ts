@@ -1,6 +1,6 @@
 /**
  * An environment stack (integration, staging, production, …): that environment's server,
- * deploy role, release parameters, and its GitHub environment on every service repository.
+ * a deploy role per repository, release parameters, and its GitHub environment on every service repository.
  * Reads the shared stack through a StackReference; destroying it touches nothing else.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -8,11 +8,16 @@ import type { StackContext } from "./config";
 import { kubernetesRuntime } from "./kubernetes";
 import { createProviders } from "./providers";
 import {
+  AgentDelivery,
   DeployRole,
+  DOCKER_CONFIG_DIR,
   EnvironmentServer,
+  invokeScope,
   NOTHING_RELEASED,
   ReleaseParameter,
   repositoryName,
+  serverLogGroupName,
+  ServiceConfig,
   type SharedAwsOutputs,
 } from "../components/aws";
 import { DeploymentEnvironment } from "../components/github";
@@ -46,40 +51,104 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
       ),
     ]),
   );
-  // runtime: kubernetes puts the services on a cluster (stacks/kubernetes.ts) instead of a server.
+  // --- The server runtime: configuration parameters, the agent's documents, the server ----------
+  // (runtime: kubernetes puts the services on a cluster instead: stacks/kubernetes.ts)
   const onKubernetes = environment.runtime === "kubernetes" && environment.kubernetes !== undefined;
-  const server = onKubernetes
+  const logGroup = serverLogGroupName(team, environment.name);
+  const configs: Record<string, ServiceConfig> = onKubernetes
+    ? {}
+    : Object.fromEntries(
+        ctx.spec.services.map((s) => [
+          s.name,
+          new ServiceConfig(
+            `${team}-${environment.name}-${stableServiceKey(s)}-config`,
+            {
+              team,
+              environment: environment.name,
+              service: stableServiceKey(s),
+              values: s.env[environment.name] ?? {},
+              secrets: ctx.secrets.serviceSecrets[s.name] ?? {},
+            },
+            awsOpts,
+          ),
+        ]),
+      );
+  const agent = onKubernetes
+    ? undefined
+    : new AgentDelivery(
+        `${team}-${environment.name}-agent`,
+        {
+          team,
+          environment: environment.name,
+          sites: ctx.spec.services.map((s) => ({
+            // The stable key names the document, as it names the deploy role scoped to it.
+            service: stableServiceKey(s),
+            registry: sharedAws.apply((a) => a.registries[s.name].url),
+            settings: {
+              site: s.name,
+              environment: environment.name,
+              releaseParameter: releaseParameters[s.name].name,
+              containerPort: s.public ? s.port : undefined,
+              healthCheckPath: s.public ? s.healthCheckPath : undefined,
+              // With a domain: https://<service>.<domain>; without: http://<address>/<service>/.
+              host: s.public && environment.domain ? `${s.name}.${environment.domain}` : undefined,
+              tls: Boolean(environment.domain),
+              pathPrefix: s.public && !environment.domain ? `/${s.name}` : undefined,
+              configPath: configs[s.name].path,
+              region: ctx.spec.aws.region,
+              logGroup,
+              dockerConfigDir: DOCKER_CONFIG_DIR,
+            },
+          })),
+        },
+        awsOpts,
+      );
+  const server = !agent
     ? undefined
     : new EnvironmentServer(
         `${team}-${environment.name}`,
         {
           team,
           environment,
+          specPath: `team.environments[${ctx.spec.environments.indexOf(environment)}]`,
           region: ctx.spec.aws.region,
           services: ctx.spec.services.map((s) => ({
             name: s.name,
-            port: s.port,
-            healthCheckPath: s.healthCheckPath,
+            public: s.public,
             releaseParameter: releaseParameters[s.name].name,
+            configPath: configs[s.name].path,
           })),
           registries: ctx.spec.services.map((s) => repositoryName(team, stableServiceKey(s))),
+          bootDocument: { name: agent.bootDocumentName, version: agent.bootDocumentVersion },
+          ami: ctx.serverAmi,
         },
         awsOpts,
       );
-  const deployRole = new DeployRole(
-    `${team}-${environment.name}-deploy`,
-    {
-      team,
-      environment: environment.name,
-      policy: ctx.policy,
-      repositories: ctx.spec.services.map((s) => ({ owner: ctx.spec.github.owner, name: s.name })),
-      oidcProviderArn: sharedAws.apply((a) => a.oidcProviderArn),
-      region: ctx.spec.aws.region,
-      registries: ctx.spec.services.map((s) => repositoryName(team, stableServiceKey(s))),
-      releaseParameters: Object.values(releaseParameters).map((p) => p.name),
-      instanceIds: server ? [server.instanceId] : [],
-    },
-    awsOpts,
+  const scope = invokeScope({ provider: providers.aws });
+  // One deploy role per repository (one OIDC door per repository and environment), named by the
+  // service's stable key so a rename keeps it: its registry, its release parameter, its deploy
+  // document on this environment's servers, nothing of another service.
+  const deployRoles = Object.fromEntries(
+    ctx.spec.services.map((s) => [
+      s.name,
+      new DeployRole(
+        `${team}-${environment.name}-${stableServiceKey(s)}-deploy`,
+        {
+          team,
+          environment: environment.name,
+          service: stableServiceKey(s),
+          policy: ctx.policy,
+          repository: { owner: ctx.spec.github.owner, name: s.name },
+          oidcProviderArn: sharedAws.apply((a) => a.oidcProviderArn),
+          region: ctx.spec.aws.region,
+          registry: repositoryName(team, stableServiceKey(s)),
+          releaseParameter: releaseParameters[s.name].name,
+          instanceIds: server ? [server.instanceId] : [],
+          scope,
+        },
+        awsOpts,
+      ),
+    ]),
   );
   const cluster =
     onKubernetes && environment.kubernetes
@@ -87,12 +156,17 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
           ctx,
           { ...environment, kubernetes: environment.kubernetes },
           { provider: providers.aws, shared: sharedAws },
-          { [environment.name]: deployRole.arn },
+          Object.fromEntries(Object.entries(deployRoles).map(([service, r]) => [service, r.arn])),
         )
       : undefined;
   /** What the GitHub section (environment variables) and the pipeline read. */
   const awsEnvironment = {
-    deployRoleArn: deployRole.arn,
+    /** Per service (current name). */
+    deployRoleArns: Object.fromEntries(Object.entries(deployRoles).map(([service, r]) => [service, r.arn])),
+    /** Per service (current name): the SSM document CI sends, the one its deploy role may send. */
+    deployDocuments: Object.fromEntries(
+      ctx.spec.services.map((s) => [s.name, agent?.deployDocuments[stableServiceKey(s)]]),
+    ),
     serverInstanceIds: server ? [server.instanceId] : [],
     publicIp: server?.publicIp,
     publicUrls: cluster?.publicUrls ?? server!.publicUrls,
@@ -100,6 +174,8 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
       Object.entries(releaseParameters).map(([service, p]) => [service, p.name]),
     ),
     logGroup: server?.logGroupName,
+    bootDocument: agent?.bootDocumentName,
+    serverAmi: server?.ami,
   };
 
   // --- GitHub (components/github): the GitHub environment on each repository, its deployment
@@ -114,7 +190,8 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
         ctx.spec.services.map((s) => [
           s.name,
           {
-            [ENVIRONMENT_VARIABLES.deployRoleArn]: awsEnvironment.deployRoleArn,
+            [ENVIRONMENT_VARIABLES.deployRoleArn]: awsEnvironment.deployRoleArns[s.name],
+            [ENVIRONMENT_VARIABLES.deployDocument]: awsEnvironment.deployDocuments[s.name],
             // Comma-separated: the deploy step passes them to SSM Run Command as they are.
             [ENVIRONMENT_VARIABLES.serverInstanceIds]: server
               ? pulumi.all(awsEnvironment.serverInstanceIds).apply((ids) => ids.join(","))

@@ -48,7 +48,7 @@ export function kubernetesRuntime(
     architecture: k.architecture,
     ingressClass: k.ingressClass,
     ingressNamespace: k.ingressNamespace,
-    domain: k.domain,
+    domain: environment.domain,
     clusterIssuer: k.clusterIssuer,
     services: ctx.spec.services.map((s) => {
       const settings = kubernetesServiceSettings(k, s.name);
@@ -63,7 +63,14 @@ export function kubernetesRuntime(
         resources: settings.resources,
         autoscaling: settings.autoscaling,
         readOnlyRootFilesystem: settings.readOnlyRootFilesystem,
-        config: { PORT: String(s.port), SERVICE: s.name, ENVIRONMENT: environment.name },
+        public: s.public,
+        config: {
+          ...(s.env[environment.name] ?? {}),
+          PORT: String(s.port),
+          SERVICE: s.name,
+          ENVIRONMENT: environment.name,
+        },
+        secrets: ctx.secrets.serviceSecrets[s.name] ?? {},
       };
     }),
     deployRoleArns: k.eks ? deployRoleArns : undefined,

@@ -8,8 +8,14 @@
 import type { StackContext } from "./config";
 import { createProviders } from "./providers";
 import * as docker from "@pulumi/docker";
-import { BootstrapImage, BuildRole, ContainerRegistry, GithubOidcProvider } from "../components/aws";
-import { TeamRepositories } from "../components/github";
+import {
+  BootstrapImage,
+  BuildRole,
+  ContainerRegistry,
+  GithubOidcProvider,
+  invokeScope,
+} from "../components/aws";
+import { RepositoryRulesets, TeamRepositories } from "../components/github";
 import { ServicePipelines } from "../components/pipeline";
 import { REPOSITORY_VARIABLES } from "../components/release";
 import { stableServiceKey } from "../components/team";
@@ -35,17 +41,27 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
     { existingArn: spec.aws.oidcProviderArn },
     awsOpts,
   );
-  const buildRole = new BuildRole(
-    `${spec.name}-build`,
-    {
-      team: spec.name,
-      policy: ctx.policy,
-      repositories: spec.services.map((s) => ({ owner: spec.github.owner, name: s.name })),
-      oidcProviderArn: oidcProvider.arn,
-      region: spec.aws.region,
-      registries: Object.values(registries).map((r) => r.repositoryName),
-    },
-    awsOpts,
+  const scope = invokeScope({ provider: providers.aws });
+  // One build role per repository (one OIDC door each), named by the service's stable key so a
+  // rename keeps it; it trusts the repository's current name and pushes only to its registry.
+  const buildRoles = Object.fromEntries(
+    spec.services.map((s) => [
+      s.name,
+      new BuildRole(
+        `${spec.name}-${stableServiceKey(s)}-build`,
+        {
+          team: spec.name,
+          service: stableServiceKey(s),
+          policy: ctx.policy,
+          repository: { owner: spec.github.owner, name: s.name },
+          oidcProviderArn: oidcProvider.arn,
+          region: spec.aws.region,
+          registry: registries[s.name].repositoryName,
+          scope,
+        },
+        awsOpts,
+      ),
+    ]),
   );
   // The placeholder is built once per service here; environment stacks start their release
   // parameters at its digest (and need no Docker engine themselves).
@@ -70,7 +86,7 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
   const awsShared = {
     region: spec.aws.region,
     oidcProviderArn: oidcProvider.arn,
-    buildRoleArn: buildRole.arn,
+    buildRoleArns: Object.fromEntries(Object.entries(buildRoles).map(([service, r]) => [service, r.arn])),
     registries: Object.fromEntries(
       Object.entries(registries).map(([service, r]) => [
         service,
@@ -86,7 +102,6 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
     {
       spec,
       policy: ctx.policy,
-      automationAppId: ctx.secrets.githubApp ? Number(ctx.secrets.githubApp.id) : undefined,
       // A variable whose value is undefined is not created.
       variables: Object.fromEntries(
         spec.services.map((s) => [
@@ -94,7 +109,7 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
           {
             [REPOSITORY_VARIABLES.awsRegion]: awsShared.region,
             [REPOSITORY_VARIABLES.registryUrl]: awsShared.registries[s.name].url,
-            [REPOSITORY_VARIABLES.buildRoleArn]: awsShared.buildRoleArn,
+            [REPOSITORY_VARIABLES.buildRoleArn]: awsShared.buildRoleArns[s.name],
           },
         ]),
       ),
@@ -104,6 +119,7 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
 
   // --- Pipeline (components/pipeline): workflow files committed to each repository ------------
   // Workflows name only environments, vars.* and secrets.*: no environment stack output needed.
+  // Every branch that triggers or gates anything gets them, once the branch exists.
   const pipelines = new ServicePipelines(
     `${spec.name}-pipeline`,
     {
@@ -112,9 +128,29 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
       repositories: Object.fromEntries(
         spec.services.map((s) => [s.name, githubTeam.repositoryNames.apply((names) => names[s.name])]),
       ),
+      branches: githubTeam.branches,
     },
     { provider: providers.github },
   );
+
+  // --- Rulesets (components/github), last: after every file committed straight to a branch ----
+  for (const s of spec.services) {
+    new RepositoryRulesets(
+      `${spec.name}-${s.name}`,
+      {
+        spec,
+        policy: ctx.policy,
+        repository: githubTeam.repositories[s.name],
+        maintainersTeamId: githubTeam.access.maintainersTeam.id,
+        maintainersTeamSlug: githubTeam.access.maintainersTeamSlug,
+        automationAppId: ctx.secrets.githubApp ? Number(ctx.secrets.githubApp.id) : undefined,
+        after: pipelines.resources[s.name],
+        previousNames: s.formerNames.map((former) => `${spec.name}-${former}`),
+      },
+      // Beside the repository it protects, under the team's GitHub component.
+      { provider: providers.github, parent: githubTeam },
+    );
+  }
 
   return {
     team: spec.name,

@@ -23,6 +23,9 @@ import {
   RELEASE_TAG,
   RELEASED_IMAGE_TAG_PREFIX,
   releasePolicy,
+  RUNNING_IMAGES_KEPT,
+  runningImageTag,
+  runningImageTagPrefix,
 } from "../components/release";
 import { parseTeamSpec } from "../components/team";
 import { referenceTeam } from "./aws-fixtures";
@@ -131,29 +134,38 @@ const settings = {
 describe("lifecycle policy: the rules", () => {
   const doc = lifecyclePolicy(policy, spec.registry);
 
-  it("keeps released images by the marker prefix, then rc, build and untagged by age", () => {
-    expect(doc.rules.map((r) => r.rulePriority)).toEqual([1, 2, 3, 4]);
-    expect(doc.rules[0].selection).toEqual({
+  it("keeps released images by the marker prefix, then what each environment runs, then rc, build and untagged by age", () => {
+    expect(doc.rules.map((r) => r.rulePriority)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(doc.rules.slice(1, 4).map((r) => r.selection)).toEqual(
+      ["integration", "staging", "production"].map((env) => ({
+        tagStatus: "tagged",
+        tagPrefixList: [runningImageTagPrefix(env)],
+        countType: "imageCountMoreThan",
+        countNumber: RUNNING_IMAGES_KEPT,
+      })),
+    );
+    const rules = [doc.rules[0], ...doc.rules.slice(4)];
+    expect(rules[0].selection).toEqual({
       tagStatus: "tagged",
       tagPrefixList: [RELEASED_IMAGE_TAG_PREFIX],
       countType: "imageCountMoreThan",
       countNumber: 30,
     });
-    expect(doc.rules[1].selection).toEqual({
+    expect(rules[1].selection).toEqual({
       tagStatus: "tagged",
       tagPatternList: ["v*.*.*-rc.*"],
       countType: "sinceImagePushed",
       countUnit: "days",
       countNumber: 30,
     });
-    expect(doc.rules[2].selection).toEqual({
+    expect(rules[2].selection).toEqual({
       tagStatus: "tagged",
       tagPrefixList: [BUILD_IMAGE_TAG_PREFIX],
       countType: "sinceImagePushed",
       countUnit: "days",
       countNumber: 14,
     });
-    expect(doc.rules[3].selection).toEqual({
+    expect(rules[3].selection).toEqual({
       tagStatus: "untagged",
       countType: "sinceImagePushed",
       countUnit: "days",
@@ -171,7 +183,15 @@ describe("lifecycle policy: the rules", () => {
       buildImageDays: 2,
       untaggedImageDays: 5,
     });
-    expect(custom.rules.map((r) => r.selection.countNumber)).toEqual([7, 3, 2, 5]);
+    expect(custom.rules.map((r) => r.selection.countNumber)).toEqual([
+      7,
+      RUNNING_IMAGES_KEPT,
+      RUNNING_IMAGES_KEPT,
+      RUNNING_IMAGES_KEPT,
+      3,
+      2,
+      5,
+    ]);
   });
 
   it("has no rc rule where the model has no rc tags", () => {
@@ -179,13 +199,26 @@ describe("lifecycle policy: the rules", () => {
       lifecyclePolicy(stagingBranch, spec.registry).rules.map(
         (r) => r.selection.tagPatternList ?? r.selection.tagPrefixList ?? r.selection.tagStatus,
       ),
-    ).toEqual([[RELEASED_IMAGE_TAG_PREFIX], [BUILD_IMAGE_TAG_PREFIX], "untagged"]);
+    ).toEqual([
+      [RELEASED_IMAGE_TAG_PREFIX],
+      [runningImageTagPrefix("staging")],
+      [runningImageTagPrefix("production")],
+      [BUILD_IMAGE_TAG_PREFIX],
+      "untagged",
+    ]);
   });
 
   it("the tag kinds cannot be confused: no prefix starts another, the rc pattern matches only rc tags", () => {
-    const prefixes = [RELEASED_IMAGE_TAG_PREFIX, BUILD_IMAGE_TAG_PREFIX, BOOTSTRAP_IMAGE_TAG_PREFIX, "v"];
+    const prefixes = [
+      RELEASED_IMAGE_TAG_PREFIX,
+      BUILD_IMAGE_TAG_PREFIX,
+      BOOTSTRAP_IMAGE_TAG_PREFIX,
+      "v",
+      runningImageTagPrefix("staging"),
+      runningImageTagPrefix("staging-eu"),
+    ];
     for (const a of prefixes) for (const b of prefixes) if (a !== b) expect(b.startsWith(a)).toBe(false);
-    const rcPattern = doc.rules[1].selection.tagPatternList![0];
+    const rcPattern = doc.rules.find((r) => r.selection.tagPatternList)!.selection.tagPatternList![0];
     for (const tag of [
       `${RELEASED_IMAGE_TAG_PREFIX}v1.2.3-rc.1`,
       "v1.2.3",
@@ -286,11 +319,52 @@ describe("lifecycle policy: which images survive (simulated)", () => {
     ]);
   });
 
+  it("keeps what environments run past every age: integration's build after 15 days, staging's rc after 31", () => {
+    const defaults = lifecyclePolicy(policy, spec.registry);
+    expect(spec.registry.buildImageDays).toBe(14);
+    expect(spec.registry.rcImageDays).toBe(30);
+    const integrationBuild: Image = {
+      name: "integration-runs",
+      tags: [sha(1), runningImageTag("integration", sha(1))],
+      age: 15,
+    };
+    const stagingRc: Image = {
+      name: "staging-runs",
+      tags: [sha(2), "v2.0.0-rc.1", runningImageTag("staging", "v2.0.0-rc.1")],
+      age: 31,
+    };
+    const unmarkedBuild = build("build-nobody-runs", 3, 15);
+    const unmarkedRc = rc("rc-nobody-runs", "v2.1.0", 4, 31);
+    expect(survivors(defaults, [integrationBuild, stagingRc, unmarkedBuild, unmarkedRc]).sort()).toEqual([
+      "integration-runs",
+      "staging-runs",
+    ]);
+  });
+
+  it("keeps an environment's newest marked images, its own count not touched by another's", () => {
+    const defaults = lifecyclePolicy(policy, spec.registry);
+    const staging = Array.from({ length: RUNNING_IMAGES_KEPT + 2 }, (_, i) => ({
+      name: `staging-${i}`,
+      tags: [sha(100 + i), runningImageTag("staging", sha(100 + i))],
+      age: 100 - i,
+    }));
+    const integration: Image = {
+      name: "integration-old",
+      tags: [sha(1), runningImageTag("integration", sha(1))],
+      age: 400,
+    };
+    const kept = survivors(defaults, [...staging, integration]);
+    expect(kept).toContain("integration-old");
+    expect(kept.filter((n) => n.startsWith("staging-"))).toHaveLength(RUNNING_IMAGES_KEPT);
+    expect(kept).not.toContain("staging-0");
+  });
+
   it("the simulator can fail: with the rc rule first, released images would expire as candidates", () => {
+    const rcPriority = doc.rules.find((r) => r.selection.tagPatternList)!.rulePriority;
     const swapped: LifecyclePolicyDocument = {
       rules: doc.rules.map((r) => ({
         ...r,
-        rulePriority: r.rulePriority === 1 ? 2 : r.rulePriority === 2 ? 1 : r.rulePriority,
+        rulePriority: r.rulePriority === 1 ? rcPriority : r.rulePriority === rcPriority ? 1 : r.rulePriority,
       })),
     };
     expect(survivors(swapped, [released("r", "v1.0.0", 1, 60)])).toEqual([]);

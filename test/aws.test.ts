@@ -13,6 +13,7 @@ import {
 } from "../components/aws";
 import { OIDC_AUDIENCE, RELEASED_IMAGE_TAG_PREFIX, releasePolicy } from "../components/release";
 import { parseTeamSpec } from "../components/team";
+import { generatedTeam } from "../plan/generate";
 import { planStacks } from "../plan/runner";
 import type { PlannedResource, StackPlan } from "../plan/runner";
 import { referenceTeam } from "./aws-fixtures";
@@ -123,18 +124,31 @@ describe("shared stack", () => {
     expect(trust.Statement[0].Principal).toEqual({ Federated: existing });
   });
 
-  it("the build role trusts main of each service repository and pushes to both registries", () => {
-    const role = ofType(plans.shared, "aws:iam/role:Role").find((r) => r.name === "checkout-build-role")!;
-    const trust = json(role.inputs.assumeRolePolicy);
-    expect(trust.Statement[0].Condition!.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([
-      "repo:acme-shop/cart-api:ref:refs/heads/main",
-      "repo:acme-shop/payments-worker:ref:refs/heads/main",
+  it("one build role per repository: it trusts main of that repository and pushes to its registry", () => {
+    const roles = ofType(plans.shared, "aws:iam/role:Role");
+    expect(roles.map((r) => r.name).sort()).toEqual([
+      "checkout-cart-api-build-role",
+      "checkout-payments-worker-build-role",
     ]);
-    const push = json(one(plans.shared, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
-    expect(push.Statement[0].Resource).toEqual([
-      "arn:aws:ecr:eu-west-1:123456789012:repository/checkout/cart-api",
-      "arn:aws:ecr:eu-west-1:123456789012:repository/checkout/payments-worker",
-    ]);
+    for (const service of ["cart-api", "payments-worker"]) {
+      const role = roles.find((r) => r.name === `checkout-${service}-build-role`)!;
+      expect(role.inputs).toMatchObject({
+        name: `checkout.${service}.build`,
+        path: "/delivery/checkout/build/",
+      });
+      const trust = json(role.inputs.assumeRolePolicy);
+      expect(trust.Statement[0].Condition!.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([
+        `repo:acme-shop/${service}:ref:refs/heads/main`,
+      ]);
+      const push = json(
+        ofType(plans.shared, "aws:iam/rolePolicy:RolePolicy").find(
+          (r) => r.name === `checkout-${service}-build-push`,
+        )!.inputs.policy,
+      );
+      expect(push.Statement[0].Resource).toBe(
+        `arn:aws:ecr:eu-west-1:123456789012:repository/checkout/${service}`,
+      );
+    }
   });
 
   it("builds an arm64 bootstrap image per service with the docker provider", () => {
@@ -148,7 +162,9 @@ describe("shared stack", () => {
     }
     const outputs = plans.shared.outputs.aws as Record<string, any>;
     expect(Object.keys(outputs.registries)).toEqual(["cart-api", "payments-worker"]);
-    expect(outputs.buildRoleArn).toMatch(/^arn:aws:iam::123456789012:role\/delivery\/checkout\/build\//);
+    expect(Object.keys(outputs.buildRoleArns)).toEqual(["cart-api", "payments-worker"]);
+    for (const arn of Object.values(outputs.buildRoleArns))
+      expect(arn).toMatch(/^arn:aws:iam::123456789012:role\/delivery\/checkout\/build\//);
   });
 
   it("without bootstrap images there is no Docker and parameters start at the placeholder", async () => {
@@ -174,16 +190,19 @@ describe("environment stacks", () => {
     const instance = one(plan, "aws:ec2/instance:Instance");
     expect(instance.inputs).toMatchObject({
       instanceType,
-      metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 },
-      rootBlockDevice: { volumeType: "gp3", encrypted: true },
+      metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
+      rootBlockDevice: { volumeType: "gp3", encrypted: true, tags: { environment: stack } },
       userDataReplaceOnChange: true,
     });
     expect(instance.inputs.keyName).toBeUndefined();
-    expect(instance.ignoreChanges).toEqual(["ami"]);
+    // No ignoreChanges: a --replace or a new pinned AMI takes the AMI the program says.
+    expect(instance.ignoreChanges).toEqual([]);
     expect(String(instance.inputs.userData)).toMatch(/^#cloud-config\n/);
     const sg = one(plan, "aws:ec2/securityGroup:SecurityGroup");
-    expect((sg.inputs.ingress as { fromPort: number }[]).map((i) => i.fromPort)).toEqual([8080, 8081]);
+    // Only the proxy is reachable; every release listens on loopback.
+    expect((sg.inputs.ingress as { fromPort: number }[]).map((i) => i.fromPort)).toEqual([80, 443]);
     expect(ofType(plan, "aws:ec2/eip:Eip")).toHaveLength(eip ? 1 : 0);
+    expect(ofType(plan, "aws:ec2/eipAssociation:EipAssociation")).toHaveLength(eip ? 1 : 0);
     const alarm = one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm");
     expect(alarm.inputs).toMatchObject({
       metricName: "StatusCheckFailed_System",
@@ -212,39 +231,65 @@ describe("environment stacks", () => {
     }
   });
 
-  it("the deploy role trusts exactly this environment and runs commands on its own server", () => {
+  it("one deploy role per repository: it trusts that repository's environment and reaches only its own", () => {
     const plan = plans.staging;
-    const role = ofType(plan, "aws:iam/role:Role").find((r) => r.name === "checkout-staging-deploy-role")!;
-    const subjects = json(role.inputs.assumeRolePolicy).Statement[0].Condition!.StringEquals[
-      "token.actions.githubusercontent.com:sub"
-    ];
-    expect(subjects).toEqual([
-      "repo:acme-shop/cart-api:environment:staging",
-      "repo:acme-shop/payments-worker:environment:staging",
-    ]);
-    const permissions = json(
-      ofType(plan, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "checkout-staging-deploy-deploy")!
+    const instanceId = (plan.outputs.aws as Record<string, any>).serverInstanceIds[0];
+    for (const service of ["cart-api", "payments-worker"]) {
+      const role = ofType(plan, "aws:iam/role:Role").find(
+        (r) => r.name === `checkout-staging-${service}-deploy-role`,
+      )!;
+      expect(role.inputs).toMatchObject({
+        name: `checkout.staging.${service}.deploy`,
+        path: "/delivery/checkout/deploy/",
+      });
+      const subjects = json(role.inputs.assumeRolePolicy).Statement[0].Condition!.StringEquals[
+        "token.actions.githubusercontent.com:sub"
+      ];
+      expect(subjects).toEqual([`repo:acme-shop/${service}:environment:staging`]);
+      const permissions = json(
+        ofType(plan, "aws:iam/rolePolicy:RolePolicy").find(
+          (r) => r.name === `checkout-staging-${service}-deploy-deploy`,
+        )!.inputs.policy,
+      );
+      expect(permissions.Statement.find((s) => s.Sid === "RunDeployDocumentOnServers")!.Resource).toEqual([
+        `arn:aws:ssm:eu-west-1:123456789012:document/checkout-staging-${service}-deploy`,
+        `arn:aws:ec2:eu-west-1:123456789012:instance/${instanceId}`,
+      ]);
+      expect(permissions.Statement.find((s) => s.Sid === "ReleaseParameter")!.Resource).toBe(
+        `arn:aws:ssm:eu-west-1:123456789012:parameter/delivery/checkout/staging/${service}/release`,
+      );
+      const other = service === "cart-api" ? "payments-worker" : "cart-api";
+      expect(JSON.stringify(permissions)).not.toContain(other);
+      expect(JSON.stringify(permissions)).not.toContain("/production/");
+    }
+  });
+
+  it("the server role reads its environment's parameters and cannot write them", () => {
+    const policy = json(
+      ofType(plans.production, "aws:iam/rolePolicy:RolePolicy").find((r) => /-permissions$/.test(r.name))!
         .inputs.policy,
     );
-    const instanceId = (plan.outputs.aws as Record<string, any>).serverInstanceIds[0];
-    expect(permissions.Statement.find((s) => s.Sid === "RunDeployAgentOnServers")!.Resource).toEqual([
-      `arn:aws:ec2:eu-west-1:123456789012:instance/${instanceId}`,
-      "arn:aws:ssm:eu-west-1::document/AWS-RunShellScript",
-    ]);
-    expect(JSON.stringify(permissions)).not.toContain("/production/");
+    const actions = policy.Statement.flatMap((s) => s.Action);
+    expect(actions).toContain("ssm:GetParameter");
+    expect(actions.filter((a) => /^ssm:(Put|Delete|Label)/.test(a))).toEqual([]);
   });
 
   it("exposes what the GitHub environment needs", () => {
     const out = plans.production.outputs.aws as Record<string, any>;
     expect(Object.keys(out).sort()).toEqual([
-      "deployRoleArn",
+      "bootDocument",
+      "deployDocuments",
+      "deployRoleArns",
       "logGroup",
       "publicIp",
       "publicUrls",
       "releaseParameters",
+      "serverAmi",
       "serverInstanceIds",
     ]);
-    expect(out.publicUrls["cart-api"]).toMatch(/^http:\/\/203\.0\.113\.\d+:8080$/);
+    // No domain: plain HTTP on the address, each service under its path, through the proxy.
+    expect(out.publicUrls["cart-api"]).toMatch(/^http:\/\/203\.0\.113\.\d+\/cart-api\/$/);
+    expect(out.deployDocuments["cart-api"]).toBe("checkout-production-cart-api-deploy");
   });
 
   it("no mandatory policy violation on AWS resources", () => {
@@ -252,6 +297,35 @@ describe("environment stacks", () => {
       expect(
         plan.policy.violations.filter((v) => v.level === "mandatory" && /aws:|docker:/.test(v.urn)),
       ).toEqual([]);
+    }
+  });
+});
+
+describe("a 100-service team's roles, as the program renders them", () => {
+  let large: StackPlan[];
+  beforeAll(async () => {
+    large = await planStacks({ stacks: ["shared", "production"], team: generatedTeam(referenceTeam(), 100) });
+  }, 120_000);
+
+  it("one build role per repository, one deploy role per repository, each within IAM's size limits", () => {
+    const [shared, production] = large;
+    const trusting = (p: StackPlan) =>
+      ofType(p, "aws:iam/role:Role").filter((r) => String(r.inputs.assumeRolePolicy).includes(":sub"));
+    expect(trusting(shared)).toHaveLength(100);
+    expect(trusting(production)).toHaveLength(100);
+    for (const plan of large) {
+      // IAM counts a policy without whitespace; the program sends it without any.
+      for (const role of ofType(plan, "aws:iam/role:Role")) {
+        expect([role.name, String(role.inputs.assumeRolePolicy).length <= 2048]).toEqual([role.name, true]);
+        expect([role.name, String(role.inputs.name).length <= 64]).toEqual([role.name, true]);
+      }
+      const inline = new Map<string, number>();
+      for (const p of ofType(plan, "aws:iam/rolePolicy:RolePolicy")) {
+        const role = String(p.inputs.role);
+        inline.set(role, (inline.get(role) ?? 0) + String(p.inputs.policy).length);
+      }
+      expect(inline.size).toBeGreaterThan(0);
+      for (const [role, size] of inline) expect([role, size <= 10240]).toEqual([role, true]);
     }
   });
 });

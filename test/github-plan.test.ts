@@ -9,6 +9,7 @@ import {
   ENVIRONMENT_VARIABLES,
   KUBERNETES_ENVIRONMENT_VARIABLES,
   GITHUB_ACTIONS_APP_ID,
+  RELEASE_TAG,
   releasePolicy,
   REPOSITORY_VARIABLES,
 } from "../components/release";
@@ -79,8 +80,19 @@ describe("shared stack", () => {
     ]);
     const cart = byName(shared, "checkout-cart-api-repo");
     expect(cart.protect).toBe(true);
-    expect(cart.parent).toBe(byName(shared, "checkout-cart-api").urn);
-    expect(byName(shared, "checkout-cart-api").type).toBe("delivery:github:ServiceRepository");
+    const component = shared.resources.find(
+      (r) => r.name === "checkout-cart-api" && r.type === "delivery:github:ServiceRepository",
+    );
+    expect(cart.parent).toBe(component?.urn);
+    // Its rulesets are a sibling component of the same name, created after the pipeline's files,
+    // and each ruleset is the same resource it was as the repository component's child.
+    const rulesets = byName(shared, "checkout-cart-api-ruleset-branch-main");
+    expect(shared.resources.find((r) => r.urn === rulesets.parent)?.type).toBe(
+      "delivery:github:RepositoryRulesets",
+    );
+    expect(rulesets.aliases).toContain(
+      `${component?.urn.replace(/::[^:]+$/, "")}$github:index/repositoryRuleset:RepositoryRuleset::checkout-cart-api-ruleset-branch-main`,
+    );
     expect(cart.inputs).toMatchObject({
       name: "cart-api",
       description: "Shopping cart HTTP API",
@@ -147,7 +159,7 @@ describe("shared stack", () => {
     expect(file.ignoreChanges).toEqual(["repository"]);
   });
 
-  it("registers exactly the builders' rulesets, with team ids resolved and the Actions app as is", () => {
+  it("registers exactly the builders' rulesets, with team ids resolved and no Actions app bypass", () => {
     const spec = referenceTeam();
     const expected = repositoryRulesets(spec, releasePolicy(spec), maintainersTeamName(spec));
     const planned = ofType(shared, "github:index/repositoryRuleset:RepositoryRuleset").filter(
@@ -171,8 +183,9 @@ describe("shared stack", () => {
     const creation = byName(shared, "checkout-cart-api-ruleset-release-tag-creation");
     expect(creation.inputs.bypassActors).toEqual([
       { actorType: "Team", actorId: expect.any(Number), bypassMode: "always" },
-      { actorType: "Integration", actorId: GITHUB_ACTIONS_APP_ID, bypassMode: "always" },
     ]);
+    // Never the GitHub Actions app: GitHub refuses it (422) and no workflow may create a tag.
+    expect(JSON.stringify(creation.inputs.bypassActors)).not.toContain(String(GITHUB_ACTIONS_APP_ID));
     // Only the GitHub App Pulumi runs as (Pulumi.shared.yaml) bypasses the branch ruleset.
     expect(byName(shared, "checkout-cart-api-ruleset-branch-main").inputs.bypassActors).toEqual([
       { actorType: "Integration", actorId: 1234567, bypassMode: "always" },
@@ -220,7 +233,7 @@ describe("production stack", () => {
     expect(production.outputs.githubEnvironment).toMatchObject({
       reviewers: ["alice-lead", "bob-ops"],
       admits: ["refs/tags/v[0-9]*.[0-9]*.[0-9]*"],
-      exactRule: "^v[0-9]+\\.[0-9]+\\.[0-9]+$",
+      exactRule: RELEASE_TAG.regex,
     });
   });
 
@@ -301,6 +314,32 @@ describe("the staging-branch model", () => {
     expect(branch.ignoreChanges).toEqual(["repository"]);
     expect(byName(plan, "checkout-cart-api-codeowners-staging").inputs.branch).toBe("staging");
     expect(byName(plan, "checkout-cart-api-ruleset-branch-staging").dependsOn).toContain(branch.urn);
+    // The pipeline's files land on both branches, each written to the branch resource's output
+    // (so after the branch exists), and every ruleset waits for all of them.
+    const files = ofType(plan, "github:index/repositoryFile:RepositoryFile").filter(
+      (r) => r.inputs.repository === "cart-api",
+    );
+    const onBranch = (b: string) =>
+      files
+        .filter((f) => f.inputs.branch === b)
+        .map((f) => f.inputs.file)
+        .sort();
+    expect(onBranch("staging")).toEqual(onBranch("main"));
+    expect(onBranch("staging")).toContain(".github/CODEOWNERS");
+    expect(
+      onBranch("staging").filter((f) => String(f).startsWith(".github/workflows/")).length,
+    ).toBeGreaterThan(0);
+    for (const f of files) {
+      expect(String(f.inputs.commitMessage)).toContain("[skip ci]");
+      // No author: with a GitHub App the commit is GitHub's verified one.
+      expect(f.inputs.commitAuthor).toBeUndefined();
+      expect(f.inputs.commitEmail).toBeUndefined();
+    }
+    for (const ruleset of ofType(plan, "github:index/repositoryRuleset:RepositoryRuleset").filter(
+      (r) => r.inputs.repository === "cart-api",
+    )) {
+      for (const f of files) expect(ruleset.dependsOn).toContain(f.urn);
+    }
     expect(byName(plan, "checkout-cart-api-repo").inputs).toMatchObject({
       allowSquashMerge: true,
       allowMergeCommit: true,

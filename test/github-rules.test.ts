@@ -8,6 +8,7 @@ import {
   deploymentFor,
   fnmatch,
   GITHUB_ACTIONS_APP_ID,
+  RC_TAG,
   releasePolicy,
   type RefKind,
   type ReleasePolicy,
@@ -17,6 +18,9 @@ import {
   allowedBranchRegex,
   codeownersFile,
   codeownersRules,
+  judgeMerge,
+  judgePush,
+  type Actor,
   deploymentPolicies,
   environmentSettings,
   longLivedBranches,
@@ -132,7 +136,10 @@ describe("the story the rules tell, per branch model", () => {
         expect(rs.rules.requiredStatusChecks!.requiredChecks).toEqual(
           branch.requiredChecks.map((context) => ({ context, integrationId: GITHUB_ACTIONS_APP_ID })),
         );
-        expect(rs.rules.requiredStatusChecks!.strictRequiredStatusChecksPolicy).toBe(true);
+        // Up to date with the base where work branches merge; never on a promotion target, whose
+        // own merge commit cannot reach its PR-only, linear source (test/git-replay.test.ts).
+        expect(rs.rules.requiredStatusChecks!.strictRequiredStatusChecksPolicy).toBe(!branch.promotionTarget);
+        expect(branch.requireUpToDate).toBe(!branch.promotionTarget);
       }
     },
   );
@@ -191,8 +198,10 @@ describe("the story the rules tell, per branch model", () => {
           { actorType: "Team", teamSlug: "payments-maintainers", bypassMode: "always" },
           { actorType: "Team", teamSlug: "leads", bypassMode: "always" },
           { actorType: "Team", teamSlug: "release-managers", bypassMode: "always" },
-          { actorType: "Integration", actorId: GITHUB_ACTIONS_APP_ID, bypassMode: "always" },
         ]);
+        // Nothing automated creates release tags: GitHub refuses the Actions app as a bypass
+        // actor (422), and a workflow's GITHUB_TOKEN must never mint one.
+        expect(creation.bypassActors.some((a) => a.actorType === "Integration")).toBe(false);
       }
       // A tag that is not a release tag is not frozen.
       expect(immutable(rulesets, "tag", "docs-snapshot")).toBe(false);
@@ -430,5 +439,89 @@ describe("team membership", () => {
       { username: "carol-payments", role: "member" },
     ]);
     expect(m.maintainers.map((x) => x.username)).toEqual(["alice-lead", "bob-ops"]);
+  });
+});
+
+describe("who may do what, judged with GitHub's ruleset semantics", () => {
+  const APP = 4242;
+  it.each(BRANCH_MODELS_UNDER_TEST)("%s", (model) => {
+    const spec = teamFor(model, { people: { maintainers: ["alice", "acme/leads"] } });
+    const policy = releasePolicy(spec);
+    const rulesets = repositoryRulesets(spec, policy, maintainersTeamName(spec), APP);
+    const settings = repositorySettings(spec.services[0], policy);
+    const writer: Actor = { kind: "user", login: "dev", teams: [spec.name] };
+    const maintainer: Actor = { kind: "user", login: "alice", teams: [spec.name, maintainersTeamName(spec)] };
+    const lead: Actor = { kind: "user", login: "lee", teams: ["leads"] };
+    const automation: Actor = { kind: "app", name: "delivery-workflow", appId: APP };
+    const actions: Actor = { kind: "app", name: "GitHub Actions", appId: GITHUB_ACTIONS_APP_ID };
+    const push = { exists: true, fastForward: true, pushesMergeCommit: false } as const;
+
+    for (const b of policy.protectedBranches) {
+      // Nobody but the automation app commits straight to a protected branch.
+      for (const who of [writer, maintainer, actions]) {
+        expect(judgePush(rulesets, who, { ...push, kind: "branch", name: b.name }).allowed).toBe(false);
+      }
+      expect(judgePush(rulesets, automation, { ...push, kind: "branch", name: b.name }).allowed).toBe(true);
+      // A PR merges with the policy's methods only, from the allowed source, with its approvals.
+      const source = b.promotionTarget ? b.pullRequestsFrom[0].patterns[0] : "feature/x";
+      const pr = {
+        base: b.name,
+        head: source,
+        headContainsBase: false,
+        passedChecks: [...b.requiredChecks],
+        approvals: b.requiredApprovals,
+      };
+      for (const method of ["squash", "merge", "rebase"] as const) {
+        const verdict = judgeMerge(rulesets, settings, writer, { ...pr, method });
+        // Promotion targets accept a PR that is behind; work-branch targets ask for "Update branch".
+        expect([b.name, method, verdict.allowed]).toEqual([
+          b.name,
+          method,
+          b.mergeMethods.includes(method) && b.promotionTarget,
+        ]);
+      }
+      const behind = judgeMerge(rulesets, settings, writer, { ...pr, method: b.mergeMethods[0] });
+      if (!b.promotionTarget) expect(behind.reasons.join()).toMatch(/not up to date/);
+      const upToDate = judgeMerge(rulesets, settings, writer, {
+        ...pr,
+        method: b.mergeMethods[0],
+        headContainsBase: true,
+      });
+      expect(upToDate.allowed).toBe(true);
+      const unapproved = judgeMerge(rulesets, settings, writer, {
+        ...pr,
+        method: b.mergeMethods[0],
+        headContainsBase: true,
+        approvals: b.requiredApprovals - 1,
+      });
+      expect(unapproved.allowed).toBe(false);
+    }
+
+    // Release tags: the maintainers' team and the spec's teams create them; no one else, no app.
+    for (const tag of policy.releaseTags.map((t) => (t === RC_TAG ? "v1.2.3-rc.1" : "v1.2.3"))) {
+      const create = {
+        kind: "tag",
+        name: tag,
+        exists: false,
+        fastForward: true,
+        pushesMergeCommit: false,
+      } as const;
+      expect(judgePush(rulesets, maintainer, create).allowed).toBe(true);
+      expect(judgePush(rulesets, lead, create).allowed).toBe(true);
+      for (const who of [writer, actions, automation])
+        expect(judgePush(rulesets, who, create).allowed).toBe(false);
+      // Nobody moves or deletes one.
+      for (const who of [maintainer, automation]) {
+        expect(judgePush(rulesets, who, { ...create, exists: true }).allowed).toBe(false);
+        expect(judgePush(rulesets, who, { ...create, exists: true, deleted: true }).allowed).toBe(false);
+      }
+    }
+    // Tags deploy only from the branch the policy names.
+    for (const d of policy.deployments) {
+      expect([d.environment, d.requiredAncestorBranch]).toEqual([
+        d.environment,
+        d.trigger.kind === "tag" ? d.sourceBranch : undefined,
+      ]);
+    }
   });
 });

@@ -9,7 +9,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { validateWorkflow } from "@action-validator/core";
 import { ACTIONS } from "../components/pipeline/actions";
-import { releasePolicy } from "../components/release";
+import { fnmatch, releasePolicy } from "../components/release";
 import { planSummaryMarkdown, plansOf } from "../scripts/plan-summary";
 import { REPO_ROOT, referenceTeam } from "./fixtures";
 
@@ -20,6 +20,7 @@ const files = fs
   .sort();
 
 type Step = {
+  name?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
@@ -35,7 +36,7 @@ type Job = {
   steps?: Step[];
 };
 type Workflow = {
-  on: Record<string, unknown>;
+  on: Record<string, any>;
   permissions?: Record<string, string> | string;
   jobs: Record<string, Job>;
 };
@@ -63,6 +64,95 @@ const STACKS = fs
   .readdirSync(REPO_ROOT)
   .map((f) => /^Pulumi\.([a-z0-9-]+)\.yaml$/.exec(f)?.[1])
   .filter((s): s is string => !!s);
+
+/** The team's service repositories: the only ones an App token may be scoped to. */
+const SERVICES = referenceTeam()
+  .services.map((s) => s.name)
+  .sort();
+
+function repositoriesOf(step: Step): string[] {
+  return String(step.with?.repositories ?? "")
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .sort();
+}
+
+/** What makes an App token step not read-only (empty when it is). */
+function readOnlyAppToken(step: Step): string[] {
+  const problems: string[] = [];
+  if (!step) return ["no create-github-app-token step"];
+  if (JSON.stringify(repositoriesOf(step)) !== JSON.stringify(SERVICES))
+    problems.push(`repositories ${repositoriesOf(step).join(",")} are not the team's ${SERVICES.join(",")}`);
+  const perms = Object.entries(step.with ?? {}).filter(([k]) => k.startsWith("permission-"));
+  if (perms.length === 0)
+    problems.push("no permission-* input: the token inherits every installation permission");
+  for (const [k, v] of perms) if (v !== "read") problems.push(`${k}: ${String(v)}`);
+  return problems;
+}
+
+/** zizmor's findings (JSON v1) for a directory of workflows, offline. */
+function zizmor(
+  dir: string,
+  extra: string[] = [],
+): { ident: string; severity: string; ignored: boolean; where: string }[] {
+  const r = spawnSync("zizmor", ["--offline", "--format", "json", "--no-progress", ...extra, dir], {
+    cwd: path.dirname(path.dirname(dir)),
+    encoding: "utf8",
+  });
+  if (r.error) throw r.error;
+  // Exit codes 0 (clean), 1x (findings by severity): anything else is a failure to run.
+  if (r.status !== 0 && !(r.status! >= 10 && r.status! <= 14)) throw new Error(`zizmor failed: ${r.stderr}`);
+  return (
+    JSON.parse(r.stdout) as {
+      ident: string;
+      ignored: boolean;
+      determinations: { severity: string };
+      locations: { symbolic: { key: { Local?: { verbatim_path: string } } } }[];
+    }[]
+  ).map((x) => ({
+    ident: x.ident,
+    severity: x.determinations.severity,
+    ignored: x.ignored,
+    where: path.relative(
+      path.dirname(path.dirname(dir)),
+      path.resolve(path.dirname(path.dirname(dir)), x.locations[0]?.symbolic.key.Local?.verbatim_path ?? ""),
+    ),
+  }));
+}
+
+/**
+ * The repository files a program loads, from its entry points: relative imports followed
+ * transitively, plus the assets those modules read next to themselves (`__dirname`).
+ */
+function programFiles(entries: string[]): string[] {
+  const seen = new Set<string>();
+  const visit = (rel: string) => {
+    if (seen.has(rel)) return;
+    seen.add(rel);
+    const abs = path.join(REPO_ROOT, rel);
+    if (!rel.endsWith(".ts")) return;
+    const source = fs.readFileSync(abs, "utf8");
+    for (const m of source.matchAll(/(?:from\s+|import\(|require\()["'](\.{1,2}\/[^"']+)["']/g)) {
+      const base = path.join(path.dirname(rel), m[1]);
+      const candidates = [`${base}.ts`, path.join(base, "index.ts"), base];
+      const found = candidates.find(
+        (c) => fs.existsSync(path.join(REPO_ROOT, c)) && fs.statSync(path.join(REPO_ROOT, c)).isFile(),
+      );
+      if (found) visit(found);
+    }
+    // Assets read beside the module: path.join(__dirname, "<file or folder>").
+    for (const m of source.matchAll(/path\.join\(__dirname,\s*"([^"]+)"/g)) {
+      const asset = path.join(path.dirname(rel), m[1]);
+      const absAsset = path.join(REPO_ROOT, asset);
+      if (!fs.existsSync(absAsset)) continue;
+      if (fs.statSync(absAsset).isDirectory())
+        for (const f of fs.readdirSync(absAsset)) seen.add(path.join(asset, f));
+      else seen.add(asset);
+    }
+  };
+  entries.forEach(visit);
+  return [...seen].sort();
+}
 
 describe("infra workflows", () => {
   it("exist: pull request, deploy and drift", () => {
@@ -205,22 +295,67 @@ describe("infra workflows", () => {
       expect(preview.steps!.some((s) => s.uses?.startsWith("actions/create-github-app-token@"))).toBe(true);
     });
 
-    it("installs the Debian tools the tests need (scripts/test-tools.sh; Docker is on the runner)", () => {
+    it("installs the tools the tests need with scripts/test-tools.sh (one list, zizmor included)", () => {
+      const runs = wf.jobs.checks.steps!.map((s) => s.run ?? "");
+      expect(runs).toContain("sudo bash scripts/test-tools.sh");
       const tools = fs.readFileSync(path.join(REPO_ROOT, "scripts", "test-tools.sh"), "utf8");
-      const wanted = (/apt_packages=\(([^)]*)\)/.exec(tools)?.[1] ?? "")
-        .split(/\s+/)
-        .filter((p) => p && p !== "docker.io");
-      const install =
-        wf.jobs.checks.steps!.map((s) => s.run ?? "").find((r) => r.includes("apt-get install")) ?? "";
-      for (const p of wanted) expect(install).toContain(p);
+      expect(tools).toMatch(/^ZIZMOR_VERSION=1\.32\.0$/m);
+    });
+
+    it("previews with read-only credentials: App token read-only on the team's repositories, Pulumi read token", () => {
+      const preview = wf.jobs.preview;
+      expect(preview.environment).toBe("infra-preview");
+      const app = preview.steps!.find((s) => s.uses?.startsWith("actions/create-github-app-token@"))!;
+      expect(readOnlyAppToken(app)).toEqual([]);
+      const pulumi = preview.steps!.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+      expect(pulumi.env?.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_READ_ACCESS_TOKEN }}");
+      expect(pulumi.with).toMatchObject({ command: "preview", policyPacks: "policy" });
+      // Nothing that writes or prints secrets in a job that runs the pull request's own program.
+      expect(pulumi.with?.refresh).toBeUndefined();
+      expect(JSON.stringify(preview)).not.toMatch(/show-secrets|PULUMI_ACCESS_TOKEN \}\}|command: up/);
+      expect(JSON.stringify(preview)).not.toContain("secrets.PULUMI_ACCESS_TOKEN");
     });
   });
 
   describe("merge to main (infra-deploy.yml)", () => {
     const wf = load("infra-deploy.yml");
+    const paths = (wf.on.push?.paths ?? []) as string[];
+    // GitHub's rule: patterns apply in order, a `!` pattern excludes what earlier ones matched.
+    const changes = (file: string) =>
+      paths.reduce(
+        (hit, p) => (p.startsWith("!") ? hit && !fnmatch(p.slice(1), file) : hit || fnmatch(p, file)),
+        false,
+      );
 
-    it("runs on pushes to main only", () => {
-      expect(wf.on).toEqual({ push: { branches: ["main"] } });
+    it("runs on pushes to main that change infrastructure files, and on nothing else", () => {
+      expect(Object.keys(wf.on)).toEqual(["push"]);
+      expect(wf.on.push.branches).toEqual(["main"]);
+      expect(paths.length).toBeGreaterThan(0);
+    });
+
+    it("every file `pulumi up` loads (the program's and the policy pack's imports, their assets) is in paths", () => {
+      const loaded = programFiles(["index.ts", "policy/index.ts"]);
+      expect(loaded.length).toBeGreaterThan(30);
+      expect(loaded.filter((f) => !changes(f))).toEqual([]);
+      for (const f of [
+        "Pulumi.yaml",
+        "Pulumi.production.yaml",
+        "package-lock.json",
+        "policy/PulumiPolicy.yaml",
+      ])
+        expect([f, changes(f)]).toEqual([f, true]);
+    });
+
+    it("a change to tests, docs, the offline plan or the other workflows deploys nothing", () => {
+      const tracked = execFileSync("git", ["ls-files"], { cwd: REPO_ROOT, encoding: "utf8" }).split("\n");
+      const quiet = tracked.filter(
+        (f) =>
+          /^(test|plan|scripts)\//.test(f) ||
+          /(^|\/)README\.md$/.test(f) ||
+          f === ".github/workflows/infra-pr.yml",
+      );
+      expect(quiet.length).toBeGreaterThan(10);
+      expect(quiet.filter(changes)).toEqual([]);
     });
 
     it("ups shared, then every environment stack in promotion order, each in its own environment", () => {
@@ -231,10 +366,40 @@ describe("infra workflows", () => {
         const job = wf.jobs[`up-${stack}`];
         expect(job).toBeDefined();
         expect(job.environment).toBe(stack);
-        expect(job.needs).toBe(previous);
+        expect([job.needs].flat()).toContain(previous);
         const pulumi = job.steps!.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
-        expect(pulumi.with).toMatchObject({ command: "up", "stack-name": stack });
+        expect(pulumi.with).toMatchObject({ command: "up", "stack-name": stack, policyPacks: "policy" });
         previous = `up-${stack}`;
+      }
+    });
+
+    it("production's preview runs with read-only credentials into the summary before its approval", () => {
+      const production = releasePolicy(referenceTeam()).deployments.at(-1)!.environment;
+      const preview = wf.jobs[`preview-${production}`];
+      expect(preview.environment).toBe("infra-preview");
+      const pulumi = preview.steps!.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+      expect(pulumi.with).toMatchObject({
+        command: "preview",
+        "stack-name": production,
+        policyPacks: "policy",
+        "comment-on-summary": true,
+      });
+      expect(pulumi.env?.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_READ_ACCESS_TOKEN }}");
+      expect(
+        readOnlyAppToken(preview.steps!.find((s) => s.uses?.startsWith("actions/create-github-app-token@"))!),
+      ).toEqual([]);
+      // The approval gate (the production environment) comes only after the preview.
+      expect([wf.jobs[`up-${production}`].needs].flat()).toContain(`preview-${production}`);
+    });
+
+    it("each up's App token names its permissions, and only the shared stack's is owner-wide", () => {
+      for (const [name, job] of Object.entries(wf.jobs)) {
+        const app = (job.steps ?? []).find((s) => s.uses?.startsWith("actions/create-github-app-token@"));
+        if (!app) continue;
+        const perms = Object.keys(app.with ?? {}).filter((k) => k.startsWith("permission-"));
+        expect([name, perms.length > 0]).toEqual([name, true]);
+        if (name === "up-shared") expect(app.with?.repositories).toBeUndefined();
+        else expect([name, repositoriesOf(app)]).toEqual([name, SERVICES]);
       }
     });
   });
@@ -246,7 +411,18 @@ describe("infra workflows", () => {
       expect(Object.keys(wf.on)).toEqual(expect.arrayContaining(["schedule"]));
       expect([...(wf.jobs.drift.strategy?.matrix?.stack as string[])].sort()).toEqual([...STACKS].sort());
       const pulumi = wf.jobs.drift.steps!.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
-      expect(pulumi.with).toMatchObject({ command: "preview", refresh: true, "expect-no-changes": true });
+      expect(pulumi.with).toMatchObject({
+        command: "preview",
+        refresh: true,
+        "expect-no-changes": true,
+        policyPacks: "policy",
+      });
+      expect(pulumi.env?.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_READ_ACCESS_TOKEN }}");
+      expect(
+        readOnlyAppToken(
+          wf.jobs.drift.steps!.find((s) => s.uses?.startsWith("actions/create-github-app-token@"))!,
+        ),
+      ).toEqual([]);
     });
 
     it("opens or updates one issue through gh with values passed by env", () => {
@@ -259,6 +435,65 @@ describe("infra workflows", () => {
       expect(step.run).toMatch(/gh issue create/);
       expect(Object.keys(step.env ?? {})).toEqual(expect.arrayContaining(["GH_TOKEN", "GH_REPO", "RUN_URL"]));
     });
+  });
+
+  it("the policy pack the workflows name exists", () => {
+    expect(fs.existsSync(path.join(REPO_ROOT, "policy", "PulumiPolicy.yaml"))).toBe(true);
+  });
+
+  it("every job in the infra-preview environment holds read-only credentials only", () => {
+    for (const f of files) {
+      for (const [name, job] of Object.entries(load(f).jobs)) {
+        if (job.environment !== "infra-preview") continue;
+        const where = `${f}#${name}`;
+        const app = (job.steps ?? []).find((s) => s.uses?.startsWith("actions/create-github-app-token@"))!;
+        expect([where, readOnlyAppToken(app)]).toEqual([where, []]);
+        expect([where, JSON.stringify(job).includes("secrets.PULUMI_ACCESS_TOKEN")]).toEqual([where, false]);
+        for (const s of job.steps ?? [])
+          if (s.uses?.startsWith("pulumi/actions@"))
+            expect([where, s.with?.command]).toEqual([where, "preview"]);
+      }
+    }
+  });
+
+  // zizmor comes from `npm run test:setup` (pinned); offline: the online audits need a GitHub token.
+  it("zizmor finds nothing above low (regular persona)", () => {
+    const findings = zizmor(WORKFLOWS);
+    const above = findings.filter((x) => !x.ignored && !["Informational", "Low"].includes(x.severity));
+    expect(above.map((x) => `${x.ident} ${x.severity}: ${x.where}`)).toEqual([]);
+    // The one documented exception (README, infra CI): up-shared's owner-wide token. Without the
+    // ignore comments it is the only finding above low.
+    const unignored = zizmor(WORKFLOWS, ["--no-ignores"]).filter(
+      (x) => !["Informational", "Low"].includes(x.severity),
+    );
+    expect(unignored.map((x) => `${x.ident} ${x.severity}: ${x.where}`)).toEqual([
+      "github-app High: .github/workflows/infra-deploy.yml",
+    ]);
+    const ignores = files.flatMap((f) =>
+      text(f)
+        .split("\n")
+        .filter((l) => l.includes("zizmor: ignore"))
+        .map((l) => `${f}: ${l.trim()}`),
+    );
+    expect(ignores).toHaveLength(1);
+    expect(ignores[0]).toMatch(
+      /^infra-deploy\.yml: owner: .* # zizmor: ignore\[github-app\] creates the team's repositories/,
+    );
+  });
+
+  it("zizmor really judges (a known-bad workflow is reported high)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zizmor-"));
+    try {
+      fs.mkdirSync(path.join(dir, ".github", "workflows"), { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, ".github", "workflows", "bad.yml"),
+        "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/create-github-app-token@bcd2ba49218906704ab6c1aa796996da409d3eb1 # v3.2.0\n        with:\n          app-id: x\n          private-key: y\n          owner: z\n",
+      );
+      const found = zizmor(path.join(dir, ".github", "workflows"));
+      expect(found.filter((x) => x.severity === "High").map((x) => x.ident)).toContain("github-app");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   // shellcheck comes from `npm run test:setup`; without it this fails rather than skips.

@@ -185,10 +185,10 @@ describe("a cluster reached by a kubeconfig secret", () => {
 
   it("binds a ServiceAccount whose token becomes the KUBE_TOKEN environment secret; the kubeconfig never shows", async () => {
     const spec = team();
+    spec.environments[2].domain = "acme.internal";
     spec.environments[2].kubernetes = {
       kubeconfig: "kubeconfig",
       architecture: "arm64",
-      domain: "acme.internal",
     };
     const plans = await planStacks({
       stacks: ["production"],
@@ -218,10 +218,10 @@ describe("a cluster reached by a kubeconfig secret", () => {
 
   it("a missing kubeconfig secret is a config error naming the key", async () => {
     const spec = team();
+    spec.environments[2].domain = "acme.internal";
     spec.environments[2].kubernetes = {
       kubeconfig: "prodKubeconfig",
       architecture: "arm64",
-      domain: "acme.internal",
     };
     const err = await planStacks({ stacks: ["production"], team: spec }).catch((e) => e);
     expect(String(err)).toMatch(/delivery-workflow:prodKubeconfig: is required/);

@@ -135,7 +135,7 @@ describe("the spec's Kubernetes runtime", () => {
     raw.environments[2].name = "production-" + "x".repeat(28);
     raw.name = "checkout-team-with-a-long-name-abcdefghij".slice(0, 39);
     raw.environments[2].kubernetes.previews = true;
-    delete raw.environments[2].kubernetes.domain;
+    delete raw.environments[2].domain;
     raw.environments.push({
       name: "demo",
       role: "integration",
@@ -144,8 +144,8 @@ describe("the spec's Kubernetes runtime", () => {
     });
     const issues = byPath(issuesOf(raw));
     expect(issues["team.environments"]).toMatch(/2 environments set kubernetes.previews/);
-    expect(issues["team.environments[2].kubernetes.domain"]).toMatch(/is required with previews/);
-    expect(issues["team.environments[3].kubernetes.domain"]).toMatch(/is required with previews/);
+    expect(issues["team.environments[2].domain"]).toMatch(/is required with previews/);
+    expect(issues["team.environments[3].domain"]).toMatch(/is required with previews/);
     expect(issues["team.environments[1].kubernetes"]).toMatch(/required when runtime is kubernetes/);
     expect(issues["team.release.bootstrapImage"]).toMatch(/without an image/);
     expect(issues["team.environments[2].name"]).toMatch(/not a DNS label of at most 63/);
@@ -159,7 +159,9 @@ describe("the spec's Kubernetes runtime", () => {
     const issues = architectureIssues(result.spec);
     expect(issues).toHaveLength(1);
     expect(issues[0].path).toBe("team.environments[2].kubernetes.architecture");
-    expect(issues[0].message).toMatch(/runs amd64 but environment "integration" runs arm64/);
+    expect(issues[0].message).toMatch(
+      /"amd64" \(the cluster.s nodes\), but environment "integration" runs arm64/,
+    );
   });
 });
 
@@ -319,6 +321,22 @@ describe("the objects an environment and its previews create", () => {
     ]);
     const ns: any = environmentObjects.find((o) => o.kind === "Namespace");
     expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+  });
+
+  it("a worker (public: false) gets no Service, Ingress, port or probe, and must run 10 s to count as available", () => {
+    const objects = serviceManifests(placement, workload({ name: "mailer", public: false }));
+    expect(objects.map((o) => o.kind)).toEqual([
+      "ServiceAccount",
+      "ConfigMap",
+      "Secret",
+      "Deployment",
+      "PodDisruptionBudget",
+    ]);
+    const d = deploymentOf(objects, "mailer");
+    expect(d.spec.minReadySeconds).toBe(10);
+    const [c] = d.spec.template.spec.containers;
+    expect([c.ports, c.readinessProbe, c.livenessProbe]).toEqual([undefined, undefined, undefined]);
+    expect(validateObjects(objects)).toEqual(objects.map(() => null));
   });
 
   it("secrets are only in the Secret, never in the ConfigMap or the pod spec", () => {

@@ -6,15 +6,22 @@
 import {
   ENVIRONMENT_SECRETS,
   ENVIRONMENT_VARIABLES,
+  REPOSITORY_SECRETS,
   REPOSITORY_VARIABLES,
   RELEASED_IMAGE_TAG_PREFIX,
   STATUS_CHECKS,
+  passedTagPrefix,
+  qualityChecks,
+  RC_TAG,
+  runningImageTagPrefix,
+  pipelineBranches,
   releasePolicy,
 } from "../components/release";
 import {
   ACTIONS,
   deployWorkflowPath,
   pipelineFiles,
+  PR_SOURCE_WORKFLOW,
   PULL_REQUEST_WORKFLOW,
   ROLLBACK_WORKFLOW,
 } from "../components/pipeline";
@@ -106,18 +113,29 @@ describe("security of every workflow", () => {
       ...Object.values(REPOSITORY_VARIABLES),
       ...Object.values(ENVIRONMENT_VARIABLES),
     ]);
-    const allowedSecrets = new Set<string>(Object.values(ENVIRONMENT_SECRETS));
+    const allowedSecrets = new Set<string>([
+      ...Object.values(ENVIRONMENT_SECRETS),
+      ...Object.values(REPOSITORY_SECRETS),
+    ]);
+    const repositorySecrets = new Set<string>(Object.values(REPOSITORY_SECRETS));
     for (const { file, wf } of workflows) {
       for (const m of file.content.matchAll(/\bvars\.([A-Za-z0-9_]+)/g)) expect(allowedVars).toContain(m[1]);
       for (const m of file.content.matchAll(/\bsecrets\.([A-Za-z0-9_]+)/g))
         expect(allowedSecrets).toContain(m[1]);
       for (const [id, job] of Object.entries(wf.jobs)) {
         const text = JSON.stringify(job);
-        if (text.includes("secrets."))
-          expect({ at: where(file, id), environment: job.environment !== undefined }).toEqual({
-            at: where(file, id),
-            environment: true,
-          });
+        // Outside an environment a job reads only repository secrets (Slack's report, Sonar).
+        if (job.environment === undefined)
+          for (const m of text.matchAll(/\bsecrets\.([A-Za-z0-9_]+)/g))
+            expect({
+              at: where(file, id),
+              secret: m[1],
+              repositoryLevel: repositorySecrets.has(m[1]),
+            }).toEqual({
+              at: where(file, id),
+              secret: m[1],
+              repositoryLevel: true,
+            });
         // Environment variables exist only in environment jobs.
         for (const name of Object.values(ENVIRONMENT_VARIABLES)) {
           if (text.includes(`vars.${name}`)) expect(job.environment).toBeDefined();
@@ -133,19 +151,47 @@ describe("pull request workflow", () => {
   it("runs on pull requests into every protected branch and names the required checks exactly", () => {
     for (const { file, wf } of prs) {
       expect(wf.on).toEqual({ pull_request: { branches: file.policy.protectedBranches.map((b) => b.name) } });
-      const names = Object.values(wf.jobs).map((j: any) => j.name);
+      const source = workflows.find(
+        (w) =>
+          w.file.variant === file.variant &&
+          w.file.service === file.service &&
+          w.file.path === PR_SOURCE_WORKFLOW,
+      );
+      const names = [...Object.values(wf.jobs), ...Object.values(source?.wf.jobs ?? {})].map(
+        (j: any) => j.name,
+      );
       for (const b of file.policy.protectedBranches)
-        for (const check of b.requiredChecks) expect(names).toContain(check);
+        for (const check of [...b.requiredChecks, ...qualityChecks(file.spec)])
+          expect(names).toContain(check);
+      expect(wf.jobs[STATUS_CHECKS.sonar] !== undefined).toBe(file.spec.quality.sonar !== undefined);
       expect(wf.jobs.lint.name).toBe(STATUS_CHECKS.lint);
       expect(wf.jobs.test.name).toBe(STATUS_CHECKS.test);
       expect(wf.jobs["build-image"].name).toBe(STATUS_CHECKS.build);
     }
   });
 
-  it("works on a fork: no secrets, no vars, no OIDC token, no push", () => {
+  it("works on a fork: no vars, no OIDC token, no push; Sonar's token is the only secret", () => {
     for (const { file, wf } of prs) {
-      expect(file.content).not.toMatch(/secrets\.|vars\.|id-token|docker push|docker login/);
-      for (const job of Object.values(wf.jobs) as any[]) expect(job.environment).toBeUndefined();
+      expect(file.content).not.toMatch(/vars\.|id-token|docker push|docker login|--push/);
+      for (const [id, job] of Object.entries(wf.jobs) as [string, any][]) {
+        expect(job.environment).toBeUndefined();
+        const secrets = [...JSON.stringify(job).matchAll(/secrets\.([A-Z_]+)/g)].map((m) => m[1]);
+        expect({ id, secrets }).toEqual({
+          id,
+          secrets: id === STATUS_CHECKS.sonar ? [REPOSITORY_SECRETS.sonarToken] : [],
+        });
+      }
+    }
+  });
+
+  it("re-runs pr-source when a pull request's base changes, and compares the head repository", () => {
+    for (const { file, wf } of workflows.filter(({ file }) => file.path === PR_SOURCE_WORKFLOW)) {
+      expect(wf.on.pull_request.types).toEqual(expect.arrayContaining(["edited", "opened", "synchronize"]));
+      expect(wf.on.pull_request.branches).toEqual(
+        file.policy.protectedBranches.filter((b) => b.sourceEnforcedByCheck).map((b) => b.name),
+      );
+      for (const step of wf.jobs[STATUS_CHECKS.prSource].steps)
+        expect(step.env.HEAD_REPOSITORY).toBe("${{ github.event.pull_request.head.repo.full_name }}");
     }
   });
 
@@ -155,7 +201,7 @@ describe("pull request workflow", () => {
       const threshold = file.service.coverageThreshold ?? file.spec.coverageThreshold;
       const testStep = (wf.jobs.test.steps as any[]).find((s) => s.env?.COVERAGE_THRESHOLD !== undefined);
       expect(testStep.env.COVERAGE_THRESHOLD).toBe(threshold);
-      if (file.service.commands?.test) expect(testStep.run).toContain(file.service.commands.test);
+      if (file.service.commands?.test) expect(testStep.env.SERVICE_COMMAND).toBe(file.service.commands.test);
     }
   });
 });
@@ -172,23 +218,32 @@ describe("deploy workflows", () => {
         );
         expect(file).toBeDefined();
         const wf = parseWorkflow((file as GeneratedFile).content);
+        // Trunk's production excludes the narrower rc pattern its own also matches; nothing else.
+        const excluded =
+          f.policy.model === "trunk" && d.role === "production" ? [`!${RC_TAG.patterns[0]}`] : [];
+        const patterns = [...d.trigger.patterns, ...excluded];
         expect(wf.on).toEqual({
-          push: d.trigger.kind === "branch" ? { branches: d.trigger.patterns } : { tags: d.trigger.patterns },
+          push: d.trigger.kind === "branch" ? { branches: patterns } : { tags: patterns },
         });
-        expect(wf.jobs.guard.steps[0].env.TRIGGER_REGEX).toBe(d.trigger.regex);
+        const guard = (wf.jobs.guard.steps as any[]).find((s) => s.id === "guard");
+        expect(guard.env.TRIGGER_REGEX).toBe(d.trigger.regex);
+        // A tag's commit must be on the policy's branch: the guard sees the whole history.
+        if (d.trigger.kind === "tag") {
+          expect(guard.env.SOURCE_BRANCH).toBe(d.sourceBranch);
+          expect(wf.jobs.guard.steps[0].with["fetch-depth"]).toBe(0);
+        }
         const deploy = wf.jobs.deploy;
         expect(deploy.needs).toContain("guard");
         expect(deploy.environment.name).toBe(d.environment);
-        expect(deploy.concurrency).toEqual({
-          group: `deploy-${d.environment}`,
-          "cancel-in-progress": d.cancelInProgress,
-        });
+        // One queue per environment for the whole run, not just the deploy job.
+        expect(wf.concurrency).toEqual({ group: `deploy-${d.environment}`, "cancel-in-progress": false });
+        expect(deploy.concurrency).toBeUndefined();
         expect(deploy.steps[0].with["role-to-assume"]).toBe(
           `\${{ vars.${ENVIRONMENT_VARIABLES.deployRoleArn} }}`,
         );
         // Only the build deployment builds; every other one re-tags an existing digest.
         const builds = Object.values(wf.jobs).some((j: any) =>
-          JSON.stringify(j.steps).includes("docker build"),
+          JSON.stringify(j.steps).includes("docker buildx build"),
         );
         expect({ env: d.environment, builds }).toEqual({
           env: d.environment,
@@ -200,19 +255,23 @@ describe("deploy workflows", () => {
           ).toBe(`\${{ vars.${REPOSITORY_VARIABLES.buildRoleArn} }}`);
           expect(wf.jobs.image.environment).toBeUndefined();
         }
-        // Only production marks the digest it ran, once, after the agent and before the smoke test.
-        const marks = (deploy.steps as any[]).filter((s) => s.env?.RELEASED_IMAGE_TAG_PREFIX !== undefined);
-        expect({ env: d.environment, marks: marks.length }).toEqual({
-          env: d.environment,
-          marks: d.role === "production" ? 1 : 0,
-        });
-        if (marks.length) {
-          const i = (deploy.steps as any[]).indexOf(marks[0]);
-          expect(deploy.steps[i - 1].run).toContain("send-command");
-          expect(marks[0].env.RELEASED_IMAGE_TAG_PREFIX).toBe(RELEASED_IMAGE_TAG_PREFIX);
-          expect(marks[0].env.IMAGE_DIGEST).toBe("${{ steps.image.outputs.digest }}");
-        }
-        expect(wf.jobs.regression !== undefined).toBe(d.role === "staging");
+        // Production marks the digest it ran right after the deploy; every other environment marks
+        // it passed after its smoke test (and regression suite), as its last step before Sentry.
+        const steps = deploy.steps as any[];
+        const running = steps.filter((s) => s.env?.MARK_TAG_PREFIX === runningImageTagPrefix(d.environment));
+        expect(steps.indexOf(running[0])).toBe(steps.findIndex((s) => /send-command/.test(s.run ?? "")) + 1);
+        const marks = steps.filter((s) => s.env?.MARK_TAG_PREFIX !== undefined && !running.includes(s));
+        expect(marks.map((m) => m.env.MARK_TAG_PREFIX)).toEqual([
+          d.role === "production" ? RELEASED_IMAGE_TAG_PREFIX : passedTagPrefix(d.environment),
+        ]);
+        expect(marks[0].env.IMAGE_DIGEST).toBe("${{ steps.image.outputs.digest }}");
+        const at = (pattern: RegExp) => steps.findIndex((s) => pattern.test(s.run ?? ""));
+        const deployAt = at(/send-command/);
+        const markAt = steps.indexOf(marks[0]);
+        if (d.role === "production") expect(markAt).toBe(deployAt + 2);
+        else expect(markAt).toBeGreaterThan(at(/curl --fail/));
+        expect(at(/REGRESSION_SUITE/) > deployAt).toBe(d.role === "staging");
+        if (d.role === "staging") expect(markAt).toBeGreaterThan(at(/REGRESSION_SUITE/));
         expect(wf.jobs["github-release"] !== undefined).toBe(
           d.role === "production" && d.trigger.kind === "tag",
         );
@@ -235,15 +294,31 @@ describe("deploy workflows", () => {
     }
   });
 
-  it("notifies Slack on success and failure only when configured, and marks Sentry only when configured", () => {
+  it("reports every run to Slack from one final job when configured, and marks Sentry only when configured", () => {
     for (const { file, wf } of workflows.filter(
       ({ file }) => file.path.includes("/deploy-") || file.path === ROLLBACK_WORKFLOW,
     )) {
       const job = wf.jobs.deploy ?? wf.jobs.rollback;
-      const slack = (job.steps as any[]).filter((s) => s.env?.SLACK_WEBHOOK !== undefined);
+      const slackSteps = Object.values(wf.jobs).flatMap((j: any) =>
+        (j.steps as any[]).filter((s) => s.env?.SLACK_WEBHOOK !== undefined),
+      );
       const sentry = (job.steps as any[]).filter((s) => s.env?.SENTRY_TOKEN !== undefined);
-      if (file.spec.notifications.slack) expect(slack.map((s) => s.if)).toEqual(["success()", "failure()"]);
-      else expect(slack).toEqual([]);
+      if (file.spec.notifications.slack) {
+        const notify = wf.jobs.notify;
+        expect(notify.if).toBe("always()");
+        expect([...notify.needs].sort()).toEqual(
+          Object.keys(wf.jobs)
+            .filter((k) => k !== "notify")
+            .sort(),
+        );
+        expect(slackSteps).toHaveLength(1);
+        expect(notify.steps[0].env.NEEDS_JSON).toBe("${{ toJSON(needs) }}");
+        expect(notify.steps[0].env.SLACK_CHANNEL).toBe(file.spec.notifications.slack.channel);
+        expect(notify.permissions).toEqual({});
+      } else {
+        expect(wf.jobs.notify).toBeUndefined();
+        expect(slackSteps).toEqual([]);
+      }
       expect(sentry).toHaveLength(file.spec.notifications.sentry ? 1 : 0);
       if (file.spec.notifications.sentry)
         expect(sentry[0].env.SENTRY_ORG).toBe(file.spec.notifications.sentry.org);
@@ -259,7 +334,8 @@ describe("rollback workflow", () => {
       expect(inputs.version.required).toBe(true);
       const job = wf.jobs.rollback;
       expect(job.environment.name).toBe("${{ inputs.environment }}");
-      expect(job.concurrency).toEqual({
+      expect(job.if).toBe(`github.ref == 'refs/heads/${file.policy.defaultBranch}'`);
+      expect(wf.concurrency).toEqual({
         group: "deploy-${{ inputs.environment }}",
         "cancel-in-progress": false,
       });
@@ -268,18 +344,23 @@ describe("rollback workflow", () => {
       expect(steps).toMatch(/put-parameter/);
       expect(steps).toMatch(/send-command/);
       expect(steps).toMatch(/curl --fail/);
-      // A rollback in production marks the image it runs there; in other environments it does not.
+      // Production rolls back only to an image production ran (it carries released-…): no new marker.
       const production = file.policy.deployments.find((d) => d.role === "production");
-      const marks = (job.steps as any[]).filter((s) => s.env?.RELEASED_IMAGE_TAG_PREFIX !== undefined);
-      expect(marks.map((s) => s.if)).toEqual(
-        production ? [`inputs.environment == '${production.environment}'`] : [],
+      const find = (job.steps as any[]).find((s) => s.id === "image");
+      expect(find.env.REQUIRE_RELEASED).toBe(
+        production ? `\${{ inputs.environment == '${production.environment}' }}` : "false",
       );
+      expect(
+        (job.steps as any[])
+          .filter((s) => s.env?.MARK_TAG_PREFIX !== undefined)
+          .map((s) => s.env.MARK_TAG_PREFIX),
+      ).toEqual(["running-${{ inputs.environment }}."]);
     }
   });
 });
 
 describe("shared stack plan: files committed with github.RepositoryFile", () => {
-  it("commits every workflow and the pre-commit config to each repository's default branch", async () => {
+  it("commits every workflow and the pre-commit config to each repository's pipeline branches", async () => {
     const [shared] = await planStacks({ stacks: ["shared"] });
     const spec = referenceTeam();
     const policy = releasePolicy(spec);
@@ -288,10 +369,11 @@ describe("shared stack plan: files committed with github.RepositoryFile", () => 
     const planned = shared.resources.filter(
       (r) => r.type === "github:index/repositoryFile:RepositoryFile" && r.parent === component?.urn,
     );
+    const branches = pipelineBranches(policy);
     const expected = spec.services.flatMap((s) =>
       pipelineFiles(spec, s, policy).map((f) => ({ service: s.name, ...f })),
     );
-    expect(planned).toHaveLength(expected.length);
+    expect(planned).toHaveLength(expected.length * branches.length);
     for (const f of expected) {
       const r = planned.find((p) => p.name === `${spec.name}-pipeline-${f.service}-${f.key}`);
       expect(r).toBeDefined();
@@ -301,15 +383,17 @@ describe("shared stack plan: files committed with github.RepositoryFile", () => 
         file: f.path,
         content: f.content,
         overwriteOnCreate: true,
-        commitAuthor: "delivery-workflow",
       });
+      // Starts no workflow; no author, so a GitHub App's commit is GitHub's verified one.
       expect(String(r?.inputs.commitMessage)).toContain(f.path);
+      expect(String(r?.inputs.commitMessage)).toContain("[skip ci]");
+      expect(r?.inputs.commitAuthor).toBeUndefined();
       expect(r?.provider).toMatch(/pulumi:providers:github::/);
       expect(r?.ignoreChanges).toEqual(["repository"]);
     }
   });
 
-  it("commits to master under the pre-production model, and follows a renamed service", async () => {
+  it("commits to master and pre-production under the pre-production model, and follows a renamed service", async () => {
     const spec = teamFor("pre-production", { services: [{ name: "orders", formerNames: ["order-api"] }] });
     const [shared] = await planStacks({ stacks: ["shared"], team: spec });
     const planned = shared.resources.filter(
@@ -317,8 +401,10 @@ describe("shared stack plan: files committed with github.RepositoryFile", () => 
         r.type === "github:index/repositoryFile:RepositoryFile" && r.name.startsWith("payments-pipeline-"),
     );
     expect(planned.length).toBeGreaterThan(0);
+    const byBranch = (b: string) => planned.filter((r) => r.inputs.branch === b).map((r) => r.inputs.file);
+    expect(byBranch("master").length).toBeGreaterThan(0);
+    expect(byBranch("pre-production").sort()).toEqual(byBranch("master").sort());
     for (const r of planned) {
-      expect(r.inputs.branch).toBe("master");
       expect(r.aliases.join(" ")).toContain("payments-pipeline-order-api-");
     }
   });

@@ -5,6 +5,7 @@ import {
   deploySubjects,
   deploymentFor,
   fnmatch,
+  pipelineBranches,
   refPatterns,
   releasePolicy,
   RC_TAG,
@@ -29,7 +30,7 @@ function reachesEnvironment(
   return fenceAdmits && guardAdmits;
 }
 
-const versionPart = fc.integer({ min: 0, max: 999 }).map(String);
+const versionPart = fc.integer({ min: 0, max: 999_999_999 }).map(String);
 const version = fc.tuple(versionPart, versionPart, versionPart).map(([a, b, c]) => `${a}.${b}.${c}`);
 const releaseTag = version.map((v) => `v${v}`);
 const rcTag = fc.tuple(version, fc.integer({ min: 0, max: 99 })).map(([v, n]) => `v${v}-rc.${n}`);
@@ -42,6 +43,9 @@ const nearMissTag = fc.oneof(
     .tuple(fc.constantFrom("v", "V", "vv", "v-", "release-"), fc.string({ maxLength: 12 }))
     .map(([p, s]) => p + s),
   version.map((v) => `v${v.replace(/[0-9]/, "\u0661")}`), // an Arabic-Indic digit: not [0-9]
+  version.map((v) => `v0${v}`), // a leading zero: semver refuses it, the fnmatch fence does not
+  fc.tuple(version, fc.integer({ min: 0, max: 99 })).map(([v, n]) => `v${v}-rc.0${n}`),
+  fc.integer({ min: 1_000_000_000, max: Number.MAX_SAFE_INTEGER }).map((n) => `v${n}.0.0`), // too long
   fc.string({ maxLength: 20 }),
 );
 const anyTagName = fc.oneof(releaseTag, rcTag, nearMissTag);
@@ -60,16 +64,17 @@ describe("release policy", () => {
       ["staging", RC_TAG.label, "promote-commit"],
       ["production", RELEASE_TAG.label, "promote-latest-rc"],
     ]);
-    expect(RC_TAG.regex).toBe("^v[0-9]+\\.[0-9]+\\.[0-9]+-rc\\.[0-9]+$");
-    expect(RELEASE_TAG.regex).toBe("^v[0-9]+\\.[0-9]+\\.[0-9]+$");
+    const n = "(0|[1-9][0-9]{0,8})";
+    expect(RC_TAG.regex).toBe(`^v${n}\\.${n}\\.${n}-rc\\.${n}$`);
+    expect(RELEASE_TAG.regex).toBe(`^v${n}\\.${n}\\.${n}$`);
     // Production asks for two approvals, and main feeds production through its tags.
     expect(policy.protectedBranches[0].requiredApprovals).toBe(2);
     expect(policy.protectedBranches[0].linearHistory).toBe(true);
     expect(policy.deployments[2].reviewers).toEqual(["alice-lead", "bob-ops"]);
     expect(policy.deployments[2].preventSelfReview).toBe(true);
-    expect(policy.releaseTagRegex).toBe(
-      "^(v[0-9]+\\.[0-9]+\\.[0-9]+-rc\\.[0-9]+|v[0-9]+\\.[0-9]+\\.[0-9]+)$",
-    );
+    expect(policy.releaseTagRegex).toBe(`^(v${n}\\.${n}\\.${n}-rc\\.${n}|v${n}\\.${n}\\.${n})$`);
+    // Both tags must be on main: the deploy guard checks the tagged commit's ancestry.
+    expect(policy.deployments.map((d) => d.requiredAncestorBranch)).toEqual([undefined, "main", "main"]);
   });
 
   it("says the staging-branch story: staging builds, main only from staging, main deploys production", () => {
@@ -88,6 +93,10 @@ describe("release policy", () => {
     expect(deploymentFor(policy, "branch", "staging")?.environment).toBe("staging");
     expect(deploymentFor(policy, "branch", "main")?.artifact).toBe("promote-merge-parent");
     expect(policy.buildBranches.map((b) => b.patterns[0])).toEqual(["staging"]);
+    // Work merges into staging (up to date required); main only receives promotions (not).
+    expect([staging.promotionTarget, staging.requireUpToDate]).toEqual([false, true]);
+    expect([main.promotionTarget, main.requireUpToDate]).toEqual([true, false]);
+    expect(pipelineBranches(policy)).toEqual(["main", "staging"]);
   });
 
   it("says the pre-production story: master → integration, pre-production branch, tag → production", () => {
@@ -99,7 +108,36 @@ describe("release policy", () => {
     const prod = deploymentFor(policy, "tag", "v1.2.3");
     expect(prod?.environment).toBe("production");
     expect(prod?.sourceBranch).toBe("pre-production");
+    // A vX.Y.Z tag deploys only a commit that went through pre-production.
+    expect(prod?.requiredAncestorBranch).toBe("pre-production");
     expect(deploymentFor(policy, "tag", "v1.2.3-rc.1")).toBeUndefined();
+    const [master, preProduction] = policy.protectedBranches;
+    expect([master.requireUpToDate, preProduction.requireUpToDate]).toEqual([true, false]);
+    expect(pipelineBranches(policy)).toEqual(["master", "pre-production"]);
+  });
+
+  it("release numbers are semver's: no leading zero, and at most 9 digits (bash arithmetic compares them)", () => {
+    const ok = ["v0.0.0", "v1.2.3", "v10.20.30", "v999999999.0.1", "v1.2.3-rc.0", "v1.2.3-rc.10"];
+    const bad = [
+      "v01.2.3",
+      "v1.02.3",
+      "v1.2.03",
+      "v1.2.3-rc.01",
+      "v1.2.3-rc.00",
+      "v1000000000.0.0",
+      "v1.2.3-rc.1234567890",
+    ];
+    const exact = (name: string) => [RELEASE_TAG, RC_TAG].some((t) => new RegExp(t.regex).test(name));
+    for (const name of ok) expect([name, exact(name)]).toEqual([name, true]);
+    for (const name of bad) expect([name, exact(name)]).toEqual([name, false]);
+    fc.assert(
+      fc.property(fc.tuple(versionPart, versionPart, versionPart), fc.nat({ max: 3 }), (parts, i) => {
+        const zeroPadded = parts.map((p, j) => (j === i ? `0${p}` : p));
+        expect(new RegExp(RELEASE_TAG.regex).test(`v${zeroPadded.join(".")}`)).toBe(i > 2);
+      }),
+    );
+    // Every accepted number is below 2^31: `(( a < b ))` in bash and Number in JS compare exactly.
+    expect(Number("999999999")).toBeLessThan(2 ** 31);
   });
 
   it("never builds on a pull request and trusts exactly one environment per deploy role", () => {

@@ -95,6 +95,25 @@ describe("renaming and removing a service", () => {
     expect(successor(after[1], old.urn)).toBeDefined();
   });
 
+  // A replaced role would change its ARN under the repository's BUILD_ROLE_ARN/DEPLOY_ROLE_ARN
+  // while a workflow runs; same name and URN, the trust follows the new repository name in place.
+  it("keeps the renamed service's build and deploy roles; their trust names the new repository", () => {
+    for (const [i, subject] of [
+      [0, "repo:acme-shop/basket-api:ref:refs/heads/main"],
+      [1, "repo:acme-shop/basket-api:environment:staging"],
+    ] as const) {
+      const old = before[i].resources.find(
+        (r) => r.type === "aws:iam/role:Role" && String(r.inputs.name).includes(".cart-api."),
+      )!;
+      expect(old).toBeDefined();
+      const renamed = successor(after[i], old.urn)!;
+      expect(renamed).toBeDefined();
+      expect(renamed.inputs.name).toBe(old.inputs.name);
+      expect(renamed.inputs.assumeRolePolicy).toContain(subject);
+      expect(renamed.inputs.assumeRolePolicy).not.toContain("repo:acme-shop/cart-api:");
+    }
+  });
+
   it("removal: the removed service's repository archives and its registry and parameters are kept", () => {
     const repo = before[0].resources.find((r) => r.type === gh && r.inputs.name === "payments-worker")!;
     expect(repo.protect).toBe(true);

@@ -49,12 +49,14 @@ describe("team spec validation", () => {
     expect(paths(issuesOf(raw))).toContain("team.environments[2].waitTimer");
   });
 
-  it("rejects duplicate service names and ports", () => {
+  it("rejects duplicate service names, not ports", () => {
     const raw = referenceTeamRaw();
     const services = raw.services as Record<string, unknown>[];
     services.push({ ...services[0] });
     const issues = issuesOf(raw);
-    expect(paths(issues)).toEqual(expect.arrayContaining(["team.services[2].name", "team.services[2].port"]));
+    expect(paths(issues)).toEqual(expect.arrayContaining(["team.services[2].name"]));
+    // Ports may repeat: each release listens on its own loopback port behind the server's proxy.
+    expect(paths(issues)).not.toContain("team.services[2].port");
   });
 
   it("reports cross-field rules even when the structure is also broken", () => {
@@ -159,5 +161,79 @@ describe("team spec validation", () => {
     expect(paths(issuesOf({}))).toEqual(
       expect.arrayContaining(["team.name", "team.services", "team.environments"]),
     );
+  });
+});
+
+describe("names that collide, text that is not UTF-8 (preflight)", () => {
+  it("refuses an environment named like the shared stack", () => {
+    const raw = referenceTeamRaw();
+    (raw.environments as Record<string, unknown>[])[0].name = "shared";
+    const issues = issuesOf(raw);
+    expect(issues).toContainEqual({
+      path: "team.environments[0].name",
+      message:
+        '"shared" is the shared stack\'s name (Pulumi.shared.yaml, role "shared"): the environment\'s stack would be the shared stack; pick another name',
+    });
+  });
+
+  it("refuses an environment colliding with another", () => {
+    const raw = referenceTeamRaw();
+    (raw.environments as Record<string, unknown>[])[1].name = "integration";
+    expect(paths(issuesOf(raw))).toContain("team.environments[1].name");
+  });
+
+  it("refuses formerNames that are another service's name or former name, or its own", () => {
+    const raw = referenceTeamRaw();
+    const services = raw.services as Record<string, unknown>[];
+    services[0].formerNames = ["payments-worker", "cart"];
+    services[1].formerNames = ["cart", "payments-worker"];
+    const issues = issuesOf(raw);
+    const byPath = Object.fromEntries(issues.map((i) => [i.path, i.message]));
+    expect(byPath["team.services[0].formerNames[0]"]).toBe(
+      '"payments-worker" is already used by team.services[1].name (a former name is an alias: two services would claim one repository and one registry)',
+    );
+    expect(byPath["team.services[1].formerNames[0]"]).toBe(
+      '"cart" is already used by team.services[0].formerNames[1] (a former name is an alias: two services would claim one repository and one registry)',
+    );
+    expect(byPath["team.services[1].formerNames[1]"]).toBe(
+      '"payments-worker" is this service\'s current name',
+    );
+  });
+
+  it("refuses NUL, control characters, lone surrogates and U+FFFD anywhere in the spec, by key", () => {
+    const raw = referenceTeamRaw();
+    const services = raw.services as Record<string, unknown>[];
+    services[0].description = "cart\u0000api";
+    services[1].description = "payments \uD800 worker";
+    (raw.people as Record<string, unknown>).reviewers = ["carol\u0007"];
+    (raw.notifications as Record<string, Record<string, unknown>>).slack.channel = "#caf\uFFFD";
+    const byPath = Object.fromEntries(issuesOf(raw).map((i) => [i.path, i.message]));
+    expect(byPath["team.services[0].description"]).toBe("contains a NUL character (\\u0000)");
+    expect(byPath["team.services[1].description"]).toBe(
+      "is not valid Unicode (a lone surrogate): it cannot be written as UTF-8",
+    );
+    expect(byPath["team.people.reviewers[0]"]).toBe("contains the control character U+0007");
+    expect(byPath["team.notifications.slack.channel"]).toBeDefined();
+    const text = issuesOf(raw).filter(
+      (i) => i.message.startsWith("contains") || i.message.startsWith("is not valid Unicode"),
+    );
+    expect(text.map((i) => i.path).sort()).toEqual([
+      "team.notifications.slack.channel",
+      "team.people.reviewers[0]",
+      "team.services[0].description",
+      "team.services[1].description",
+    ]);
+  });
+
+  it("refuses slugs ECR and DNS labels refuse: a trailing dash or a double dash", () => {
+    const raw = referenceTeamRaw();
+    const services = raw.services as Record<string, unknown>[];
+    services[0].name = "web--app";
+    services[1].name = "api-";
+    const byPath = Object.fromEntries(issuesOf(raw).map((i) => [i.path, i.message]));
+    expect(byPath["team.services[0].name"]).toBe(
+      '"web--app" ends with "-" or holds "--": ECR repository names and DNS labels built from it refuse that (one "-" between letters or digits)',
+    );
+    expect(byPath["team.services[1].name"]).toMatch(/^"api-" ends with "-"/);
   });
 });

@@ -1,6 +1,8 @@
 /**
- * User-data and the deploy agent's static checks: the generated `#cloud-config` passes Debian's
- * `cloud-init schema`, and every shell script the server gets passes shellcheck.
+ * What reaches a server, checked by real validators: the user-data passes Debian's `cloud-init
+ * schema` and is the same whatever the team (measured on the 60-service examples/large.yaml
+ * through the offline plan); the agent's SSM documents fit SSM's 64 KB and every script a server
+ * runs, generated documents included, passes shellcheck.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -8,32 +10,29 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import {
-  agentSettingsFile,
-  BOOTSTRAP_CONTEXT,
+  bootDocument,
   cloudConfig,
-  releaseParameterName,
-  sparePorts,
+  deployDocument,
+  documentContent,
+  documentScript,
+  kamalProxyUnit,
+  SSM_DOCUMENT_MAX_BYTES,
+  USER_DATA_MAX_BYTES,
   userData,
-  type UserDataArgs,
+  type AgentSiteSettings,
 } from "../components/aws";
-import { DEPLOY_AGENT_PATH } from "../components/release";
-import { parseTeamSpec } from "../components/team";
-import { referenceTeam } from "./aws-fixtures";
-
-const spec = parseTeamSpec(referenceTeam());
-const args: UserDataArgs = {
-  region: spec.aws.region,
-  logGroup: "/delivery/checkout/staging/server",
-  services: spec.services.map((s) => ({
-    name: s.name,
-    port: s.port,
-    healthCheckPath: s.healthCheckPath,
-    releaseParameter: releaseParameterName(spec.name, "staging", s.name),
-  })),
-};
+import { byType, find, planStacks, type StackPlan } from "./harness";
 
 let tmp = "";
-beforeAll(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), "user-data-"))));
+let large: StackPlan;
+let reference: StackPlan;
+const largeSpec = parse(fs.readFileSync(path.join(__dirname, "..", "examples", "large.yaml"), "utf8"));
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "user-data-"));
+  [reference] = await planStacks({ stacks: ["staging"] });
+  [large] = await planStacks({ stacks: ["staging"], team: largeSpec });
+}, 120_000);
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function schema(text: string): { status: number | null; output: string } {
@@ -45,9 +44,20 @@ function schema(text: string): { status: number | null; output: string } {
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
+function shellcheck(text: string, shell = "bash"): string {
+  const file = path.join(tmp, `script-${Math.random().toString(16).slice(2)}.sh`);
+  fs.writeFileSync(file, text);
+  const r = spawnSync("shellcheck", ["--shell", shell, file], { encoding: "utf8" });
+  if (r.error) throw new Error(`shellcheck is not installed: ${r.error.message}`);
+  return `${r.stdout}${r.stderr}`;
+}
+
+const instanceUserData = (plan: StackPlan) =>
+  String(byType(plan, "aws:ec2/instance:Instance")[0].inputs.userData);
+
 describe("user-data", () => {
   it("passes cloud-init schema", () => {
-    const text = userData(args);
+    const text = userData();
     expect(text.startsWith("#cloud-config\n")).toBe(true);
     const r = schema(text);
     expect(r.output).toContain("Valid");
@@ -56,71 +66,165 @@ describe("user-data", () => {
 
   it("the schema check can fail (wrong types are caught)", () => {
     const r = schema(
-      `#cloud-config\n${JSON.stringify({ ...cloudConfig(args), packages: "docker", runcmd: 3 })}\n`,
+      `#cloud-config\n${JSON.stringify({ ...cloudConfig(), packages: "docker", runcmd: 3 })}\n`,
     );
     expect(r.status).not.toBe(0);
   });
 
-  it("installs Docker and the ECR helper, writes agent, settings and units, starts every service", () => {
-    const doc = parse(userData(args).slice("#cloud-config\n".length));
-    expect(doc.packages).toEqual(["docker", "amazon-ecr-credential-helper"]);
-    const paths = doc.write_files.map((f: { path: string }) => f.path);
-    expect(paths).toContain(DEPLOY_AGENT_PATH);
-    for (const s of spec.services) {
-      expect(paths).toContain(`/etc/delivery-agent/${s.name}.env`);
-      expect(paths).toContain(`/etc/systemd/system/delivery-${s.name}.service`);
-      expect(doc.runcmd).toContainEqual(["systemctl", "enable", "--now", `delivery-${s.name}.service`]);
+  it("prepares the host only: Docker with non-blocking logs, the ECR helper, swap, kamal-proxy", () => {
+    const doc = parse(userData().slice("#cloud-config\n".length));
+    expect(doc.packages).toEqual(["docker", "amazon-ecr-credential-helper", "golang"]);
+    const files = Object.fromEntries(
+      doc.write_files.map((f: { path: string; content: string }) => [f.path, f]),
+    );
+    expect(JSON.parse(files["/etc/docker/daemon.json"].content)["log-opts"].mode).toBe("non-blocking");
+    expect(files["/etc/systemd/system/kamal-proxy.service"].content).toBe(kamalProxyUnit());
+    expect(files["/usr/local/sbin/install-kamal-proxy"].permissions).toBe("0755");
+    expect(doc.runcmd.at(-1)).toEqual(["systemctl", "enable", "--now", "kamal-proxy.service"]);
+    // Nothing of the agent or of any service: those arrive through SSM.
+    expect(userData()).not.toMatch(/deploy-agent|delivery-agent@|cart-api|RELEASE_PARAMETER/);
+  });
+
+  it("is the same for the reference team and a 60-service team, far below EC2's 16 KB", () => {
+    expect(largeSpec.services).toHaveLength(60);
+    expect(large.policy.violations.filter((v) => v.level === "mandatory")).toEqual([]);
+    const small = instanceUserData(reference);
+    const big = instanceUserData(large);
+    expect(big).toBe(small);
+    const bytes = Buffer.byteLength(big);
+    console.log(`user-data of a 60-service team: ${bytes} bytes (EC2 allows ${USER_DATA_MAX_BYTES})`);
+    expect(bytes).toBeLessThan(USER_DATA_MAX_BYTES / 4);
+  });
+
+  it("installs kamal-proxy with a script that passes shellcheck", () => {
+    const doc = parse(userData().slice("#cloud-config\n".length));
+    const installer = doc.write_files.find(
+      (f: { path: string }) => f.path === "/usr/local/sbin/install-kamal-proxy",
+    );
+    expect(shellcheck(installer.content)).toBe("");
+  });
+});
+
+describe("the agent's SSM documents", () => {
+  const documents = (plan: StackPlan) => byType(plan, "aws:ssm/document:Document");
+  const content = (plan: StackPlan, name: string) =>
+    JSON.parse(String(documents(plan).find((d) => d.inputs.name === name)!.inputs.content));
+
+  it("one deploy document per service, named as the contract says, and one boot document", () => {
+    expect(documents(large).map((d) => d.inputs.name)).toHaveLength(61);
+    expect(documents(reference).map((d) => d.inputs.name)).toEqual([
+      "checkout-staging-cart-api-deploy",
+      "checkout-staging-payments-worker-deploy",
+      "checkout-staging-boot",
+    ]);
+    for (const d of documents(reference)) {
+      expect(d.inputs).toMatchObject({ documentType: "Command", documentFormat: "JSON" });
     }
-    const agent = doc.write_files.find((f: { path: string }) => f.path === DEPLOY_AGENT_PATH);
-    expect(agent.permissions).toBe("0755");
-    expect(doc.runcmd.findIndex((c: string[]) => c.includes("docker.service"))).toBeLessThan(
-      doc.runcmd.findIndex((c: string[]) => c.some((x) => x.startsWith("delivery-"))),
-    );
-    const settings = doc.write_files.find(
-      (f: { path: string }) => f.path === "/etc/delivery-agent/cart-api.env",
-    );
-    expect(settings.content).toContain("RELEASE_PARAMETER=/delivery/checkout/staging/cart-api/release");
-    expect(settings.content).toContain("HEALTH_PATH=/healthz");
   });
 
-  it("fits EC2's 16 KiB user-data limit for the reference team", () => {
-    expect(Buffer.byteLength(userData(args))).toBeLessThan(16 * 1024);
+  it("fit SSM's 64 KB with a 60-service team", () => {
+    const sizes = documents(large).map((d) => Buffer.byteLength(String(d.inputs.content)));
+    const boot = Buffer.byteLength(String(documents(large).at(-1)!.inputs.content));
+    console.log(
+      `SSM documents of a 60-service team: boot ${boot} bytes, deploy at most ${Math.max(...sizes.slice(0, -1))} bytes (SSM allows ${SSM_DOCUMENT_MAX_BYTES})`,
+    );
+    for (const size of sizes) expect(size).toBeLessThan(SSM_DOCUMENT_MAX_BYTES - 1024);
   });
-});
 
-describe("deploy agent settings", () => {
-  it("refuses values that would need quoting", () => {
+  it("refuses a document SSM would refuse for its size", () => {
+    const site: AgentSiteSettings = {
+      site: "s",
+      environment: "staging",
+      releaseParameter: "/p",
+      registry: "r",
+    };
+    const sites = Array.from({ length: 500 }, (_, i) => ({ ...site, site: `service-${i}` }));
+    expect(() => documentContent(bootDocument("staging", sites), "big")).toThrow(/at most 65536 bytes/);
+  });
+
+  it("admit only an image of the service's own repository, by digest, and a release name", () => {
+    const doc = content(reference, "checkout-staging-cart-api-deploy");
+    const image = new RegExp(doc.parameters.image.allowedPattern);
+    const release = new RegExp(doc.parameters.release.allowedPattern);
+    const repo = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout/cart-api";
+    const digest = `sha256:${"a".repeat(64)}`;
+    expect(image.test(`${repo}@${digest}`)).toBe(true);
+    expect(image.test(`${repo}:v1.0.0`)).toBe(false);
+    expect(image.test(`${repo.replace("cart-api", "payments-worker")}@${digest}`)).toBe(false);
+    expect(image.test(`evil.example.com/checkout/cart-api@${digest}`)).toBe(false);
+    expect(image.test(`${repo}@${digest}';reboot;'`)).toBe(false);
+    for (const ok of ["v1.2.3", "v1.2.3-rc.4", `sha-${"0".repeat(40)}`]) expect(release.test(ok)).toBe(true);
+    for (const bad of ["latest", "v1.2", "v1.2.3'", "sha-123"]) expect(release.test(bad)).toBe(false);
+  });
+
+  it("carry scripts that pass shellcheck (sh, as aws:runShellScript runs them)", () => {
+    for (const name of ["checkout-staging-cart-api-deploy", "checkout-staging-boot"]) {
+      const script = content(reference, name).mainSteps[0].inputs.runCommand.join("\n");
+      expect(shellcheck(script, "sh")).toBe("");
+    }
+    expect(shellcheck(documentScript(content(large, "marketplace-staging-boot")), "sh")).toBe("");
+  });
+
+  it("route public services by host with TLS when the environment has a domain, by path otherwise", () => {
+    const withDomain = documentScript(content(large, "marketplace-staging-accounts-api-deploy"));
+    expect(withDomain).toContain("PROXY_HOST=accounts-api.staging.marketplace.example.com\nPROXY_TLS=true");
+    const withoutDomain = documentScript(content(reference, "checkout-staging-cart-api-deploy"));
+    expect(withoutDomain).toContain("PROXY_PATH_PREFIX=/cart-api");
+    const worker = documentScript(content(large, "marketplace-staging-catalog-worker-deploy"));
+    expect(worker).not.toMatch(/^(CONTAINER_PORT|PROXY_HOST|PROXY_PATH_PREFIX)=/m);
+  });
+
+  it("the documents never embed a Go template or a configuration value", () => {
+    for (const d of documents(large)) {
+      const script = documentScript(JSON.parse(String(d.inputs.content)));
+      expect(script.replace(/\{\{ (image|release) \}\}/g, "")).not.toContain("{{");
+      expect(script).not.toContain("LOG_LEVEL");
+    }
     expect(() =>
-      agentSettingsFile({
-        service: "x",
-        releaseParameter: "/p$(reboot)",
-        containerPort: 1,
-        sparePort: 2,
-        healthCheckPath: "/",
+      deployDocument({
+        site: "x",
+        environment: "e",
+        releaseParameter: "/p",
+        registry: "r",
+        configPath: "/p/{{ssm:secret}}",
       }),
-    ).toThrow(/unsafe value/);
+    ).toThrow();
   });
-  it("spare ports never collide with service ports or each other", () => {
-    const publicPorts = [20000, 20001, 8080, 20003];
-    const spare = sparePorts(publicPorts);
-    expect(new Set([...spare, ...publicPorts]).size).toBe(spare.length + publicPorts.length);
+
+  it("the boot association and the stable address: the address moves only after a healthy boot", async () => {
+    const [production] = await planStacks({ stacks: ["production"] });
+    const association = find(production, "aws:ssm/association:Association", "checkout-production-boot");
+    expect(association.inputs.name).toBe("checkout-production-boot");
+    expect(association.inputs.waitForSuccessTimeoutSeconds).toBe(1800);
+    const eip = find(
+      production,
+      "aws:ec2/eipAssociation:EipAssociation",
+      "checkout-production-eip-association",
+    );
+    expect(eip.dependsOn).toContain(association.urn);
+    const instance = byType(production, "aws:ec2/instance:Instance")[0];
+    expect(instance.ignoreChanges).toEqual([]);
+    expect(instance.inputs.metadataOptions).toMatchObject({
+      httpTokens: "required",
+      httpPutResponseHopLimit: 1,
+    });
+    expect(instance.inputs.rootBlockDevice).toMatchObject({
+      encrypted: true,
+      tags: { environment: "production" },
+    });
   });
 });
 
-describe("shellcheck", () => {
-  const check = (file: string, shell?: string) =>
-    execFileSync("shellcheck", [...(shell ? ["--shell", shell] : []), file], { encoding: "utf8" });
-
-  it("passes on the deploy agent as installed by user-data", () => {
-    const doc = parse(userData(args).slice("#cloud-config\n".length));
-    const file = path.join(tmp, "deploy-agent");
-    fs.writeFileSync(
-      file,
-      doc.write_files.find((f: { path: string }) => f.path === DEPLOY_AGENT_PATH).content,
-    );
-    expect(check(file)).toBe("");
-  });
-  it("passes on the bootstrap image's start script", () => {
-    expect(check(path.join(BOOTSTRAP_CONTEXT, "start.sh"), "sh")).toBe("");
-  });
+describe("shellcheck on the shipped scripts", () => {
+  const dir = path.join(__dirname, "..", "components", "aws");
+  const check = (file: string, shell: string) =>
+    execFileSync("shellcheck", ["--shell", shell, path.join(dir, file)], { encoding: "utf8" });
+  it.each([
+    ["deploy-agent.sh", "bash"],
+    ["install-kamal-proxy.sh", "bash"],
+    ["agent-files.sh", "sh"],
+    ["deploy-document.sh", "sh"],
+    ["boot-document.sh", "sh"],
+    ["bootstrap-image/start.sh", "sh"],
+  ])("%s", (file, shell) => expect(check(file, shell)).toBe(""));
 });

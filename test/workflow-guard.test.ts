@@ -1,69 +1,37 @@
 /**
  * The generated scripts do what the policy says, run with bash as GitHub runs them:
  *  - property: for any tag or branch name, a deploy workflow's guard deploys exactly when the
- *    release policy's regex assigns that ref to its environment (and fails loudly on a ref
- *    that matches its coarse trigger but no exact rule);
- *  - property: the pr-source check admits exactly the branches the policy allows;
- *  - promote-latest-rc picks the newest rc numerically and fails clearly when there is none;
- *  - the deploy step fails with the agent's output when SSM reports a failure;
- *  - production marks the digest it runs `released-<version>`: a re-run (or a rollback to a
- *    released image) finds the marker on the same digest, a marker on another digest fails.
- * The AWS CLI is replaced by a small stub on PATH; everything else is real bash.
+ *    release policy's regex assigns that ref to its environment (and fails loudly on a ref that
+ *    matches its coarse trigger but no exact rule); a tag must point at a commit of the policy's
+ *    branch (real git history);
+ *  - property: the pr-source check admits exactly the branches the policy allows, of this
+ *    repository only (a fork's `staging` is refused);
+ *  - the deploy step runs the service's SSM document with the image and release, waits for every
+ *    server, and writes the release parameter only after every server succeeded;
+ *  - markers: `released-<version>` in production, `passed-<env>-<version>` elsewhere, written
+ *    once, a re-run is a no-op, a marker on another digest fails;
+ *  - rollback: production accepts only an image production ran.
+ * The AWS CLI is a stub on PATH (test/pipeline-harness.ts); everything else is real bash and git.
  */
-import { spawnSync } from "child_process";
 import * as fc from "fast-check";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import {
-  DEPLOY_AGENT_PATH,
+  DEPLOY_DOCUMENT_PARAMETERS,
   deploymentFor,
+  passedTagPrefix,
   RELEASED_IMAGE_TAG_PREFIX,
   releasePolicy,
   type RefKind,
 } from "../components/release";
 import {
   deployWorkflowPath,
-  PULL_REQUEST_WORKFLOW,
   pipelineFiles,
+  PR_SOURCE_WORKFLOW,
   ROLLBACK_WORKFLOW,
 } from "../components/pipeline";
 import { BRANCH_MODELS_UNDER_TEST, referenceTeam, teamFor } from "./fixtures";
+import { gitRepo, runStep, stubAws, type StepData, type StubAws } from "./pipeline-harness";
+import { filterMatches } from "./pipeline-runner";
 import { parseWorkflow } from "./workflow-variants";
-
-type StepData = { name: string; id?: string; if?: string; run: string; env?: Record<string, unknown> };
-
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "workflow-guard-"));
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-/** Runs a step's script the way GitHub does (`bash --noprofile --norc -eo pipefail file`). */
-function runStep(step: StepData, env: Record<string, string>, pathPrefix?: string) {
-  const file = path.join(work, `step-${Math.random().toString(36).slice(2)}.sh`);
-  const output = `${file}.out`;
-  fs.writeFileSync(file, step.run);
-  fs.writeFileSync(output, "");
-  // Literal values from the workflow; expressions (`${{ }}`) are what the test supplies.
-  const literal: Record<string, string> = {};
-  for (const [k, v] of Object.entries(step.env ?? {})) if (!String(v).includes("${{")) literal[k] = String(v);
-  const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", file], {
-    env: {
-      PATH: pathPrefix ? `${pathPrefix}:${process.env.PATH}` : process.env.PATH,
-      LANG: "C.UTF-8",
-      ...literal,
-      ...env,
-      GITHUB_OUTPUT: output,
-    },
-    encoding: "utf8",
-  });
-  const outputs: Record<string, string> = {};
-  for (const line of fs.readFileSync(output, "utf8").split("\n")) {
-    const eq = line.indexOf("=");
-    if (eq > 0) outputs[line.slice(0, eq)] = line.slice(eq + 1);
-  }
-  fs.rmSync(file);
-  fs.rmSync(output);
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, outputs };
-}
 
 function workflowOf(spec: ReturnType<typeof referenceTeam>, file: string) {
   const policy = releasePolicy(spec);
@@ -71,9 +39,14 @@ function workflowOf(spec: ReturnType<typeof referenceTeam>, file: string) {
   if (!f) throw new Error(`no ${file}`);
   return parseWorkflow(f.content);
 }
+const stepWith = (job: { steps: unknown[] }, test: (s: StepData) => boolean) =>
+  (job.steps as StepData[]).find(test) as StepData;
 
 // Names around the release-tag grammar: valid ones, near misses and hostile characters.
-const num = fc.oneof(fc.nat({ max: 30 }).map(String), fc.constantFrom("007", "10", "999999"));
+const num = fc.oneof(
+  fc.nat({ max: 30 }).map(String),
+  fc.constantFrom("007", "01", "0", "10", "999999", "1234567890"),
+);
 const tagName = fc.oneof(
   fc.tuple(num, num, num).map(([a, b, c]) => `v${a}.${b}.${c}`),
   fc.tuple(num, num, num, num).map(([a, b, c, n]) => `v${a}.${b}.${c}-rc.${n}`),
@@ -116,18 +89,30 @@ describe("guard: the generated regex check agrees with the release policy", () =
   ];
   for (const { label, spec } of specs) {
     const policy = releasePolicy(spec);
+    // Every protected branch exists, one commit ahead of the default branch.
+    const repo = gitRepo(policy.defaultBranch);
+    const heads = new Map<string, string>();
+    for (const b of policy.protectedBranches) heads.set(b.name, repo.commit(b.name, `on ${b.name}`));
     for (const d of policy.deployments) {
       it(`${label}: deploy-${d.environment} (${d.trigger.label})`, () => {
-        const guard = workflowOf(spec, deployWorkflowPath(d.environment)).jobs.guard.steps[0] as StepData;
+        const guard = stepWith(
+          workflowOf(spec, deployWorkflowPath(d.environment)).jobs.guard,
+          (s) => s.id === "guard",
+        );
         const kind: RefKind = d.trigger.kind;
+        const sha = heads.get(d.sourceBranch) as string;
         fc.assert(
           fc.property(kind === "tag" ? tagName : branchName, (name) => {
-            const r = runStep(guard, { REF_TYPE: kind, REF_NAME: name, COMMIT_SHA: "a".repeat(40) });
+            const r = runStep(
+              guard,
+              { REF_TYPE: kind, REF_NAME: name, COMMIT_SHA: sha },
+              { cwd: repo.clone },
+            );
             const owner = deploymentFor(policy, kind, name);
             if (owner?.environment === d.environment) {
               expect(r.status).toBe(0);
               expect(r.outputs.deploy).toBe("true");
-              expect(r.outputs.version).toBe(kind === "tag" ? name : `sha-${"a".repeat(40)}`);
+              expect(r.outputs.version).toBe(kind === "tag" ? name : `sha-${sha}`);
             } else if (owner) {
               expect(r.status).toBe(0);
               expect(r.outputs.deploy).toBe("false");
@@ -137,217 +122,250 @@ describe("guard: the generated regex check agrees with the release policy", () =
               expect(r.stdout).toContain("::error::");
             }
           }),
-          { numRuns: 120 },
+          { numRuns: 80 },
         );
       });
+
+      if (d.trigger.kind === "tag") {
+        it(`${label}: deploy-${d.environment} refuses a tag on a commit that is not on ${d.sourceBranch}`, () => {
+          const guard = stepWith(
+            workflowOf(spec, deployWorkflowPath(d.environment)).jobs.guard,
+            (s) => s.id === "guard",
+          );
+          const elsewhere = repo.commit(`feature/off-${d.environment}`, "never merged");
+          const name = d.role === "production" ? "v1.2.3" : "v1.2.3-rc.1";
+          const r = runStep(
+            guard,
+            { REF_TYPE: "tag", REF_NAME: name, COMMIT_SHA: elsewhere },
+            { cwd: repo.clone },
+          );
+          expect(r.status).not.toBe(0);
+          expect(r.stdout).toContain(
+            `::error::tag ${name} points at ${elsewhere}, which is not on ${d.sourceBranch}`,
+          );
+          expect(r.outputs.deploy).toBeUndefined();
+        });
+      }
     }
   }
 
+  it("pre-production: a release tag on a master commit never promoted to pre-production deploys nothing", () => {
+    const spec = teamFor("pre-production");
+    const repo = gitRepo("master");
+    repo.commit("pre-production", "promoted earlier");
+    const onMaster = repo.commit("master", "merged to master only");
+    const guard = stepWith(
+      workflowOf(spec, deployWorkflowPath("production")).jobs.guard,
+      (s) => s.id === "guard",
+    );
+    const r = runStep(
+      guard,
+      { REF_TYPE: "tag", REF_NAME: "v2.0.0", COMMIT_SHA: onMaster },
+      { cwd: repo.clone },
+    );
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toContain("which is not on pre-production");
+  });
+
   it("refuses a ref of the wrong kind with the right name (a branch called like a tag)", () => {
     const spec = referenceTeam();
-    const guard = workflowOf(spec, deployWorkflowPath("production")).jobs.guard.steps[0] as StepData;
+    const repo = gitRepo("main");
+    const sha = repo.commit("main", "x");
+    const guard = stepWith(
+      workflowOf(spec, deployWorkflowPath("production")).jobs.guard,
+      (s) => s.id === "guard",
+    );
     expect(
-      runStep(guard, { REF_TYPE: "branch", REF_NAME: "v1.2.3", COMMIT_SHA: "b".repeat(40) }).status,
+      runStep(guard, { REF_TYPE: "branch", REF_NAME: "v1.2.3", COMMIT_SHA: sha }, { cwd: repo.clone }).status,
     ).not.toBe(0);
     expect(
-      runStep(guard, { REF_TYPE: "tag", REF_NAME: "v1.2.3", COMMIT_SHA: "b".repeat(40) }).outputs.deploy,
+      runStep(guard, { REF_TYPE: "tag", REF_NAME: "v1.2.3", COMMIT_SHA: sha }, { cwd: repo.clone }).outputs
+        .deploy,
     ).toBe("true");
   });
 });
 
-describe("pr-source: only the allowed branch may open pull requests into a promotion branch", () => {
+describe("trigger filters: every ref the exact rule gives an environment starts its workflow, no other rule's", () => {
   for (const model of BRANCH_MODELS_UNDER_TEST) {
     const spec = teamFor(model);
     const policy = releasePolicy(spec);
-    const restricted = policy.protectedBranches.filter((b) => b.sourceEnforcedByCheck);
-    const job = workflowOf(spec, PULL_REQUEST_WORKFLOW).jobs["pr-source"];
-
-    it(`${model}: a pr-source job exactly when a branch restricts its sources`, () => {
-      expect(job !== undefined).toBe(restricted.length > 0);
-    });
-
-    for (const b of restricted) {
-      it(`${model}: pull requests into ${b.name}`, () => {
-        const step = (job.steps as StepData[]).find((s) => s.if === `github.base_ref == '${b.name}'`);
-        expect(step).toBeDefined();
+    for (const d of policy.deployments) {
+      it(`${model}: deploy-${d.environment}`, () => {
+        const on = workflowOf(spec, deployWorkflowPath(d.environment)).on.push;
+        const patterns: string[] = d.trigger.kind === "tag" ? on.tags : on.branches;
+        const valid = fc.tuple(
+          fc.nat({ max: 999 }),
+          fc.nat({ max: 999 }),
+          fc.nat({ max: 999 }),
+          fc.nat({ max: 99 }),
+        );
+        const names =
+          d.trigger.kind === "tag"
+            ? fc.oneof(
+                tagName,
+                valid.map(([a, b, c]) => `v${a}.${b}.${c}`),
+                valid.map(([a, b, c, n]) => `v${a}.${b}.${c}-rc.${n}`),
+              )
+            : branchName;
         fc.assert(
-          fc.property(branchName, (head) => {
-            const r = runStep(step as StepData, { BASE_REF: b.name, HEAD_REF: head });
-            const allowed = b.pullRequestsFrom.some((m) => new RegExp(m.regex).test(head));
-            expect(r.status === 0).toBe(allowed);
+          fc.property(names, (name) => {
+            const owner = deploymentFor(policy, d.trigger.kind, name);
+            if (owner === d)
+              expect({ name, starts: filterMatches(patterns, name) }).toEqual({ name, starts: true });
+            else if (owner)
+              expect({ name, starts: filterMatches(patterns, name) }).toEqual({ name, starts: false });
           }),
-          { numRuns: 80 },
+          { numRuns: 300 },
         );
       });
     }
   }
 });
 
-// ---------------------------------------------------------------------------------------------
-// A stub AWS CLI: tags and digests from a JSON file, every call logged.
+describe("pr-source: only the allowed branch of this repository may open pull requests into a promotion branch", () => {
+  for (const model of BRANCH_MODELS_UNDER_TEST) {
+    const spec = teamFor(model);
+    const policy = releasePolicy(spec);
+    const restricted = policy.protectedBranches.filter((b) => b.sourceEnforcedByCheck);
+    const files = pipelineFiles(spec, spec.services[0], policy);
+    const source = files.find((f) => f.path === PR_SOURCE_WORKFLOW);
 
-const STUB = `#!/usr/bin/env bash
-set -euo pipefail
-echo "$*" >> "$STUB_LOG"
-tag_of() { for a in "$@"; do case "$a" in imageTag=*) echo "\${a#imageTag=}";; esac; done; }
-arg() { local want="$1"; shift; while (( $# > 1 )); do if [[ "$1" == "$want" ]]; then echo "$2"; return; fi; shift; done; }
-update() { jq "$@" "$STUB_STATE" > "$STUB_STATE.new"; mv "$STUB_STATE.new" "$STUB_STATE"; }
-case "$1 $2" in
-  "ecr list-images") jq -c '.tags' "$STUB_STATE" ;;
-  "ecr describe-images")
-    # A tag names .digests[tag] if set, else sha256:digest-of-<tag> when listed in .tags.
-    t="$(tag_of "$@")"
-    d="$(jq -r --arg t "$t" '(.digests // {})[$t] // (if (.tags | index($t)) != null then "sha256:digest-of-" + $t else "" end)' "$STUB_STATE")"
-    if [[ -n "$d" ]]; then echo "$d"; else echo "An error occurred (ImageNotFoundException)" >&2; exit 254; fi ;;
-  "ecr batch-get-image") case "$*" in *imageManifestMediaType*) echo "application/vnd.oci.image.manifest.v1+json";; *) echo '{"schemaVersion":2}';; esac ;;
-  "ecr put-image")
-    # Immutable tags, as ECR: an existing tag fails. .late holds tags another run adds between
-    # our look-up and our put (a race): they appear, and the put fails.
-    t="$(arg --image-tag "$@")"
-    d="$(arg --image-digest "$@")"
-    if jq -e --arg t "$t" '(.late // {}) | has($t)' "$STUB_STATE" > /dev/null; then
-      update --arg t "$t" '.digests = ((.digests // {}) + {($t): .late[$t]}) | del(.late[$t])'
-      echo "An error occurred (ImageAlreadyExistsException)" >&2; exit 254
-    fi
-    if jq -e --arg t "$t" '((.tags | index($t)) != null) or ((.digests // {}) | has($t))' "$STUB_STATE" > /dev/null; then
-      echo "An error occurred (ImageTagAlreadyExistsException)" >&2; exit 254
-    fi
-    update --arg t "$t" --arg d "\${d:-sha256:put}" '.digests = ((.digests // {}) + {($t): $d})'
-    echo "put" ;;
-  "ssm send-command") echo "command-1" ;;
-  "ssm get-command-invocation")
-    case "$*" in *StandardOutputContent*) echo "agent says: $(jq -r '.agentOutput' "$STUB_STATE")";; *) jq -r '.status' "$STUB_STATE";; esac ;;
-  "ssm put-parameter") ;;
-  *) echo "stub aws: unexpected $*" >&2; exit 2 ;;
-esac
-`;
+    it(`${model}: a pr-source workflow exactly when a branch restricts its sources`, () => {
+      expect(source !== undefined).toBe(restricted.length > 0);
+    });
 
-type StubState = {
-  tags: string[];
-  digests?: Record<string, string>;
-  late?: Record<string, string>;
-  status?: string;
-  agentOutput?: string;
-};
+    for (const b of restricted) {
+      const job = parseWorkflow(source?.content ?? "").jobs["pr-source"];
+      const step = stepWith(job, (s) => s.if === `github.base_ref == '${b.name}'`);
+      it(`${model}: pull requests into ${b.name}`, () => {
+        expect(step).toBeDefined();
+        fc.assert(
+          fc.property(branchName, (head) => {
+            const r = runStep(step, {
+              BASE_REF: b.name,
+              HEAD_REF: head,
+              HEAD_REPOSITORY: "acme/api",
+              REPOSITORY: "acme/api",
+            });
+            const allowed = b.pullRequestsFrom.some((m) => new RegExp(m.regex).test(head));
+            expect(r.status === 0).toBe(allowed);
+          }),
+          { numRuns: 60 },
+        );
+      });
 
-function stubAws(state: StubState) {
-  const dir = fs.mkdtempSync(path.join(work, "aws-"));
-  fs.writeFileSync(path.join(dir, "aws"), STUB, { mode: 0o755 });
-  fs.writeFileSync(path.join(dir, "state.json"), JSON.stringify(state));
-  const log = path.join(dir, "log");
-  fs.writeFileSync(log, "");
-  return {
-    dir,
-    env: { STUB_STATE: path.join(dir, "state.json"), STUB_LOG: log },
-    calls: () => fs.readFileSync(log, "utf8"),
-    state: () => JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")) as StubState,
-  };
-}
+      it(`${model}: a fork's branch named like the allowed one is refused`, () => {
+        const allowed = b.pullRequestsFrom[0].patterns[0];
+        const r = runStep(step, {
+          BASE_REF: b.name,
+          HEAD_REF: allowed,
+          HEAD_REPOSITORY: "mallory/api",
+          REPOSITORY: "acme/api",
+        });
+        expect(r.status).not.toBe(0);
+        expect(r.stdout).toContain(`of acme/api, not from mallory/api`);
+      });
+    }
+  }
+});
 
 const REGISTRY_URL = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout/cart-api";
+const DIGEST = "sha256:" + "a".repeat(64);
+const OTHER = "sha256:" + "b".repeat(64);
 
-describe("promote-latest-rc (reference team, production)", () => {
-  const deploy = workflowOf(referenceTeam(), deployWorkflowPath("production")).jobs.deploy;
-  const promote = (deploy.steps as StepData[]).find((s) => s.id === "image") as StepData;
+describe("deploy step: the service's SSM document, then the release parameter", () => {
+  const deploy = workflowOf(referenceTeam(), deployWorkflowPath("staging")).jobs.deploy;
+  const step = stepWith(deploy, (s) => s.run?.includes("send-command"));
+  const env = {
+    SERVER_INSTANCE_IDS: "i-0abc,i-0def",
+    DEPLOY_DOCUMENT: "checkout-staging-cart-api-deploy",
+    REGISTRY_URL,
+    IMAGE_DIGEST: DIGEST,
+    SENTRY_RELEASE: `cart-api@${"c".repeat(40)}`,
+    RELEASE_PARAMETER_NAME: "/checkout/staging/cart-api/release",
+    SERVICE: "cart-api",
+    VERSION: "v1.2.3-rc.1",
+    TARGET_ENVIRONMENT: "staging",
+    DEPLOY_POLL_SECONDS: "0",
+  };
+  const run = (aws: StubAws, extra: Record<string, string> = {}) =>
+    runStep(step, { ...aws.env, ...env, ...extra }, { pathPrefix: aws.dir });
 
-  it("re-tags the numerically newest rc of the version, never a build", () => {
-    expect(promote.run).not.toMatch(/docker (build|push)/);
-    fc.assert(
-      fc.property(
-        fc.uniqueArray(fc.nat({ max: 40 }), { minLength: 1, maxLength: 8 }),
-        fc.uniqueArray(fc.nat({ max: 99 }), { maxLength: 4 }),
-        (rcs, noise) => {
-          const tags = [
-            ...rcs.map((n) => `v1.2.3-rc.${n}`),
-            ...noise.map((n) => `v1.2.30-rc.${n}`),
-            ...noise.map((n) => `v1.2.4-rc.${n + 100}`),
-            "sha-" + "c".repeat(40),
-          ];
-          const aws = stubAws({ tags });
-          const r = runStep(promote, { ...aws.env, REGISTRY_URL, VERSION: "v1.2.3" }, aws.dir);
-          const newest = `v1.2.3-rc.${Math.max(...rcs)}`;
-          expect(r.status).toBe(0);
-          expect(r.outputs.digest).toBe(`sha256:digest-of-${newest}`);
-          expect(aws.calls()).toContain(
-            "ecr put-image --repository-name checkout/cart-api --image-tag v1.2.3 ",
-          );
-        },
-      ),
-      { numRuns: 25 },
+  it("sends the document with the image by digest and the release, and records the release after success", () => {
+    expect(step.env?.DOCUMENT_IMAGE_PARAMETER).toBe(DEPLOY_DOCUMENT_PARAMETERS.image);
+    expect(step.env?.DOCUMENT_RELEASE_PARAMETER).toBe(DEPLOY_DOCUMENT_PARAMETERS.release);
+    const aws = stubAws({ status: "Success", agentOutput: "serving" });
+    const r = run(aws);
+    expect(r.status).toBe(0);
+    expect(aws.state().sent).toEqual([
+      {
+        document: env.DEPLOY_DOCUMENT,
+        parameters: { image: [`${REGISTRY_URL}@${DIGEST}`], release: [env.SENTRY_RELEASE] },
+      },
+    ]);
+    expect(aws.calls()).toContain("--instance-ids i-0abc i-0def");
+    expect(aws.state().parameters).toEqual({ [env.RELEASE_PARAMETER_NAME]: `${REGISTRY_URL}@${DIGEST}` });
+    // The parameter is written after the last server answered.
+    const calls = aws.calls().split("\n");
+    expect(calls.findIndex((c) => c.startsWith("ssm put-parameter"))).toBeGreaterThan(
+      calls.map((c) => c.startsWith("ssm get-command-invocation")).lastIndexOf(true),
     );
   });
 
-  it("fails clearly when the version has no release candidate", () => {
-    const aws = stubAws({ tags: ["v1.2.30-rc.1", "v1.2.4-rc.2", "sha-" + "d".repeat(40)] });
-    const r = runStep(promote, { ...aws.env, REGISTRY_URL, VERSION: "v1.2.3" }, aws.dir);
-    expect(r.status).not.toBe(0);
-    expect(r.stdout).toContain("::error::no release candidate of v1.2.3");
-    expect(aws.calls()).not.toContain("put-image");
-  });
-});
-
-describe("deploy step: the agent's result decides", () => {
-  const spec = referenceTeam();
-  const deploy = workflowOf(spec, deployWorkflowPath("staging")).jobs.deploy;
-  const agent = (deploy.steps as StepData[]).find((s) => s.run?.includes("send-command")) as StepData;
-  const env = { SERVER_INSTANCE_IDS: "i-0abc,i-0def", SERVICE: "cart-api", VERSION: "v1.2.3-rc.1" };
-
-  it("runs `deploy-agent deploy <service>` with AWS-RunShellScript on every server", () => {
-    const aws = stubAws({ tags: [], status: "Success", agentOutput: "serving v1.2.3-rc.1" });
-    const r = runStep(agent, { ...aws.env, ...env }, aws.dir);
-    expect(r.status).toBe(0);
-    expect(aws.calls()).toContain("--document-name AWS-RunShellScript --instance-ids i-0abc i-0def");
-    expect(aws.calls()).toContain(`{"commands":["${DEPLOY_AGENT_PATH} deploy cart-api"]}`);
-  });
-
-  it("fails with the agent's output when a server reports failure", () => {
+  it("fails with the agent's output and writes nothing when one server fails", () => {
     const aws = stubAws({
-      tags: [],
-      status: "Failed",
-      agentOutput: "health check failed; v1.2.2 still serving",
+      statusOf: { "i-0def": "Failed" },
+      agentOutput: "health check failed; old release serving",
     });
-    const r = runStep(agent, { ...aws.env, ...env }, aws.dir);
+    const r = run(aws);
     expect(r.status).not.toBe(0);
-    expect(r.stdout).toContain("agent says: health check failed; v1.2.2 still serving");
-    expect(r.stdout).toContain(`::error::${DEPLOY_AGENT_PATH} deploy cart-api on i-0abc: Failed`);
+    expect(r.stdout).toContain("agent on i-0def says: health check failed; old release serving");
+    expect(r.stdout).toContain("::error::checkout-staging-cart-api-deploy on i-0def: Failed");
+    expect(r.stdout).toContain("release parameter unchanged");
+    expect(aws.state().parameters).toBeUndefined();
+  });
+
+  it("writes nothing when SSM refuses the command or a server never finishes", () => {
+    const refused = stubAws({ sendFails: true });
+    expect(run(refused).status).not.toBe(0);
+    expect(refused.state().parameters).toBeUndefined();
+    const stuck = stubAws({ status: "InProgress" });
+    const r = run(stuck, { DEPLOY_TIMEOUT_SECONDS: "0" });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toContain("still InProgress after 0 seconds");
+    expect(stuck.state().parameters).toBeUndefined();
+  });
+
+  it("fails when the environment has no servers", () => {
+    const aws = stubAws({});
+    const r = run(aws, { SERVER_INSTANCE_IDS: "" });
+    expect(r.status).not.toBe(0);
+    expect(aws.state().sent).toBeUndefined();
   });
 });
 
-describe("released marker: production tags the digest it runs", () => {
+describe("markers: released- in production, passed-<env>- elsewhere", () => {
   const markStep = (job: { steps: unknown[] }) =>
-    (job.steps as StepData[]).find((s) => s.env?.RELEASED_IMAGE_TAG_PREFIX !== undefined) as StepData;
-  const deploy = workflowOf(referenceTeam(), deployWorkflowPath("production")).jobs.deploy;
-  const mark = markStep(deploy);
-  const DIGEST = "sha256:" + "a".repeat(64);
-  const OTHER = "sha256:" + "b".repeat(64);
-  const run = (aws: ReturnType<typeof stubAws>, env: Record<string, string> = {}) =>
-    runStep(mark, { ...aws.env, REGISTRY_URL, IMAGE_DIGEST: DIGEST, VERSION: "v1.2.3", ...env }, aws.dir);
+    stepWith(
+      job,
+      (s) => s.env?.MARK_TAG_PREFIX !== undefined && !String(s.env.MARK_TAG_PREFIX).startsWith("running-"),
+    );
+  const mark = markStep(workflowOf(referenceTeam(), deployWorkflowPath("production")).jobs.deploy);
+  const run = (aws: StubAws, env: Record<string, string> = {}) =>
+    runStep(
+      mark,
+      { ...aws.env, REGISTRY_URL, IMAGE_DIGEST: DIGEST, VERSION: "v1.2.3", ...env },
+      { pathPrefix: aws.dir },
+    );
   const puts = (calls: string) => calls.split("\n").filter((l) => l.startsWith("ecr put-image")).length;
 
-  it("runs after the agent succeeded and before the smoke test, with the contract's prefix", () => {
-    const steps = deploy.steps as StepData[];
-    const agent = steps.findIndex((s) => s.run?.includes("send-command"));
-    const smoke = steps.findIndex((s) => s.run?.includes("curl --fail") && s.env?.HEALTH_PATH !== undefined);
-    expect(agent).toBeGreaterThan(-1);
-    expect(steps.indexOf(mark)).toBe(agent + 1);
-    expect(smoke).toBe(agent + 2);
-    expect(mark.if).toBeUndefined();
-    expect(mark.env?.RELEASED_IMAGE_TAG_PREFIX).toBe(RELEASED_IMAGE_TAG_PREFIX);
-  });
-
   it("tags the deployed digest released-<version> through the API, and a re-run is a no-op", () => {
-    const aws = stubAws({ tags: [], digests: { "v1.2.3": DIGEST, "v1.2.3-rc.2": DIGEST } });
-    const first = run(aws);
-    expect(first.status).toBe(0);
-    expect(aws.calls()).toContain(
-      `ecr batch-get-image --repository-name checkout/cart-api --image-ids imageDigest=${DIGEST}`,
-    );
+    expect(mark.env?.MARK_TAG_PREFIX).toBe(RELEASED_IMAGE_TAG_PREFIX);
+    const aws = stubAws({ digests: { "v1.2.3": DIGEST } });
+    expect(run(aws).status).toBe(0);
     expect(aws.calls()).toContain(
       `ecr put-image --repository-name checkout/cart-api --image-tag ${RELEASED_IMAGE_TAG_PREFIX}v1.2.3 --image-digest ${DIGEST} `,
     );
-    expect(aws.state().digests?.[`${RELEASED_IMAGE_TAG_PREFIX}v1.2.3`]).toBe(DIGEST);
-    expect(first.stdout).not.toContain("::error::");
-
     const again = run(aws);
     expect(again.status).toBe(0);
     expect(again.stdout).toContain(`${RELEASED_IMAGE_TAG_PREFIX}v1.2.3 already names ${DIGEST}`);
@@ -355,56 +373,88 @@ describe("released marker: production tags the digest it runs", () => {
   });
 
   it("fails loudly when the marker already names another digest, and changes nothing", () => {
-    const aws = stubAws({ tags: [], digests: { [`${RELEASED_IMAGE_TAG_PREFIX}v1.2.3`]: OTHER } });
+    const aws = stubAws({ digests: { [`${RELEASED_IMAGE_TAG_PREFIX}v1.2.3`]: OTHER } });
     const r = run(aws);
     expect(r.status).not.toBe(0);
     expect(r.stdout).toContain(
       `::error::${RELEASED_IMAGE_TAG_PREFIX}v1.2.3 already names ${OTHER}, not ${DIGEST}`,
     );
     expect(puts(aws.calls())).toBe(0);
-    expect(aws.state().digests?.[`${RELEASED_IMAGE_TAG_PREFIX}v1.2.3`]).toBe(OTHER);
   });
 
   it("a put that loses a race decides by what the registry then holds", () => {
-    const same = stubAws({ tags: [], late: { [`${RELEASED_IMAGE_TAG_PREFIX}v1.2.3`]: DIGEST } });
-    expect(run(same).status).toBe(0);
-    const other = stubAws({ tags: [], late: { [`${RELEASED_IMAGE_TAG_PREFIX}v1.2.3`]: OTHER } });
-    const r = run(other);
+    expect(run(stubAws({ late: { [`${RELEASED_IMAGE_TAG_PREFIX}v1.2.3`]: DIGEST } })).status).toBe(0);
+    const r = run(stubAws({ late: { [`${RELEASED_IMAGE_TAG_PREFIX}v1.2.3`]: OTHER } }));
     expect(r.status).not.toBe(0);
     expect(r.stdout).toContain(`::error::could not tag ${DIGEST} as ${RELEASED_IMAGE_TAG_PREFIX}v1.2.3`);
   });
 
   for (const model of BRANCH_MODELS_UNDER_TEST) {
-    it(`${model}: the production deploy marks the version its guard produced`, () => {
+    it(`${model}: each environment marks the version its guard produced, with its own prefix`, () => {
       const spec = teamFor(model);
-      const policy = releasePolicy(spec);
-      const production = policy.deployments.find((d) => d.role === "production");
-      expect(production).toBeDefined();
-      const wf = workflowOf(spec, deployWorkflowPath(production!.environment));
-      const step = markStep(wf.jobs.deploy);
-      expect(step).toBeDefined();
-      // Only production marks.
-      for (const d of policy.deployments.filter((x) => x.role !== "production"))
-        expect(markStep(workflowOf(spec, deployWorkflowPath(d.environment)).jobs.deploy)).toBeUndefined();
-      const version = production!.trigger.kind === "tag" ? "v2.0.0" : `sha-${"c".repeat(40)}`;
-      const aws = stubAws({ tags: [] });
-      const r = runStep(step, { ...aws.env, REGISTRY_URL, IMAGE_DIGEST: DIGEST, VERSION: version }, aws.dir);
-      expect(r.status).toBe(0);
-      expect(aws.state().digests).toEqual({ [`${RELEASED_IMAGE_TAG_PREFIX}${version}`]: DIGEST });
+      for (const d of releasePolicy(spec).deployments) {
+        const step = markStep(workflowOf(spec, deployWorkflowPath(d.environment)).jobs.deploy);
+        const prefix = d.role === "production" ? RELEASED_IMAGE_TAG_PREFIX : passedTagPrefix(d.environment);
+        expect(step.env?.MARK_TAG_PREFIX).toBe(prefix);
+        const version = d.trigger.kind === "tag" ? "v2.0.0" : `sha-${"c".repeat(40)}`;
+        const aws = stubAws({});
+        const r = runStep(
+          step,
+          { ...aws.env, REGISTRY_URL, IMAGE_DIGEST: DIGEST, VERSION: version },
+          { pathPrefix: aws.dir },
+        );
+        expect(r.status).toBe(0);
+        expect(aws.state().digests).toEqual({ [`${prefix}${version}`]: DIGEST });
+      }
     });
   }
+});
 
-  it("rollback marks only in production; rolling back to a released image finds its marker", () => {
-    const spec = referenceTeam();
-    const rollback = workflowOf(spec, ROLLBACK_WORKFLOW).jobs.rollback;
-    const step = markStep(rollback);
-    expect(step.if).toBe("inputs.environment == 'production'");
-    const aws = stubAws({
-      tags: [],
-      digests: { "v1.2.2": DIGEST, [`${RELEASED_IMAGE_TAG_PREFIX}v1.2.2`]: DIGEST },
+describe("rollback: production runs again only what production ran", () => {
+  const rollback = workflowOf(referenceTeam(), ROLLBACK_WORKFLOW).jobs.rollback;
+  const find = stepWith(rollback, (s) => s.id === "image");
+  const run = (aws: StubAws, env: Record<string, string>) =>
+    runStep(
+      find,
+      { ...aws.env, REGISTRY_URL, TARGET_ENVIRONMENT: "production", ...env },
+      { pathPrefix: aws.dir },
+    );
+  const sha = "d".repeat(40);
+  const registry = () =>
+    stubAws({
+      digests: {
+        "v1.2.2": DIGEST,
+        [`${RELEASED_IMAGE_TAG_PREFIX}v1.2.2`]: DIGEST,
+        [`sha-${sha}`]: DIGEST,
+        "v1.2.3-rc.1": OTHER,
+      },
     });
-    const r = runStep(step, { ...aws.env, REGISTRY_URL, IMAGE_DIGEST: DIGEST, VERSION: "v1.2.2" }, aws.dir);
+
+  it("accepts a release production ran (by any of its tags) and names its build commit", () => {
+    for (const version of ["v1.2.2", `sha-${sha}`]) {
+      const r = run(registry(), { VERSION: version, REQUIRE_RELEASED: "true" });
+      expect(r.status).toBe(0);
+      expect(r.outputs).toEqual({ digest: DIGEST, commit: sha });
+    }
+  });
+
+  it("refuses a candidate production never ran, an unknown tag and a name of no known kind", () => {
+    const never = run(registry(), { VERSION: "v1.2.3-rc.1", REQUIRE_RELEASED: "true" });
+    expect(never.status).not.toBe(0);
+    expect(never.stdout).toContain("never ran in production");
+    const missing = run(registry(), { VERSION: "v9.9.9", REQUIRE_RELEASED: "true" });
+    expect(missing.stdout).toContain("::error::v9.9.9 is not in checkout/cart-api");
+    const odd = run(registry(), { VERSION: "latest", REQUIRE_RELEASED: "true" });
+    expect(odd.stdout).toContain("::error::latest is not a release tag or build tag");
+  });
+
+  it("in staging, any release or build tag that exists", () => {
+    const r = run(registry(), {
+      VERSION: "v1.2.3-rc.1",
+      REQUIRE_RELEASED: "false",
+      TARGET_ENVIRONMENT: "staging",
+    });
     expect(r.status).toBe(0);
-    expect(puts(aws.calls())).toBe(0);
+    expect(r.outputs.digest).toBe(OTHER);
   });
 });

@@ -108,7 +108,7 @@ describe("pre-commit configs", () => {
       const config = parse(f.content) as { repos: { repo: string; rev?: string; hooks: { id: string }[] }[] };
       for (const r of config.repos) {
         if (r.repo === "local") expect(r.rev).toBeUndefined();
-        else expect(r.rev).toMatch(/^v[0-9]+(\.[0-9]+)+$/);
+        else expect(r.rev).toMatch(/^v[0-9]+(\.[0-9]+)+(-rc\.[0-9]+)?$/);
       }
       const ids = config.repos.flatMap((r) => r.hooks.map((h) => h.id));
       const lint = f.service.commands?.lint;

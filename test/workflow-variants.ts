@@ -53,6 +53,29 @@ export function variants(): Variant[] {
       spec: teamFor(model, { services: LANGUAGE_SERVICES, notifications }),
     })),
     ...BRANCH_MODELS_UNDER_TEST.map((model) => ({ label: `${model}, minimal`, spec: teamFor(model) })),
+    ...BRANCH_MODELS_UNDER_TEST.map((model) => ({
+      label: `${model}, sonar, public arm64 service, slack`,
+      spec: teamFor(model, {
+        services: [
+          { name: "api", port: 8080 },
+          { name: "site", port: 8081, visibility: "public", language: "python" },
+        ],
+        quality: { sonar: { hostUrl: "https://sonarcloud.io", organization: "acme" } },
+        notifications: { slack: { channel: "#deploys" } },
+      }),
+    })),
+    {
+      label: "trunk, x86 servers",
+      spec: teamFor("trunk", {
+        environments: [
+          { name: "integration", role: "integration", instanceType: "t3.micro" },
+          { name: "staging", role: "staging", instanceType: "t3.micro" },
+          { name: "production", role: "production", instanceType: "m7i.large" },
+        ],
+        // A 1 GiB t3.micro holds no previews beside its service (the spec refuses them).
+        previews: { enabled: false },
+      }),
+    },
   ];
 }
 
@@ -74,7 +97,7 @@ export function generatedFiles(): GeneratedFile[] {
 
 export const isWorkflow = (f: PipelineFile): boolean => f.path.startsWith(".github/workflows/");
 
-export type ParsedWorkflow = { on: any; permissions: any; jobs: Record<string, any> };
+export type ParsedWorkflow = { on: any; permissions: any; concurrency?: any; jobs: Record<string, any> };
 
 export function parseWorkflow(content: string): ParsedWorkflow {
   return parse(content) as ParsedWorkflow;
@@ -88,7 +111,14 @@ export interface RunScript {
 }
 
 /** Variables GitHub (and configure-aws-credentials) put in every step's environment. */
-const RUNNER_ENV = ["GITHUB_OUTPUT", "GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID", "AWS_REGION"];
+const RUNNER_ENV = [
+  "GITHUB_OUTPUT",
+  "GITHUB_STEP_SUMMARY",
+  "GITHUB_SERVER_URL",
+  "GITHUB_REPOSITORY",
+  "GITHUB_RUN_ID",
+  "AWS_REGION",
+];
 
 export function runScripts(file: GeneratedFile): RunScript[] {
   const wf = parseWorkflow(file.content);

@@ -25,9 +25,9 @@ export function instanceArn(s: AwsScope, instanceId: string): string {
   return `arn:${s.partition}:ec2:${s.region}:${s.accountId}:instance/${instanceId}`;
 }
 
-/** The AWS-owned Run Command document the deploy step uses (no account in its ARN). */
-export function runShellScriptDocumentArn(s: AwsScope): string {
-  return `arn:${s.partition}:ssm:${s.region}::document/AWS-RunShellScript`;
+/** An SSM document the account owns (the per-service deploy and preview documents). */
+export function documentArn(s: AwsScope, documentName: string): string {
+  return `arn:${s.partition}:ssm:${s.region}:${s.accountId}:document/${documentName}`;
 }
 
 export function logGroupArn(s: AwsScope, logGroup: string): string {
@@ -68,4 +68,7 @@ export function deployRolePath(team: string): string {
 }
 export function buildRolePath(team: string): string {
   return `/delivery/${team}/build/`;
+}
+export function previewRolePath(team: string): string {
+  return `/delivery/${team}/preview/`;
 }

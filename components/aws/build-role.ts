@@ -3,19 +3,28 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ReleasePolicy, RepositoryRef } from "../release";
 import { buildRolePath } from "./arns";
 import { buildPermissions, buildTrustPolicy } from "./iam-documents";
-import { providerScope } from "./scope";
+import { buildRoleName } from "./names";
+import { providerScope, type ProviderScope } from "./scope";
 
 export interface BuildRoleArgs {
   readonly team: string;
+  /** The service's stable key (its first name): names the role, so a rename keeps it. */
+  readonly service: string;
   readonly policy: ReleasePolicy;
-  /** The team's repositories on GitHub (owner and name). */
-  readonly repositories: readonly RepositoryRef[];
+  /** The service's repository on GitHub (owner and current name): the only one trusted. */
+  readonly repository: RepositoryRef;
   /** ARN of the GitHub OIDC provider. */
   readonly oidcProviderArn: pulumi.Input<string>;
-  /** AWS region of the registries. */
+  /** AWS region of the registry. */
   readonly region: string;
-  /** ECR repository names the role may push to (exactly the team's). */
-  readonly registries: pulumi.Input<pulumi.Input<string>[]>;
+  /** The service's ECR repository name: the only registry the role may push to. */
+  readonly registry: pulumi.Input<string>;
+  /**
+   * Partition and account of the provider, when the caller already looked them up (a stack with
+   * one role per service looks them up once: `invokeScope`).
+   * @default looked up through the component's AWS provider
+   */
+  readonly scope?: pulumi.Input<ProviderScope>;
   /**
    * Maximum session length in seconds.
    * @default 3600 - one hour, enough for a build and push
@@ -23,7 +32,10 @@ export interface BuildRoleArgs {
   readonly maxSessionDuration?: number;
 }
 
-/** CI build role: assumable by the team's building branches (never pull requests); pushes images. */
+/**
+ * CI build role of one service repository: assumable only by pushes to the branch the release
+ * policy builds from, in that repository (never pull requests); pushes only that service's images.
+ */
 export class BuildRole extends pulumi.ComponentResource {
   public readonly role: aws.iam.Role;
   public readonly arn: pulumi.Output<string>;
@@ -33,26 +45,29 @@ export class BuildRole extends pulumi.ComponentResource {
     this.role = new aws.iam.Role(
       `${name}-role`,
       {
+        // Explicit and at most 64 characters: an auto-name's random suffix could pass IAM's limit.
+        name: buildRoleName(args.team, args.service),
         path: buildRolePath(args.team),
-        description: `GitHub Actions builds of team ${args.team}: push images to the team's registries`,
+        description: `GitHub Actions builds of ${args.repository.owner}/${args.repository.name}: push its images`,
         assumeRolePolicy: pulumi.jsonStringify(
           pulumi
             .output(args.oidcProviderArn)
-            .apply((arn) => buildTrustPolicy(args.policy, args.repositories, arn)),
+            .apply((arn) => buildTrustPolicy(args.policy, args.repository, arn)),
         ),
         maxSessionDuration: args.maxSessionDuration ?? 3600,
       },
-      { parent: this },
+      // A fixed name cannot exist twice: a replacement deletes the old role first.
+      { parent: this, deleteBeforeReplace: true },
     );
-    const scope = providerScope(this);
+    const scope = args.scope ?? providerScope(this);
     new aws.iam.RolePolicy(
       `${name}-push`,
       {
         role: this.role.name,
         policy: pulumi.jsonStringify(
           pulumi
-            .all([scope, args.registries])
-            .apply(([s, repositories]) => buildPermissions({ ...s, region: args.region, repositories })),
+            .all([scope, args.registry])
+            .apply(([s, repository]) => buildPermissions({ ...s, region: args.region, repository })),
         ),
       },
       { parent: this },

@@ -3,22 +3,32 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ReleasePolicy, RepositoryRef } from "../release";
 import { deployRolePath } from "./arns";
 import { deployPermissions, deployTrustPolicy } from "./iam-documents";
-import { providerScope } from "./scope";
+import { deployDocumentName, deployRoleName } from "./names";
+import { providerScope, type ProviderScope } from "./scope";
 
 export interface DeployRoleArgs {
   readonly team: string;
   /** Environment name: the role trusts `repo:OWNER/REPO:environment:<environment>` only. */
   readonly environment: string;
+  /** The service's stable key (its first name): names the role and its deploy document. */
+  readonly service: string;
   readonly policy: ReleasePolicy;
-  readonly repositories: readonly RepositoryRef[];
+  /** The service's repository on GitHub (owner and current name): the only one trusted. */
+  readonly repository: RepositoryRef;
   readonly oidcProviderArn: pulumi.Input<string>;
   readonly region: string;
-  /** ECR repository names: read and re-tag (promotion). */
-  readonly registries: pulumi.Input<pulumi.Input<string>[]>;
-  /** This environment's release parameter names. */
-  readonly releaseParameters: readonly string[];
-  /** This environment's server instance ids: the only targets of the deploy command. */
+  /** The service's ECR repository name: read and re-tag (promotion, release markers). */
+  readonly registry: pulumi.Input<string>;
+  /** The service's release parameter name in this environment. */
+  readonly releaseParameter: pulumi.Input<string>;
+  /** This environment's server instance ids: the only targets of the deploy document. */
   readonly instanceIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Partition and account of the provider, when the caller already looked them up (a stack with
+   * one role per service looks them up once: `invokeScope`).
+   * @default looked up through the component's AWS provider
+   */
+  readonly scope?: pulumi.Input<ProviderScope>;
   /**
    * Maximum session length in seconds.
    * @default 3600 - one hour, enough for a deploy and its smoke test
@@ -27,49 +37,59 @@ export interface DeployRoleArgs {
 }
 
 /**
- * The role a deploy job assumes from its GitHub environment: writes the environment's release
- * parameters, runs the deploy agent on the environment's servers, promotes images.
+ * The role one repository's deploy jobs assume from one GitHub environment: writes that
+ * service's release parameter there, runs that service's deploy document on the environment's
+ * servers, promotes that service's images. Nothing of any other service.
  */
 export class DeployRole extends pulumi.ComponentResource {
   public readonly role: aws.iam.Role;
   public readonly arn: pulumi.Output<string>;
+  /** The SSM document the role may send (`<team>-<environment>-<service>-deploy`). */
+  public readonly deployDocument: string;
 
   constructor(name: string, args: DeployRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("delivery:aws:DeployRole", name, {}, opts);
+    this.deployDocument = deployDocumentName(args.team, args.environment, args.service);
     this.role = new aws.iam.Role(
       `${name}-role`,
       {
+        // Explicit and at most 64 characters: an auto-name's random suffix could pass IAM's limit.
+        name: deployRoleName(args.team, args.environment, args.service),
         path: deployRolePath(args.team),
-        description: `GitHub Actions deploys of team ${args.team} to ${args.environment}`,
+        description: `GitHub Actions deploys of ${args.repository.owner}/${args.repository.name} to ${args.environment}`,
         assumeRolePolicy: pulumi.jsonStringify(
           pulumi
             .output(args.oidcProviderArn)
-            .apply((arn) => deployTrustPolicy(args.policy, args.environment, args.repositories, arn)),
+            .apply((arn) => deployTrustPolicy(args.policy, args.environment, args.repository, arn)),
         ),
         maxSessionDuration: args.maxSessionDuration ?? 3600,
       },
-      { parent: this },
+      // A fixed name cannot exist twice: a replacement deletes the old role first.
+      { parent: this, deleteBeforeReplace: true },
     );
-    const scope = providerScope(this);
+    const scope = args.scope ?? providerScope(this);
     new aws.iam.RolePolicy(
       `${name}-deploy`,
       {
         role: this.role.name,
         policy: pulumi.jsonStringify(
-          pulumi.all([scope, args.registries, args.instanceIds]).apply(([s, repositories, instanceIds]) =>
-            deployPermissions({
-              ...s,
-              region: args.region,
-              repositories,
-              instanceIds,
-              releaseParameters: args.releaseParameters,
-            }),
-          ),
+          pulumi
+            .all([scope, args.registry, args.releaseParameter, args.instanceIds])
+            .apply(([s, repository, releaseParameter, instanceIds]) =>
+              deployPermissions({
+                ...s,
+                region: args.region,
+                repository,
+                releaseParameter,
+                deployDocument: this.deployDocument,
+                instanceIds,
+              }),
+            ),
         ),
       },
       { parent: this },
     );
     this.arn = this.role.arn;
-    this.registerOutputs({ arn: this.arn });
+    this.registerOutputs({ arn: this.arn, deployDocument: this.deployDocument });
   }
 }

@@ -1,30 +1,52 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { al2023AmiParameter, architectureOfInstanceType } from "../release";
 import type { EnvironmentSpec } from "../team";
 import { ec2RecoverActionArn, serverRolePath } from "./arns";
 import { ec2TrustPolicy, serverPermissions, ssmCorePolicyArn } from "./iam-documents";
 import { serverLogGroupName } from "./names";
 import { providerScope } from "./scope";
-import { userData, type UserDataService } from "./user-data";
-
-/** Amazon Linux 2023 for Graviton, resolved through AWS's public SSM parameter. */
-export const AL2023_ARM64_AMI_PARAMETER =
-  "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
+import { userData } from "./user-data";
 
 /** Default size: Graviton burstable, small for production, micro elsewhere. */
 export function defaultInstanceType(env: Pick<EnvironmentSpec, "role" | "instanceType">): string {
   return env.instanceType ?? (env.role === "production" ? "t4g.small" : "t4g.micro");
 }
 
+export interface ServerService {
+  readonly name: string;
+  /** Reached through the proxy (80/443); false for a worker. */
+  readonly public: boolean;
+  readonly releaseParameter: string;
+  /** SSM path of its configuration (`…/config`). */
+  readonly configPath: string;
+}
+
+/** Where a public service answers: `https://<service>.<domain>`, or `http://<address>/<service>/`. */
+export function publicUrl(service: string, address: string, domain: string | undefined): string {
+  return domain ? `https://${service}.${domain}` : `http://${address}/${service}/`;
+}
+
 export interface EnvironmentServerArgs {
   readonly team: string;
-  /** The environment (name, role, instanceType, stableAddress). */
+  /** The environment (name, role, instanceType, stableAddress, domain, vpcId, subnetIds). */
   readonly environment: EnvironmentSpec;
+  /** Where the environment sits in the spec, for errors: `team.environments[2]`. */
+  readonly specPath: string;
   readonly region: string;
-  /** Services this server runs, with their release parameter names. */
-  readonly services: readonly UserDataService[];
+  /** Services this server runs. */
+  readonly services: readonly ServerService[];
   /** ECR repository names the server pulls from. */
   readonly registries: pulumi.Input<pulumi.Input<string>[]>;
+  /** The environment's boot document (AgentDelivery): the association runs it on the server. */
+  readonly bootDocument: { readonly name: pulumi.Input<string>; readonly version: pulumi.Input<string> };
+  /**
+   * The AMI, pinned (stack config `serverAmi`): a new one is an explicit change that replaces the
+   * server, the new one up and serving before the stable address moves.
+   * @default the latest Amazon Linux 2023 for the instance type's architecture, resolved at each
+   * `up` - a new Amazon Linux release then replaces the server the same way
+   */
+  readonly ami?: string;
   /**
    * EC2 instance type.
    * @default environment.instanceType, else t4g.small for production and t4g.micro elsewhere
@@ -32,26 +54,29 @@ export interface EnvironmentServerArgs {
   readonly instanceType?: string;
   /**
    * Root volume size in GiB (gp3, encrypted).
-   * @default 16 - the OS plus a few releases of each image
+   * @default 16 - the OS, a 1 GiB swap file and a few releases of each image
    */
   readonly rootVolumeGiB?: number;
-  /**
-   * Subnet to launch in (public, with a route to an internet gateway).
-   * @default the first default subnet of the region's default VPC
-   */
-  readonly subnetId?: pulumi.Input<string>;
   /**
    * Days the server's logs are kept.
    * @default 30
    */
   readonly logRetentionDays?: number;
+  /**
+   * Seconds a new server's boot (cloud-init, then every service's release) may take before the
+   * `up` fails and the stable address stays where it is.
+   * @default 1800
+   */
+  readonly bootTimeoutSeconds?: number;
 }
 
 /**
- * One EC2 server per environment running the team's services in Docker, deployed by the deploy
- * agent. No SSH: operators use SSM Session Manager. IMDSv2 only, encrypted gp3 root volume, a
- * security group that admits only the service ports, auto-recovery on system status failures,
- * and an Elastic IP only when the environment asks for a stable address.
+ * One EC2 server per environment running the team's services in Docker behind kamal-proxy. No SSH:
+ * operators use SSM Session Manager. IMDSv2 with a hop limit of 1 (a container cannot reach the
+ * host's credentials), an encrypted and tagged gp3 root volume, 80/443 open only when a service is
+ * public, auto-recovery on system status failures. The deploy agent arrives by a State Manager
+ * association of the boot document; with a stable address, the Elastic IP moves to a replacement
+ * server only after that association succeeded on it (every service serving its release).
  */
 export class EnvironmentServer extends pulumi.ComponentResource {
   public readonly instance: aws.ec2.Instance;
@@ -59,14 +84,17 @@ export class EnvironmentServer extends pulumi.ComponentResource {
   public readonly roleArn: pulumi.Output<string>;
   /** Public IPv4 address (the Elastic IP when there is one). */
   public readonly publicIp: pulumi.Output<string>;
+  public readonly ami: pulumi.Output<string>;
   public readonly logGroupName: string;
-  /** Per service: `http://<address>:<port>`. */
+  /** Per public service: where it answers. */
   public readonly publicUrls: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: EnvironmentServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("delivery:aws:EnvironmentServer", name, {}, opts);
     const env = args.environment;
+    const tags = { environment: env.name, "delivery:team": args.team };
     this.logGroupName = serverLogGroupName(args.team, env.name);
+    const instanceType = args.instanceType ?? defaultInstanceType(env);
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
@@ -95,12 +123,12 @@ export class EnvironmentServer extends pulumi.ComponentResource {
       {
         role: role.name,
         policy: pulumi.jsonStringify(
-          pulumi.all([scope, args.registries]).apply(([s, repositories]) =>
+          scope.apply((s) =>
             serverPermissions({
               ...s,
               region: args.region,
-              repositories,
-              releaseParameters: args.services.map((svc) => svc.releaseParameter),
+              team: args.team,
+              environment: env.name,
               logGroup: this.logGroupName,
             }),
           ),
@@ -114,79 +142,91 @@ export class EnvironmentServer extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const subnetId =
-      args.subnetId ??
-      (() => {
-        const vpc = aws.ec2.getVpcOutput({ default: true }, { parent: this });
-        const subnets = aws.ec2.getSubnetsOutput(
-          {
-            filters: [
-              { name: "vpc-id", values: [vpc.id] },
-              { name: "default-for-az", values: ["true"] },
-            ],
-          },
-          { parent: this },
-        );
-        return subnets.ids.apply((ids) => {
-          if (ids.length === 0)
-            throw new Error("the region's default VPC has no default subnet: pass subnetId");
-          return [...ids].sort()[0];
-        });
-      })();
+    const subnetId = this.chooseSubnet(args, instanceType);
     const subnet = aws.ec2.getSubnetOutput({ id: subnetId }, { parent: this });
 
-    const ports = [...new Set(args.services.map((s) => s.port))].sort((a, b) => a - b);
+    const hasPublic = args.services.some((s) => s.public);
     const securityGroup = new aws.ec2.SecurityGroup(
       `${name}-sg`,
       {
         vpcId: subnet.vpcId,
-        description: `Service ports of team ${args.team} in ${env.name}; no SSH (SSM Session Manager)`,
-        ingress: ports.map((port) => ({
-          description: `service port ${port}`,
-          protocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          cidrBlocks: ["0.0.0.0/0"],
-        })),
-        // Pulls from ECR, SSM and CloudWatch go out over the internet gateway (no NAT, no endpoints).
+        description: hasPublic
+          ? `HTTP and HTTPS to the proxy of team ${args.team} in ${env.name}; no SSH (SSM Session Manager)`
+          : `No ingress: team ${args.team} in ${env.name} runs only workers; no SSH (SSM Session Manager)`,
+        // Only the proxy is reachable: every release listens on a loopback port.
+        ingress: hasPublic
+          ? [80, 443].map((port) => ({
+              description: port === 80 ? "HTTP (and ACME HTTP-01 challenges)" : "HTTPS",
+              protocol: "tcp",
+              fromPort: port,
+              toPort: port,
+              cidrBlocks: ["0.0.0.0/0"],
+            }))
+          : [],
+        // ECR, SSM, CloudWatch, Let's Encrypt and the Go module proxy, over the internet gateway.
         egress: [
           {
-            description: "HTTPS to AWS APIs and the registry",
+            description: "HTTPS to AWS APIs, the registry, ACME and the Go module proxy",
             protocol: "tcp",
             fromPort: 443,
             toPort: 443,
             cidrBlocks: ["0.0.0.0/0"],
           },
         ],
+        tags,
       },
       { parent: this },
     );
 
-    const ami = aws.ssm.getParameterOutput({ name: AL2023_ARM64_AMI_PARAMETER }, { parent: this });
+    this.ami = args.ami
+      ? pulumi.output(args.ami)
+      : aws.ssm.getParameterOutput(
+          { name: al2023AmiParameter(architectureOfInstanceType(instanceType)) },
+          { parent: this },
+        ).value;
     this.instance = new aws.ec2.Instance(
       `${name}-instance`,
       {
-        ami: ami.value,
-        instanceType: args.instanceType ?? defaultInstanceType(env),
+        ami: this.ami,
+        instanceType,
         subnetId,
         vpcSecurityGroupIds: [securityGroup.id],
         associatePublicIpAddress: true,
         iamInstanceProfile: profile.name,
-        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 },
+        // Hop limit 1: a token request from a container (one hop further) never gets an answer.
+        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
         rootBlockDevice: {
           volumeType: "gp3",
           volumeSize: args.rootVolumeGiB ?? 16,
           encrypted: true,
           deleteOnTermination: true,
+          tags: { ...tags, Name: `${args.team}-${env.name}-root` },
         },
         monitoring: false,
-        userData: userData({ region: args.region, logGroup: this.logGroupName, services: args.services }),
-        // The server is cattle: a changed agent or service list builds a fresh one.
+        // The same for every team and service list: only a new proxy version changes it.
+        userData: userData(),
         userDataReplaceOnChange: true,
-        tags: { Name: `${args.team}-${env.name}`, environment: env.name },
+        tags: { ...tags, Name: `${args.team}-${env.name}` },
       },
-      // A newer AMI alone must not replace a running server: `pulumi up --replace` takes it.
-      { parent: this, ignoreChanges: ["ami"], dependsOn: [logGroup] },
+      // No ignoreChanges: a changed AMI (pinned in stack config) replaces the server, and Pulumi
+      // replaces create-before-delete (the default), so the old one serves until the new one is up.
+      { parent: this, dependsOn: [logGroup] },
+    );
+
+    // The agent reaches a new server through State Manager: the association runs the boot document
+    // when the instance first comes online, and again whenever the document's version changes.
+    // A new server gets a new association (replaceOnChanges), whose creation waits for success.
+    const boot = new aws.ssm.Association(
+      `${name}-boot`,
+      {
+        name: args.bootDocument.name,
+        documentVersion: args.bootDocument.version,
+        targets: [{ key: "InstanceIds", values: [this.instance.id] }],
+        waitForSuccessTimeoutSeconds: args.bootTimeoutSeconds ?? 1800,
+        complianceSeverity: "HIGH",
+        tags,
+      },
+      { parent: this, replaceOnChanges: ["targets"] },
     );
 
     new aws.cloudwatch.MetricAlarm(
@@ -207,10 +247,12 @@ export class EnvironmentServer extends pulumi.ComponentResource {
     );
 
     if (env.stableAddress) {
-      const eip = new aws.ec2.Eip(
-        `${name}-eip`,
-        { domain: "vpc", instance: this.instance.id, tags: { environment: env.name } },
-        { parent: this },
+      const eip = new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", tags }, { parent: this });
+      // Moves only once the boot association succeeded on the (new) server.
+      new aws.ec2.EipAssociation(
+        `${name}-eip-association`,
+        { allocationId: eip.allocationId, instanceId: this.instance.id },
+        { parent: this, dependsOn: [boot] },
       );
       this.publicIp = eip.publicIp;
     } else {
@@ -219,13 +261,62 @@ export class EnvironmentServer extends pulumi.ComponentResource {
     this.instanceId = this.instance.id;
     this.roleArn = role.arn;
     this.publicUrls = Object.fromEntries(
-      args.services.map((s) => [s.name, pulumi.interpolate`http://${this.publicIp}:${s.port}`]),
+      args.services
+        .filter((s) => s.public)
+        .map((s) => [s.name, this.publicIp.apply((ip) => publicUrl(s.name, ip, env.domain))]),
     );
     this.registerOutputs({
       instanceId: this.instanceId,
       roleArn: this.roleArn,
       publicIp: this.publicIp,
+      ami: this.ami,
       publicUrls: this.publicUrls,
+    });
+  }
+
+  /**
+   * A subnet whose zone offers the instance type: of `subnetIds` when the spec names them, else a
+   * default subnet of `vpcId` or of the region's default VPC. Errors name the key to set.
+   */
+  private chooseSubnet(args: EnvironmentServerArgs, instanceType: string): pulumi.Output<string> {
+    const env = args.environment;
+    const zones = aws.ec2.getInstanceTypeOfferingsOutput(
+      { locationType: "availability-zone", filters: [{ name: "instance-type", values: [instanceType] }] },
+      { parent: this },
+    ).locations;
+    const vpcId: pulumi.Output<string | undefined> = env.vpcId
+      ? pulumi.output(env.vpcId)
+      : env.subnetIds
+        ? pulumi.output(undefined)
+        : aws.ec2
+            .getVpcsOutput({ filters: [{ name: "is-default", values: ["true"] }] }, { parent: this })
+            .ids.apply((ids) => {
+              if (ids.length === 0)
+                throw new Error(
+                  `${args.specPath}.vpcId: the account has no default VPC in ${args.region}; set vpcId (and subnetIds) of an existing VPC`,
+                );
+              return ids[0];
+            });
+    const subnets = pulumi.all([zones, vpcId]).apply(([offered, vpc]) =>
+      aws.ec2.getSubnetsOutput(
+        {
+          filters: [
+            ...(vpc ? [{ name: "vpc-id", values: [vpc] }] : []),
+            env.subnetIds
+              ? { name: "subnet-id", values: [...env.subnetIds] }
+              : { name: "default-for-az", values: ["true"] },
+            { name: "availability-zone", values: offered },
+          ],
+        },
+        { parent: this },
+      ),
+    );
+    return pulumi.all([subnets.ids, zones]).apply(([ids, offered]) => {
+      if (ids.length === 0)
+        throw new Error(
+          `${args.specPath}.subnetIds: no ${env.subnetIds ? "listed" : "default"} subnet is in a zone offering ${instanceType} (zones: ${offered.join(", ") || "none"})`,
+        );
+      return [...ids].sort()[0];
     });
   }
 }

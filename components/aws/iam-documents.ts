@@ -4,26 +4,35 @@
  * names in `names.ts` and an {@link AwsScope}; components serialize them with
  * `pulumi.jsonStringify`.
  *
+ * One door per repository and environment: every CI role trusts exactly one OIDC subject (a
+ * build role: its repository's building branch) and reaches one service's registry, release
+ * parameter and document, so a job of one repository can never push, promote or deploy
+ * another's. Per-repository documents also keep far within IAM's size limits (trust policy 2,048
+ * characters, a role's inline policies 10,240) however many services a team has.
+ *
  * Rules every document keeps (the policy pack checks them too): no `*` action; `*` resource only
  * for actions that AWS cannot scope to a resource (each such statement says so in its Sid).
  */
 import {
   buildSubjects,
   deploySubjects,
+  environmentSubject,
   OIDC_AUDIENCE,
   OIDC_ISSUER_HOST,
+  PREVIEW_ENVIRONMENT,
   type ReleasePolicy,
   type RepositoryRef,
 } from "../release";
+import { environmentParameterPath } from "./names";
 import {
   accountRootArn,
   awsManagedPolicyArn,
+  documentArn,
   instanceArn,
   logGroupArn,
   parameterArn,
   repositoryArn,
   roleArn,
-  runShellScriptDocumentArn,
   serverRolePath,
   type AwsScope,
 } from "./arns";
@@ -132,23 +141,45 @@ export function githubOidcTrustPolicy(args: OidcTrustArgs): PolicyDocument {
   });
 }
 
-/** The deploy role of `environment`: jobs that name that GitHub environment, in the team's repos. */
+/**
+ * The deploy role of one repository in one environment: jobs of that repository that name that
+ * GitHub environment, and nothing else (one subject: `repo:OWNER/REPO:environment:NAME`).
+ */
 export function deployTrustPolicy(
   policy: ReleasePolicy,
   environment: string,
-  repos: readonly RepositoryRef[],
+  repo: RepositoryRef,
   providerArn: string,
 ): PolicyDocument {
-  return githubOidcTrustPolicy({ providerArn, subjects: deploySubjects(policy, environment, repos) });
+  // The preview environment admits pull-request refs: a deploy role trusting it would open an
+  // environment's door to any branch of the repository.
+  if (environment === PREVIEW_ENVIRONMENT) {
+    throw new Error(
+      `team.environments: "${PREVIEW_ENVIRONMENT}" is the pull-request preview environment and cannot be deployed to`,
+    );
+  }
+  return githubOidcTrustPolicy({ providerArn, subjects: deploySubjects(policy, environment, [repo]) });
 }
 
-/** The build role: pushes to the building branches of the team's repos; never pull requests. */
+/**
+ * The build role of one repository: pushes to the branches the policy builds from, in that
+ * repository only; never pull requests, never another repository.
+ */
 export function buildTrustPolicy(
   policy: ReleasePolicy,
-  repos: readonly RepositoryRef[],
+  repo: RepositoryRef,
   providerArn: string,
 ): PolicyDocument {
-  return githubOidcTrustPolicy({ providerArn, subjects: buildSubjects(policy, repos) });
+  return githubOidcTrustPolicy({ providerArn, subjects: buildSubjects(policy, [repo]) });
+}
+
+/**
+ * The preview role of one repository: jobs of that repository that name its `preview` GitHub
+ * environment (whose deployment policy admits pull-request refs of the repository's own branches;
+ * a fork's pull request gets no OIDC token for it).
+ */
+export function previewTrustPolicy(repo: RepositoryRef, providerArn: string): PolicyDocument {
+  return githubOidcTrustPolicy({ providerArn, subjects: [environmentSubject(repo, PREVIEW_ENVIRONMENT)] });
 }
 
 /** EC2 may assume the server role (instance profile). */
@@ -163,94 +194,153 @@ export function ec2TrustPolicy(): PolicyDocument {
 // ---------------------------------------------------------------------------------------------
 // Permission policies.
 
-export interface RegistryScope extends AwsScope {
-  /** ECR repository names of the team (`<team>/<service>`). */
-  readonly repositories: readonly string[];
+export interface RepositoryScope extends AwsScope {
+  /** The service's ECR repository name (`<team>/<service>`): the only registry the role reaches. */
+  readonly repository: string;
 }
 
-/** Build role: push to exactly the team's repositories. */
-export function buildPermissions(s: RegistryScope): PolicyDocument {
+/** Build role of one repository: push to exactly that service's registry. */
+export function buildPermissions(s: RepositoryScope): PolicyDocument {
   return document(
     {
-      Sid: "PushTeamImages",
+      Sid: "PushOwnImages",
       Effect: "Allow",
       Action: ECR_PUSH_ACTIONS,
-      Resource: s.repositories.map((r) => repositoryArn(s, r)),
+      Resource: repositoryArn(s, s.repository),
     },
     REGISTRY_LOGIN,
   );
 }
 
-export interface DeployScope extends RegistryScope {
-  /** Release parameter names of this environment. */
-  readonly releaseParameters: readonly string[];
-  /** Instance ids of this environment's servers. */
+export interface DeployScope extends RepositoryScope {
+  /** The service's release parameter in this environment. */
+  readonly releaseParameter: string;
+  /** The service's deploy document in this environment (`deployDocumentName` in names.ts). */
+  readonly deployDocument: string;
+  /** Instance ids of this environment's servers: the only targets of the deploy document. */
+  readonly instanceIds: readonly string[];
+}
+
+/** Command results have no resource-level permissions: `*` is the only value AWS accepts. */
+const READ_COMMAND_RESULTS: PolicyStatement = {
+  Sid: "ReadCommandResultsHasNoResourceScope",
+  Effect: "Allow",
+  Action: SSM_COMMAND_READ_ACTIONS,
+  Resource: "*",
+};
+
+/**
+ * `ssm:SendCommand` is authorized once per resource of the request: the document and each target
+ * instance (Service Authorization Reference, Systems Manager: SendCommand needs `document`, and
+ * `instance` for instance targets). Listing exactly one document and the environment's instances
+ * means the role can run nothing else, and that document nowhere else.
+ */
+function sendDocument(
+  sid: string,
+  s: AwsScope,
+  documentName: string,
+  instanceIds: readonly string[],
+): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: ["ssm:SendCommand"],
+    Resource: [documentArn(s, documentName), ...instanceIds.map((id) => instanceArn(s, id))],
+  };
+}
+
+/**
+ * Deploy role of one repository in one environment: read and re-tag (promote, mark as released)
+ * that service's images, read and write that service's release parameter in this environment
+ * (CI writes it after the agent reported success), and run that service's deploy document on
+ * this environment's servers.
+ */
+export function deployPermissions(s: DeployScope): PolicyDocument {
+  return document(
+    {
+      Sid: "ReleaseParameter",
+      Effect: "Allow",
+      Action: ["ssm:GetParameter", "ssm:PutParameter"],
+      Resource: parameterArn(s, s.releaseParameter),
+    },
+    sendDocument("RunDeployDocumentOnServers", s, s.deployDocument, s.instanceIds),
+    READ_COMMAND_RESULTS,
+    {
+      Sid: "ReadAndPromoteOwnImages",
+      Effect: "Allow",
+      Action: union(ECR_PULL_ACTIONS, ECR_PROMOTE_ACTIONS),
+      Resource: repositoryArn(s, s.repository),
+    },
+    REGISTRY_LOGIN,
+  );
+}
+
+export interface PreviewScope extends RepositoryScope {
+  /** The service's preview document (`previewDocumentName` in names.ts). */
+  readonly previewDocument: string;
+  /** Instance ids of the servers that host previews (integration's, by default). */
   readonly instanceIds: readonly string[];
 }
 
 /**
- * Read and write one environment's release parameters: CI sets them on deploy, the server's
- * agent writes them back on rollback or after a failed release.
+ * Preview role of one repository: run that service's preview document (deploy and remove
+ * `pr-<n>`) on the preview servers, and read that service's images. No release parameter, no
+ * other document, no push: a preview cannot change what any environment runs.
  */
-function releaseParameterAccess(
-  s: AwsScope & { readonly releaseParameters: readonly string[] },
-): PolicyStatement {
-  return {
-    Sid: "ReleaseParameters",
-    Effect: "Allow",
-    Action: ["ssm:GetParameter", "ssm:PutParameter"],
-    Resource: s.releaseParameters.map((p) => parameterArn(s, p)),
-  };
-}
-
-/** Deploy role of one environment: its release parameters, its servers, the team's images. */
-export function deployPermissions(s: DeployScope): PolicyDocument {
+export function previewPermissions(s: PreviewScope): PolicyDocument {
   return document(
-    releaseParameterAccess(s),
+    sendDocument("RunPreviewDocumentOnServers", s, s.previewDocument, s.instanceIds),
+    READ_COMMAND_RESULTS,
     {
-      // SendCommand is authorized on both the target instances and the document.
-      Sid: "RunDeployAgentOnServers",
+      Sid: "ReadOwnImages",
       Effect: "Allow",
-      Action: ["ssm:SendCommand"],
-      Resource: [...s.instanceIds.map((id) => instanceArn(s, id)), runShellScriptDocumentArn(s)],
+      Action: union(ECR_PULL_ACTIONS, ["ecr:DescribeImages"]),
+      Resource: repositoryArn(s, s.repository),
     },
-    {
-      // Command results have no resource-level permissions: `*` is the only value AWS accepts.
-      Sid: "ReadCommandResultsHasNoResourceScope",
-      Effect: "Allow",
-      Action: SSM_COMMAND_READ_ACTIONS,
-      Resource: "*",
-    },
-    {
-      Sid: "ReadAndPromoteTeamImages",
-      Effect: "Allow",
-      Action: ECR_PROMOTE_ACTIONS,
-      Resource: s.repositories.map((r) => repositoryArn(s, r)),
-    },
+    REGISTRY_LOGIN,
   );
 }
 
-export interface ServerScope extends RegistryScope {
-  readonly releaseParameters: readonly string[];
+function union(...lists: readonly string[][]): string[] {
+  return [...new Set(lists.flat())].sort();
+}
+
+export interface ServerScope extends AwsScope {
+  readonly team: string;
+  /** The server's environment: it reads that environment's parameters only. */
+  readonly environment: string;
   readonly logGroup: string;
 }
 
 /**
- * A server's own permissions (SSM core access is the managed policy, attached separately):
- * pull the team's images, read its environment's release parameters (and write them back on
- * `deploy-agent rollback`), write its log group.
+ * A server's own permissions (SSM core access is the managed policy, attached separately): pull
+ * the team's images, **read** its environment's parameters, write its log group. It can never
+ * write a release parameter: only the deploy path (CI, after the agent reported success) does, so
+ * a compromised host or container cannot name what the environment runs.
+ *
+ * Scoped by name prefix (`repository/<team>/*`, `parameter/delivery/<team>/<environment>/*`)
+ * rather than by listing each service: the server runs every service of the team, and a list
+ * passes IAM's 10,240-character limit for a role's inline policies at about 80 services. The
+ * trailing `/` keeps `checkout/` from matching `checkout-eu/`, and `staging/` from `staging-eu/`.
  */
 export function serverPermissions(s: ServerScope): PolicyDocument {
   const group = logGroupArn(s, s.logGroup);
+  const parameters = parameterArn(s, environmentParameterPath(s.team, s.environment));
   return document(
     {
       Sid: "PullTeamImages",
       Effect: "Allow",
       Action: ECR_PULL_ACTIONS,
-      Resource: s.repositories.map((r) => repositoryArn(s, r)),
+      Resource: repositoryArn(s, `${s.team}/*`),
     },
     REGISTRY_LOGIN,
-    releaseParameterAccess(s),
+    {
+      // GetParametersByPath is authorized on the path itself, the others on each parameter.
+      Sid: "ReadEnvironmentParameters",
+      Effect: "Allow",
+      Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+      Resource: [parameters, `${parameters}/*`],
+    },
     {
       Sid: "WriteOwnLogs",
       Effect: "Allow",

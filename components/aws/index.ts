@@ -5,16 +5,24 @@ export * from "./iam-documents";
 export * from "./deploy-agent";
 export * from "./user-data";
 export * from "./bootstrap";
+export { invokeScope, type ProviderScope } from "./scope";
 export { ContainerRegistry, type ContainerRegistryArgs } from "./container-registry";
 export { GithubOidcProvider, type GithubOidcProviderArgs } from "./github-oidc-provider";
 export { BuildRole, type BuildRoleArgs } from "./build-role";
 export { DeployRole, type DeployRoleArgs } from "./deploy-role";
+export { PreviewRole, type PreviewRoleArgs } from "./preview-role";
 export {
   EnvironmentServer,
   type EnvironmentServerArgs,
+  type ServerService,
   defaultInstanceType,
-  AL2023_ARM64_AMI_PARAMETER,
+  publicUrl,
 } from "./environment-server";
+export * from "./agent-documents";
+export * from "./proxy";
+export * from "./units";
+export { AgentDelivery, type AgentDeliveryArgs, type AgentSite } from "./agent-delivery";
+export { ServiceConfig, type ServiceConfigArgs, configPath } from "./service-config";
 export { ReleaseParameter, type ReleaseParameterArgs } from "./release-parameter";
 export { BootstrapImage, type BootstrapImageArgs } from "./bootstrap-image";
 
@@ -22,7 +30,8 @@ export { BootstrapImage, type BootstrapImageArgs } from "./bootstrap-image";
 export interface SharedAwsOutputs {
   readonly region: string;
   readonly oidcProviderArn: string;
-  readonly buildRoleArn: string;
+  /** Per service (current name): the repository's own build role. */
+  readonly buildRoleArns: Record<string, string>;
   /** Per service. */
   readonly registries: Record<string, { readonly url: string; readonly arn: string; readonly name: string }>;
   /** Per service, `<repository>@sha256:…`; empty when `release.bootstrapImage` is false. */

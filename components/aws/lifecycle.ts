@@ -6,6 +6,8 @@ import {
   BUILD_IMAGE_TAG_PREFIX,
   RC_TAG,
   RELEASED_IMAGE_TAG_PREFIX,
+  RUNNING_IMAGES_KEPT,
+  runningImageTagPrefix,
   type RefMatcher,
   type ReleasePolicy,
 } from "../release";
@@ -60,14 +62,23 @@ function patternsOf(matcher: RefMatcher): string[] {
  *  1. Keep the last `releaseImagesKept` images tagged `released-…` ({@link RELEASED_IMAGE_TAG_PREFIX}):
  *     the images production has run. A prefix, not a pattern: ECR's `*` cannot tell `v1.2.3` from
  *     `v1.2.3-rc.1`, a prefix no other tag starts with can. The oldest beyond N expire.
- *  2. Expire rc-tagged images (`v*.*.*-rc.*`, only in models with rc tags) after `rcImageDays`.
- *  3. Expire build images (`sha-…`) after `buildImageDays`.
- *  4. Expire untagged images after `untaggedImageDays`.
+ *  2. Per environment, keep the newest {@link RUNNING_IMAGES_KEPT} images tagged
+ *     `running-<environment>.…` (`runningImageTagPrefix`): what the environment runs and can roll
+ *     back to, whatever their age (an integration build older than `buildImageDays`, a staging rc
+ *     older than `rcImageDays`). The `.` ends the prefix: no environment's prefix starts another's.
+ *  3. Expire rc-tagged images (`v*.*.*-rc.*`, only in models with rc tags) after `rcImageDays`.
+ *  4. Expire build images (`sha-…`) after `buildImageDays`.
+ *  5. Expire untagged images after `untaggedImageDays`.
+ *
+ * ECR counts `imageCountMoreThan` by push time, not by when the marker was added: an environment
+ * that goes back to an image older than its N newest marked ones can see it expire; N is above
+ * the releases each server keeps for rollback (the deploy agent's KEEP_RELEASES, 2).
  *
  * Every kind of image, and the rule that decides it:
  *  - a build never promoted (`sha-X`): rule 3;
  *  - a release candidate production never ran (`sha-X`, `v1.2.3-rc.1`): rule 2, so it lives
  *    `rcImageDays` (not `buildImageDays`) and does not count towards the N releases;
+ *  - an image an environment runs (`running-<env>.<release>`): its environment's rule 2;
  *  - a released image (`sha-X`, `v1.2.3-rc.1`, `v1.2.3`, `released-v1.2.3`): rule 1 only; the rc
  *    and build rules can never expire it, and it goes when N newer released images exist;
  *  - the `v1.2.3` of a failed production deploy (promoted, never marked): its rc tag (rule 2) or,
@@ -95,6 +106,19 @@ export function lifecyclePolicy(
     },
     action: { type: "expire" },
   });
+  for (const deployment of policy.deployments) {
+    const prefix = runningImageTagPrefix(deployment.environment);
+    rules.push({
+      description: `Keep the last ${RUNNING_IMAGES_KEPT} images ${deployment.environment} ran (${prefix}<release>), whatever their age`,
+      selection: {
+        tagStatus: "tagged",
+        tagPrefixList: [prefix],
+        countType: "imageCountMoreThan",
+        countNumber: RUNNING_IMAGES_KEPT,
+      },
+      action: { type: "expire" },
+    });
+  }
   for (const tag of rcTags) {
     for (const pattern of patternsOf(tag)) {
       rules.push({

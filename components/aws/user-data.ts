@@ -1,129 +1,69 @@
 /**
- * The server's user-data: a `#cloud-config` document built as data and serialized with the
- * `yaml` library. It installs Docker and the ECR credential helper (Amazon Linux 2023 packages),
- * writes the deploy agent, its per-service settings and one systemd unit per service, then starts
- * the current release of every service.
+ * The server's user-data: a `#cloud-config` document built as data and serialized with the `yaml`
+ * library. It prepares the host and nothing per service: Docker (non-blocking logs) and the ECR
+ * credential helper (Amazon Linux 2023 packages), a swap file, and kamal-proxy (built from its
+ * pinned Go module) as a systemd service. The deploy agent and the services arrive later through
+ * SSM (agent-documents.ts), so the user-data is the same for 1 service or 500, and a changed agent
+ * or service list never touches it: the server is not replaced.
  */
 import { stringify } from "yaml";
+import { DOCKER_CONFIG_DIR } from "./deploy-agent";
 import {
-  agentSettingsFile,
-  deployAgentScript,
-  DEPLOY_AGENT_CONFIG_DIR,
-  DOCKER_CONFIG_DIR,
-  sparePorts,
-} from "./deploy-agent";
-import { DEPLOY_AGENT_PATH } from "../release";
+  dockerDaemonSettings,
+  KAMAL_PROXY_INSTALLER_PATH,
+  KAMAL_PROXY_UNIT,
+  kamalProxyInstaller,
+  kamalProxyInstallerEnvironment,
+  kamalProxyUnit,
+} from "./proxy";
 
-/** Amazon Linux 2023 package names (`dnf install`). */
-export const SERVER_PACKAGES = ["docker", "amazon-ecr-credential-helper"] as const;
+/** Amazon Linux 2023 package names (`dnf install`): golang builds kamal-proxy. */
+export const SERVER_PACKAGES = ["docker", "amazon-ecr-credential-helper", "golang"] as const;
 
-export interface UserDataService {
-  readonly name: string;
-  readonly port: number;
-  readonly healthCheckPath: string;
-  readonly releaseParameter: string;
-}
-
-export interface UserDataArgs {
-  readonly region: string;
-  readonly logGroup: string;
-  readonly services: readonly UserDataService[];
-}
-
-/** systemd unit of a service: on boot, run whatever its release parameter names. */
-export function serviceUnitName(service: string): string {
-  return `delivery-${service}.service`;
-}
-
-type IniSection = readonly [string, readonly (readonly [string, string])[]];
-
-/** systemd's INI dialect from data: `[Section]` then `Key=value` lines. */
-export function renderUnit(sections: readonly IniSection[]): string {
-  return (
-    sections
-      .map(([name, entries]) => [`[${name}]`, ...entries.map(([k, v]) => `${k}=${v}`)].join("\n"))
-      .join("\n\n") + "\n"
-  );
-}
-
-export function serviceUnit(service: string): string {
-  return renderUnit([
-    [
-      "Unit",
-      [
-        ["Description", `Run the released image of ${service} (deploy-agent)`],
-        ["Requires", "docker.service"],
-        ["After", "docker.service network-online.target"],
-        ["Wants", "network-online.target"],
-      ],
-    ],
-    [
-      "Service",
-      [
-        ["Type", "oneshot"],
-        ["RemainAfterExit", "yes"],
-        ["ExecStart", `${DEPLOY_AGENT_PATH} deploy ${service}`],
-        // A first pull on a small instance can take a while.
-        ["TimeoutStartSec", "600"],
-      ],
-    ],
-    ["Install", [["WantedBy", "multi-user.target"]]],
-  ]);
-}
+/** EC2's limit on user-data, before base64 (EC2 User Guide, "Instance user data": 16 KB). */
+export const USER_DATA_MAX_BYTES = 16 * 1024;
 
 export interface CloudConfig {
   readonly packages: string[];
+  readonly swap: { filename: string; size: number };
   readonly write_files: { path: string; content: string; permissions: string; owner: string }[];
   readonly runcmd: string[][];
 }
 
 /** The cloud-config document as data (tests inspect it; {@link userData} serializes it). */
-export function cloudConfig(args: UserDataArgs): CloudConfig {
-  const spare = sparePorts(args.services.map((s) => s.port));
+export function cloudConfig(): CloudConfig {
   const file = (path: string, content: string, permissions = "0644") => ({
     path,
     content,
     permissions,
     owner: "root:root",
   });
+  const installerEnv = Object.entries(kamalProxyInstallerEnvironment()).map(([k, v]) => `${k}=${v}`);
   return {
     packages: [...SERVER_PACKAGES],
+    // A t4g.micro has 1 GiB: room for the proxy's build and for a release starting beside the old one.
+    swap: { filename: "/swapfile", size: 1024 * 1024 * 1024 },
     write_files: [
-      file(DEPLOY_AGENT_PATH, deployAgentScript(), "0755"),
+      file("/etc/docker/daemon.json", `${JSON.stringify(dockerDaemonSettings(), null, 2)}\n`),
       // Every registry this server pulls from is ECR: the helper gets tokens from the instance role.
       file(
         `${DOCKER_CONFIG_DIR}/config.json`,
         `${JSON.stringify({ credsStore: "ecr-login" }, null, 2)}\n`,
         "0600",
       ),
-      ...args.services.map((s, i) =>
-        file(
-          `${DEPLOY_AGENT_CONFIG_DIR}/${s.name}.env`,
-          agentSettingsFile({
-            service: s.name,
-            releaseParameter: s.releaseParameter,
-            containerPort: s.port,
-            sparePort: spare[i],
-            healthCheckPath: s.healthCheckPath,
-            region: args.region,
-            logGroup: args.logGroup,
-            dockerConfigDir: DOCKER_CONFIG_DIR,
-          }),
-        ),
-      ),
-      ...args.services.map((s) =>
-        file(`/etc/systemd/system/${serviceUnitName(s.name)}`, serviceUnit(s.name)),
-      ),
+      file(KAMAL_PROXY_INSTALLER_PATH, kamalProxyInstaller(), "0755"),
+      file(`/etc/systemd/system/${KAMAL_PROXY_UNIT}`, kamalProxyUnit()),
     ],
     runcmd: [
-      ["systemctl", "daemon-reload"],
       ["systemctl", "enable", "--now", "docker.service"],
-      ...args.services.map((s) => ["systemctl", "enable", "--now", serviceUnitName(s.name)]),
+      ["env", ...installerEnv, KAMAL_PROXY_INSTALLER_PATH],
+      ["systemctl", "daemon-reload"],
+      ["systemctl", "enable", "--now", KAMAL_PROXY_UNIT],
     ],
   };
 }
 
 /** `#cloud-config` text for the instance's `userData`. */
-export function userData(args: UserDataArgs): string {
-  return `#cloud-config\n${stringify(cloudConfig(args), { lineWidth: 0 })}`;
+export function userData(): string {
+  return `#cloud-config\n${stringify(cloudConfig(), { lineWidth: 0 })}`;
 }

@@ -6,3 +6,5 @@ export * from "./team";
 export * from "./repository";
 export * from "./team-repositories";
 export * from "./environment";
+export * from "./ruleset-semantics";
+export * from "./repository-rulesets";

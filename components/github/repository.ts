@@ -1,14 +1,15 @@
 /**
  * One service's repository with everything the workflow needs on it: settings, default and
- * long-lived branches, team access, CODEOWNERS, rulesets and repository-level Actions variables.
+ * long-lived branches, team access, CODEOWNERS and repository-level Actions variables. Its
+ * rulesets are a separate component ({@link RepositoryRulesets}) so they can wait for every file
+ * committed to its branches, the pipeline's included.
  */
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceSpec, TeamSpec } from "../team";
-import { REPOSITORY_VARIABLES, type ReleasePolicy } from "../release";
+import { pipelineBranches, REPOSITORY_VARIABLES, type ReleasePolicy } from "../release";
 import { CODEOWNERS_PATH, codeownersFile } from "./codeowners";
 import { isTeam, teamSlug } from "./principals";
-import { repositoryRulesets, type BypassActorSpec } from "./rulesets";
 import { GITHUB_INITIAL_BRANCH, longLivedBranches, repositorySettings } from "./settings";
 
 export type RepositoryVariableName = (typeof REPOSITORY_VARIABLES)[keyof typeof REPOSITORY_VARIABLES];
@@ -26,16 +27,8 @@ export interface ServiceRepositoryArgs {
   readonly service: ServiceSpec;
   /** Id of the team everyone on the services belongs to: gets `push`. */
   readonly teamId: pulumi.Input<string>;
-  /** Id of the maintainers' team: gets `maintain` and bypasses release-tag creation. */
+  /** Id of the maintainers' team: gets `maintain`. */
   readonly maintainersTeamId: pulumi.Input<string>;
-  /** Slug of the maintainers' team (names the bypass actor before ids are known). */
-  readonly maintainersTeamSlug: string;
-  /**
-   * Id of the GitHub App Pulumi authenticates as: the only bypass actor of the protected-branch
-   * rulesets, so the files this program manages can be committed to PR-only branches.
-   * @default none - nobody bypasses; managed files can then only be written before the rulesets exist
-   */
-  readonly automationAppId?: number;
   /**
    * Repository-level Actions variables, keyed by REPOSITORY_VARIABLES names (region, registry URL,
    * build role ARN from the AWS side).
@@ -61,8 +54,13 @@ export class ServiceRepository extends pulumi.ComponentResource {
   public readonly repositoryName: pulumi.Output<string>;
   /** `owner/name`. */
   public readonly fullName: pulumi.Output<string>;
-  /** Rulesets by key (`branch-main`, `branch-names`, `release-tags`, …). */
-  public readonly rulesets: Readonly<Record<string, github.RepositoryRuleset>>;
+  /**
+   * Every branch the pipeline files go to (`pipelineBranches(policy)`), as the output of the
+   * resource that creates it: whatever is written to one waits for the branch to exist.
+   */
+  public readonly branches: Readonly<Record<string, pulumi.Output<string>>>;
+  /** What this component writes to the branches (CODEOWNERS) and the branches it creates. */
+  public readonly managed: readonly pulumi.Resource[];
 
   constructor(name: string, args: ServiceRepositoryArgs, opts?: pulumi.ComponentResourceOptions) {
     const previous = args.previousNames ?? [];
@@ -144,70 +142,40 @@ export class ServiceRepository extends pulumi.ComponentResource {
     }
 
     // CODEOWNERS on every protected branch: a pull request is judged by its base branch's file.
+    // `[skip ci]`: this commit starts no workflow; no author or committer is set, so with a
+    // GitHub App the commit is GitHub's verified one (see components/pipeline/service-pipelines.ts).
     const content = codeownersFile(spec, service);
     const files: github.RepositoryFile[] = [];
-    for (const protectedBranch of policy.protectedBranches) {
+    for (const branchName of pipelineBranches(policy)) {
       const branch =
-        protectedBranch.name === policy.defaultBranch
-          ? defaultBranch.branch
-          : branches[protectedBranch.name].branch;
+        branchName === policy.defaultBranch ? defaultBranch.branch : branches[branchName]?.branch;
+      if (!branch)
+        throw new Error(`pipeline branch "${branchName}" is neither the default nor a protected branch`);
       files.push(
         new github.RepositoryFile(
-          `${name}-codeowners-${protectedBranch.name}`,
+          `${name}-codeowners-${branchName}`,
           {
             repository: repo,
             branch,
             file: CODEOWNERS_PATH,
             content,
-            commitMessage: "chore: CODEOWNERS from the team spec (delivery-workflow)",
+            commitMessage: "chore: CODEOWNERS from the team spec (delivery-workflow) [skip ci]",
             overwriteOnCreate: true,
           },
           // Replacing a file would delete it through the old name's redirect: follow the rename.
-          child(`codeowners-${protectedBranch.name}`, { ignoreChanges: ["repository"] }),
+          child(`codeowners-${branchName}`, { ignoreChanges: ["repository"] }),
         ),
       );
     }
 
-    const bypassTeamIds = new Map<string, pulumi.Input<string>>([
-      [args.maintainersTeamSlug, args.maintainersTeamId],
-    ]);
-    const bypassActor = (actor: BypassActorSpec) => {
-      if (actor.actorType === "Integration") return actor;
-      let id = bypassTeamIds.get(actor.teamSlug);
-      if (id === undefined) {
-        id = github.getTeamOutput({ slug: actor.teamSlug, summaryOnly: true }, { parent: this }).id;
-        bypassTeamIds.set(actor.teamSlug, id);
-      }
-      return { actorType: "Team", actorId: pulumi.output(id).apply(Number), bypassMode: actor.bypassMode };
+    const branchOutput = (b: string): pulumi.Output<string> => {
+      if (b === policy.defaultBranch) return defaultBranch.branch;
+      const created = branches[b];
+      if (!created) throw new Error(`pipeline branch "${b}" is neither the default nor a protected branch`);
+      return created.branch;
     };
-
-    // A plain array, never a promise: the SDK walks every resource reachable from a promised
-    // dependsOn value, which made each ruleset cost as much as the whole stack.
-    const rulesetDependencies: pulumi.Resource[] = [...files, ...Object.values(branches)];
-    const rulesets: Record<string, github.RepositoryRuleset> = {};
-    for (const ruleset of repositoryRulesets(spec, policy, args.maintainersTeamSlug, args.automationAppId)) {
-      rulesets[ruleset.key] = new github.RepositoryRuleset(
-        `${name}-ruleset-${ruleset.key}`,
-        {
-          repository: repo,
-          name: ruleset.name,
-          target: ruleset.target,
-          enforcement: ruleset.enforcement,
-          conditions: {
-            refName: {
-              includes: [...ruleset.conditions.refName.includes],
-              excludes: [...ruleset.conditions.refName.excludes],
-            },
-          },
-          rules: toRules(ruleset.rules),
-          bypassActors: ruleset.bypassActors.map(bypassActor),
-        },
-        // CODEOWNERS and long-lived branches first; later commits of managed files go through the
-        // automation app's bypass (see automationAppId).
-        child(`ruleset-${ruleset.key}`, { dependsOn: rulesetDependencies }),
-      );
-    }
-    this.rulesets = rulesets;
+    this.branches = Object.fromEntries(pipelineBranches(policy).map((b) => [b, branchOutput(b)]));
+    this.managed = [...files, ...Object.values(branches)];
 
     for (const [variableName, value] of Object.entries(args.variables ?? {})) {
       if (value === undefined) continue;
@@ -220,23 +188,10 @@ export class ServiceRepository extends pulumi.ComponentResource {
 
     this.repositoryName = repo;
     this.fullName = this.repository.fullName;
-    this.registerOutputs({ repositoryName: this.repositoryName, fullName: this.fullName });
+    this.registerOutputs({
+      repositoryName: this.repositoryName,
+      fullName: this.fullName,
+      branches: this.branches,
+    });
   }
-}
-
-/** Read-only builder data → the provider's (mutable) input shape. */
-function toRules(
-  rules: ReturnType<typeof repositoryRulesets>[number]["rules"],
-): github.types.input.RepositoryRulesetRules {
-  return {
-    ...rules,
-    pullRequest: rules.pullRequest && {
-      ...rules.pullRequest,
-      allowedMergeMethods: [...rules.pullRequest.allowedMergeMethods],
-    },
-    requiredStatusChecks: rules.requiredStatusChecks && {
-      ...rules.requiredStatusChecks,
-      requiredChecks: rules.requiredStatusChecks.requiredChecks.map((c) => ({ ...c })),
-    },
-  };
 }

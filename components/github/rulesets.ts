@@ -23,8 +23,9 @@ import { isTeam, teamSlug } from "./principals";
 
 /**
  * Who may bypass a ruleset, before ids are known: a team by slug (resolved to its numeric id by
- * the component) or an integration by app id. Rulesets cannot name individual users as bypass
- * actors, which is why maintainers bypass through their team.
+ * the component) or an integration by app id. Maintainers bypass through their team: it works on
+ * every plan and holds exactly the spec's logins (user bypass actors are recent on GitHub and the
+ * team already exists for review and access).
  */
 export type BypassActorSpec =
   | { readonly actorType: "Team"; readonly teamSlug: string; readonly bypassMode: "always" }
@@ -87,9 +88,10 @@ export function supportsNameRestrictions(plan: GithubPlan): boolean {
 /**
  * One ruleset per protected branch: pull request with the policy's approvals, code-owner review,
  * stale reviews dismissed, last push approved by someone else, conversations resolved; the
- * policy's required checks from GitHub Actions only, tested against the latest base; linear
- * history where the branch squashes; no force push; no deletion; nobody bypasses (admins
- * included).
+ * policy's required checks from GitHub Actions only; up to date with the base where the policy
+ * asks for it (work-branch targets, not promotion targets: see `ProtectedBranch.requireUpToDate`);
+ * linear history where the branch squashes; no force push; no deletion; no person bypasses
+ * (admins included).
  */
 export function protectedBranchRuleset(branch: ProtectedBranch, automationAppId?: number): RulesetSpec {
   return {
@@ -115,7 +117,9 @@ export function protectedBranchRuleset(branch: ProtectedBranch, automationAppId?
           context,
           integrationId: GITHUB_ACTIONS_APP_ID,
         })),
-        strictRequiredStatusChecksPolicy: true,
+        // GitHub: "Require branches to be up to date before merging" — the head must contain the
+        // base's tip. A promotion target must not ask it, or its second promotion deadlocks.
+        strictRequiredStatusChecksPolicy: branch.requireUpToDate,
         // Lets the shared stack create the long-lived branch from the default one; every later
         // update of it still needs the checks.
         doNotEnforceOnCreate: true,
@@ -185,8 +189,16 @@ export interface ReleaseTagActors {
 /**
  * Release tags. `release-tags`: a release is immutable; nobody updates or deletes a release or
  * rc tag, and on enterprise no tag that looks like one (fnmatch) may exist unless the exact regex
- * admits it. No bypass. `release-tag-creation`: only the maintainers' team, the spec's tag
- * creators and the release workflow (the GitHub Actions app) create them.
+ * admits it. No bypass. `release-tag-creation`: only the maintainers' team (created and filled
+ * by this program from `people.maintainers`, so it holds exactly the named people), maintainer
+ * teams the spec names and `release.tagCreators` create them.
+ *
+ * Nothing automated is a bypass actor: no workflow creates a tag, and GitHub refuses the GitHub
+ * Actions app (15368) as a repository ruleset's bypass actor with 422 "Actor GitHub Actions
+ * integration must be part of the ruleset source or owner organization". Had it been accepted,
+ * any workflow's `GITHUB_TOKEN` (a writer's branch included) could mint `v*` tags. Teams, not
+ * users: a team works on every plan and its membership is the spec's (authoritative
+ * `TeamMembers`); GitHub does not accept secret teams as bypass actors, so the team is `closed`.
  */
 export function releaseTagRulesets(
   policy: ReleasePolicy,
@@ -229,10 +241,11 @@ export function releaseTagRulesets(
     enforcement: "active",
     conditions: { refName: { includes, excludes: [] } },
     rules: { creation: true },
-    bypassActors: [
-      ...teams.map((slug): BypassActorSpec => ({ actorType: "Team", teamSlug: slug, bypassMode: "always" })),
-      { actorType: "Integration", actorId: GITHUB_ACTIONS_APP_ID, bypassMode: "always" },
-    ],
+    bypassActors: teams.map((slug): BypassActorSpec => ({
+      actorType: "Team",
+      teamSlug: slug,
+      bypassMode: "always",
+    })),
   };
   return [immutable, creation];
 }

@@ -1,6 +1,6 @@
 /**
- * Everything the shared stack creates on GitHub: the team and one {@link ServiceRepository} per
- * service in the spec.
+ * The team and one {@link ServiceRepository} per service in the spec. The rulesets come after
+ * every file committed to the branches: see {@link RepositoryRulesets}.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { TeamSpec } from "../team";
@@ -18,12 +18,6 @@ export interface TeamRepositoriesArgs {
    * @default none - services without an entry get no variables
    */
   readonly variables?: Readonly<Record<string, RepositoryVariables>>;
-  /**
-   * Id of the GitHub App Pulumi authenticates as: the only bypass actor of protected-branch
-   * rulesets, so managed files (CODEOWNERS, workflows) can be committed to PR-only branches.
-   * @default none - nobody bypasses; managed files then land only before the rulesets exist
-   */
-  readonly automationAppId?: number;
 }
 
 export class TeamRepositories extends pulumi.ComponentResource {
@@ -32,6 +26,8 @@ export class TeamRepositories extends pulumi.ComponentResource {
   public readonly repositories: Readonly<Record<string, ServiceRepository>>;
   /** Repository name per service name (equal today; read it from here, not from the spec). */
   public readonly repositoryNames: pulumi.Output<Record<string, string>>;
+  /** Per service, every pipeline branch as the output of the resource that creates it. */
+  public readonly branches: Readonly<Record<string, Readonly<Record<string, pulumi.Output<string>>>>>;
 
   constructor(name: string, args: TeamRepositoriesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("delivery:github:TeamRepositories", name, {}, opts);
@@ -48,15 +44,14 @@ export class TeamRepositories extends pulumi.ComponentResource {
           service,
           teamId: this.access.team.id,
           maintainersTeamId: this.access.maintainersTeam.id,
-          maintainersTeamSlug: this.access.maintainersTeamSlug,
           variables: args.variables?.[service.name],
-          automationAppId: args.automationAppId,
           previousNames: service.formerNames.map((former) => `${name}-${former}`),
         },
         { parent: this },
       );
     }
     this.repositories = repositories;
+    this.branches = Object.fromEntries(Object.entries(repositories).map(([s, r]) => [s, r.branches]));
     this.repositoryNames = pulumi.output(
       Object.fromEntries(
         Object.entries(repositories).map(([service, repo]) => [service, repo.repositoryName]),

@@ -1,7 +1,7 @@
 /**
  * The team on GitHub: a team for everyone who works on the services and a child team of the
- * maintainers. The child team exists because rulesets cannot name individual users as bypass
- * actors: release tags are created by "the maintainers' team", not by a list of logins.
+ * maintainers. The child team is the release-tag rulesets' bypass actor: its membership is exactly
+ * `people.maintainers` (authoritative), so "only the people the spec names" create release tags.
  */
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,10 +12,12 @@ export interface TeamAccessArgs {
   /** The validated team spec: its name, maintainers, reviewers and service owners. */
   readonly spec: TeamSpec;
   /**
-   * Team visibility inside the organization.
+   * Team visibility inside the organization. Only `closed`: the maintainers' team is a ruleset
+   * bypass actor, and GitHub does not accept secret teams as bypass actors ("Teams, excluding
+   * secret teams" — docs.github.com, "Creating rulesets for a repository", bypass permissions).
    * @default "closed" - visible to every member of the organization, joined only by invitation
    */
-  readonly privacy?: "closed" | "secret";
+  readonly privacy?: "closed";
 }
 
 /** Team membership the spec implies: pure, for tests and the component. */

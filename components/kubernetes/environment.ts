@@ -96,6 +96,8 @@ export interface KubernetesServiceArgs {
   readonly autoscaling?: Autoscaling;
   /** @default true - a writable emptyDir is mounted at /tmp */
   readonly readOnlyRootFilesystem?: boolean;
+  /** Reached over HTTP: Service, Ingress and probes. @default true - `false` makes it a worker */
+  readonly public?: boolean;
   /** Non-secret environment variables. @default none */
   readonly config?: Readonly<Record<string, string>>;
   /** Secret environment variables; always stored as Pulumi secrets. @default none */
@@ -122,6 +124,7 @@ export class KubernetesService extends pulumi.ComponentResource {
       resources: args.resources ?? { cpu: "250m", memory: "256Mi" },
       autoscaling: args.autoscaling,
       readOnlyRootFilesystem: args.readOnlyRootFilesystem ?? true,
+      public: args.public ?? true,
       config: args.config ?? {},
       secrets: Object.fromEntries(
         Object.entries(args.secrets ?? {}).map(([k, v]) => [k, pulumi.secret(v)] as const),
@@ -322,6 +325,7 @@ export class KubernetesEnvironment extends pulumi.ComponentResource {
         replicas: s.replicas ?? 2,
         autoscaling: s.autoscaling,
         resources: s.resources ?? { cpu: "250m", memory: "256Mi" },
+        public: s.public,
       })),
     );
     const ns = createObject(name, namespace, kube);
@@ -332,7 +336,10 @@ export class KubernetesEnvironment extends pulumi.ComponentResource {
       new KubernetesService(`${name}-${s.name}`, { ...s, placement }, inNamespace);
     }
     this.publicUrls = Object.fromEntries(
-      args.services.map((s) => [s.name, args.domain ? `https://${s.name}.${args.domain}` : undefined]),
+      args.services.map((s) => [
+        s.name,
+        args.domain && s.public !== false ? `https://${s.name}.${args.domain}` : undefined,
+      ]),
     );
 
     const labels = {

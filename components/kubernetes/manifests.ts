@@ -76,6 +76,11 @@ export interface ServiceWorkload<V extends Input<string> = string> {
   /** HorizontalPodAutoscaler bounds; the Deployment then leaves `replicas` to it. */
   readonly autoscaling?: Autoscaling;
   readonly readOnlyRootFilesystem: boolean;
+  /**
+   * Reached over HTTP (Service, Ingress, probes on `healthCheckPath`). A worker (`false`) gets
+   * none of them; a new pod counts as available after running 10 s. @default true
+   */
+  readonly public?: boolean;
   /** Non-secret settings: the ConfigMap, as environment variables. */
   readonly config: Readonly<Record<string, string>>;
   /** Secret settings (from Pulumi secrets only): the Secret, as environment variables. */
@@ -256,7 +261,10 @@ export function deploymentManifest<V extends Input<string>>(p: Placement, w: Ser
     timeoutSeconds: 2,
     failureThreshold,
   });
+  const http = w.public !== false;
   const spec: types.input.apps.v1.DeploymentSpec = {
+    // A worker has no endpoint to be ready on: it must keep running 10 s to count as available.
+    ...(http ? {} : { minReadySeconds: 10 }),
     // With an autoscaler the replica count is its to set: owning it here would fight it.
     ...(w.autoscaling ? {} : { replicas: w.replicas }),
     revisionHistoryLimit: 10,
@@ -286,15 +294,16 @@ export function deploymentManifest<V extends Input<string>>(p: Placement, w: Ser
             name: w.name,
             image: w.image,
             imagePullPolicy: "IfNotPresent",
-            ports: [{ name: HTTP, containerPort: w.port, protocol: "TCP" }],
+            ...(http ? { ports: [{ name: HTTP, containerPort: w.port, protocol: "TCP" }] } : {}),
             envFrom: [{ configMapRef: { name: w.name } }, { secretRef: { name: w.name } }],
             resources: {
               requests: { cpu: w.resources.cpu, memory: w.resources.memory },
               limits: { cpu: w.resources.cpu, memory: w.resources.memory },
             },
             // Ready within seconds of answering; restarted only after 30 s of silence.
-            readinessProbe: probe(5, 3),
-            livenessProbe: { ...probe(10, 3), initialDelaySeconds: 10 },
+            ...(http
+              ? { readinessProbe: probe(5, 3), livenessProbe: { ...probe(10, 3), initialDelaySeconds: 10 } }
+              : {}),
             securityContext: containerSecurity(w.readOnlyRootFilesystem),
             volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
           },
@@ -431,8 +440,7 @@ export function serviceManifests<V extends Input<string>>(p: Placement, w: Servi
     configMapManifest(p, w),
     secretManifest(p, w),
     deploymentManifest(p, w),
-    serviceManifest(p, w),
-    ingressManifest(p, w),
+    ...(w.public !== false ? [serviceManifest(p, w), ingressManifest(p, w)] : []),
     podDisruptionBudgetManifest(p, w),
     ...(w.autoscaling
       ? [horizontalPodAutoscalerManifest(p, { name: w.name, autoscaling: w.autoscaling })]
@@ -444,7 +452,7 @@ export function serviceManifests<V extends Input<string>>(p: Placement, w: Servi
 export function namespaceManifests(
   p: Placement,
   ingressNamespace: string,
-  workloads: readonly Pick<ServiceWorkload, "port" | "replicas" | "autoscaling" | "resources">[],
+  workloads: readonly Pick<ServiceWorkload, "port" | "replicas" | "autoscaling" | "resources" | "public">[],
 ): KubeObject[] {
   return [
     namespaceManifest(p),
@@ -452,7 +460,7 @@ export function namespaceManifests(
     ...networkPolicyManifests(
       p,
       ingressNamespace,
-      workloads.map((w) => w.port),
+      workloads.filter((w) => w.public !== false).map((w) => w.port),
     ),
   ];
 }

@@ -46,6 +46,27 @@ export const ACTIONS = {
     sha: "b47578312673ae6fa5b5096b330d9fbac3d116df",
     version: "v4.2.1",
   },
+  // Resolved from the tags of the actions' own repositories (lightweight tags on these commits).
+  setupQemu: {
+    repository: "docker/setup-qemu-action",
+    sha: "96fe6ef7f33517b61c61be40b68a1882f3264fb8",
+    version: "v4.2.0",
+  },
+  setupBuildx: {
+    repository: "docker/setup-buildx-action",
+    sha: "37fe631027851001ddb9b187196cc803df7f5f0e",
+    version: "v4.3.0",
+  },
+  uploadArtifact: {
+    repository: "actions/upload-artifact",
+    sha: "bbbca2ddaa5d8feaa63e36b76fdaad77386f024f",
+    version: "v7.0.0",
+  },
+  downloadArtifact: {
+    repository: "actions/download-artifact",
+    sha: "3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c",
+    version: "v8.0.1",
+  },
 } as const satisfies Record<string, PinnedAction>;
 
 export type ActionName = keyof typeof ACTIONS;

@@ -2,8 +2,9 @@
 import type { ReleasePolicy } from "../release";
 import type { ServiceSpec, TeamSpec } from "../team";
 import type { PipelineFile } from "./model";
+import { DEPENDABOT_CONFIG, dependabotConfig } from "./dependabot";
 import { preCommitConfig } from "./precommit";
-import { preCommitYaml, workflowYaml } from "./serialize";
+import { dependabotYaml, preCommitYaml, workflowYaml } from "./serialize";
 import { serviceWorkflows } from "./workflows";
 
 export const PRE_COMMIT_CONFIG = ".pre-commit-config.yaml";
@@ -23,6 +24,11 @@ export function pipelineFiles(spec: TeamSpec, service: ServiceSpec, policy: Rele
     key: keyOf(PRE_COMMIT_CONFIG),
     path: PRE_COMMIT_CONFIG,
     content: preCommitYaml(preCommitConfig(service)),
+  });
+  files.push({
+    key: keyOf(DEPENDABOT_CONFIG),
+    path: DEPENDABOT_CONFIG,
+    content: dependabotYaml(dependabotConfig(service, policy)),
   });
   return files;
 }

@@ -6,3 +6,5 @@ export * from "./workflows";
 export * from "./serialize";
 export * from "./files";
 export * from "./service-pipelines";
+export * from "./dependabot";
+export * from "./scripts";

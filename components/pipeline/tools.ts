@@ -11,12 +11,25 @@ export const TOOLS = {
   pytestCov: "6.0.0",
   pipAudit: "2.7.3",
   govulncheck: "v1.1.4",
-  nodeVersion: "22",
+  /** SonarQube/SonarCloud scanner for every language (npm `sonarqube-scanner`). */
+  sonarScanner: "5.0.1",
+  /** Node 24 LTS: the project's standard, supported until April 2028. */
+  nodeVersion: "24",
   pythonVersion: "3.12",
 } as const;
 
 /** GitHub-hosted runner image: named, not `-latest`, so an image change is a reviewed diff. */
 export const RUNNER = "ubuntu-24.04";
+/**
+ * GitHub's arm64 runner of the same image. Free and native for public repositories; private
+ * repositories cannot use it on the free plans (they would need paid larger runners), so their
+ * arm64 images are built on {@link RUNNER} under QEMU emulation instead.
+ * https://docs.github.com/en/actions/using-github-hosted-runners/using-github-hosted-runners/about-github-hosted-runners#standard-github-hosted-runners-for-public-repositories
+ */
+export const ARM_RUNNER = "ubuntu-24.04-arm";
+
+/** Where the test step writes its reports (JUnit, coverage), uploaded as `test-reports`. */
+export const REPORT_DIR = "test-reports";
 
 /** A service's regression suite, run against staging after each deploy when present. */
 export const REGRESSION_SUITE_PATH = "scripts/regression-suite.sh";

@@ -1,40 +1,52 @@
 /**
  * The workflows of one service repository, as data, from the team spec and the release policy.
  *
- *  - `pull-request.yml`: lint (pre-commit), test (coverage threshold), build-image (no push),
- *    security-scan, and `pr-source` where a branch only takes pull requests from one branch.
- *    No secret, variable or OIDC token is used, so it behaves the same on a fork's PR.
- *  - `deploy-<environment>.yml`, one per deployment of the policy, triggered by its ref:
- *    exact regex guard → (build: checks, build once and push `sha-<commit>`) → deploy job
- *    in `environment: <name>` that promotes the image without rebuilding where the policy
- *    says so, writes the release parameter, runs the deploy agent over SSM, (production) tags
- *    the image `released-<version>` for the registry's lifecycle policy, smoke-tests and
- *    notifies → regression hook (staging) / GitHub release (production on a tag).
- *  - `rollback.yml`: workflow_dispatch (environment, version) → deploy an existing image (and
- *    mark it released when the environment is production).
+ *  - `pull-request.yml`: lint (pre-commit), test (coverage threshold, reports), build-image (for
+ *    the runtime's platform, no push), security-scan, and `sonar` (the quality gate) when the spec
+ *    sets `quality.sonar`. No secret, variable or OIDC token is used but Sonar's token.
+ *  - `pull-request-source.yml`, where a branch only takes pull requests from one branch: the
+ *    `pr-source` check, re-run when a pull request's base is changed (`edited`).
+ *  - `deploy-<environment>.yml`, one per deployment of the policy, triggered by its ref, one run
+ *    at a time per environment: guard (exact regex; a tag's commit must be on the policy's branch)
+ *    → (build: checks, build once for the runtime's platform and push `sha-<commit>`) → deploy in
+ *    `environment: <name>`: promote without rebuilding where the policy says so (production only
+ *    what passed the environment before), deploy through the service's SSM document, write the
+ *    release parameter only after every server succeeded, smoke test, (non-production) regression
+ *    suite and the `passed-<env>-` marker, (production) the `released-` marker, Sentry
+ *    → GitHub release (production on a tag) → one Slack report of the whole run.
+ *  - `rollback.yml`: workflow_dispatch from the default branch (environment, version) → deploy an
+ *    existing image (production: only one production ran before).
  *
- * Every branch, tag, regex, check, variable and secret name comes from `components/release`.
+ * Every branch, tag, regex, check, variable and secret name comes from `components/release`;
+ * every `run:` is a script file in `scripts/` (see `scripts.ts`).
  */
 import {
+  DEPLOY_DOCUMENT_PARAMETERS,
   ENVIRONMENT_SECRETS,
   ENVIRONMENT_VARIABLES,
   OIDC_AUDIENCE,
+  REPOSITORY_SECRETS,
   REPOSITORY_VARIABLES,
   STATUS_CHECKS,
   deploymentOf,
+  dockerPlatform,
+  fnmatch,
+  imageArchitecture,
+  passedTagPrefix,
+  runningImageTagPrefix,
+  type Architecture,
   type Deployment,
   type RefMatcher,
   type ReleasePolicy,
   BUILD_IMAGE_TAG_PREFIX,
   BUILD_IMAGE_TAG_REGEX,
-  DEPLOY_AGENT_PATH,
   RELEASED_IMAGE_TAG_PREFIX,
 } from "../release";
 import type { ServiceSpec, TeamSpec } from "../team";
 import { ACTIONS } from "./actions";
 import type { Job, Permissions, Step, Workflow } from "./model";
-import * as sh from "./scripts";
-import { REGRESSION_SUITE_PATH, RUNNER, TOOLS } from "./tools";
+import { stepScript } from "./scripts";
+import { ARM_RUNNER, REGRESSION_SUITE_PATH, REPORT_DIR, RUNNER, TOOLS } from "./tools";
 
 // ---------------------------------------------------------------------------------------------
 // Expressions: the only place `${{ }}` is written. They appear in `env:`, `with:`, `if:`,
@@ -48,7 +60,12 @@ const literal = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
 const GUARD_DEPLOYS = "needs.guard.outputs.deploy == 'true'";
 
-/** Deployments to one environment share one queue: two never run at once. */
+/**
+ * Deployments to one environment share one queue, at workflow level (deploy and rollback
+ * workflows of the repository): a run starts only when the previous one finished, so deploys
+ * never land out of order. Never cancel-in-progress: a deploy stopped half-way is worse than a
+ * late one. GitHub keeps one pending run per group; a newer one replaces it (the newest wins).
+ */
 export function concurrencyGroup(environment: string): string {
   return `deploy-${environment}`;
 }
@@ -56,10 +73,14 @@ export function concurrencyGroup(environment: string): string {
 /** Workflow file paths in a service repository. */
 export const WORKFLOW_DIR = ".github/workflows";
 export const PULL_REQUEST_WORKFLOW = `${WORKFLOW_DIR}/pull-request.yml`;
+export const PR_SOURCE_WORKFLOW = `${WORKFLOW_DIR}/pull-request-source.yml`;
 export const ROLLBACK_WORKFLOW = `${WORKFLOW_DIR}/rollback.yml`;
 export function deployWorkflowPath(environment: string): string {
   return `${WORKFLOW_DIR}/deploy-${environment}.yml`;
 }
+
+/** Seconds a promotion waits for the `sha-<commit>` image of a commit still being built. */
+export const IMAGE_WAIT_SECONDS = 900;
 
 const READ: Permissions = { contents: "read" };
 const NONE: Permissions = {};
@@ -67,6 +88,16 @@ const NONE: Permissions = {};
 function coverageThreshold(spec: TeamSpec, service: ServiceSpec): number {
   return service.coverageThreshold ?? spec.coverageThreshold;
 }
+
+const run = (
+  name: string,
+  script: Parameters<typeof stepScript>[0],
+  rest: Omit<Step, "name" | "run"> = {},
+): Step => ({
+  name,
+  ...rest,
+  run: stepScript(script),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Steps.
@@ -78,18 +109,37 @@ const checkout: Step = {
   with: { "persist-credentials": false },
 };
 
-function setupLanguage(service: ServiceSpec): Step[] {
+/**
+ * Language set-up. `cache` turns on the set-up action's dependency cache; it is on only in the
+ * pull-request workflow: a cache restored into a job that builds and pushes a release image is a
+ * poisoning path (zizmor `cache-poisoning`).
+ */
+function setupLanguage(service: ServiceSpec, cache: boolean): Step[] {
   switch (service.language) {
     case "node":
       return [
-        { name: "Set up Node.js", uses: ACTIONS.setupNode, with: { "node-version": TOOLS.nodeVersion } },
+        {
+          name: "Set up Node.js",
+          uses: ACTIONS.setupNode,
+          with: { "node-version": TOOLS.nodeVersion, ...(cache ? { cache: "npm" } : {}) },
+        },
       ];
     case "python":
       return [
-        { name: "Set up Python", uses: ACTIONS.setupPython, with: { "python-version": TOOLS.pythonVersion } },
+        {
+          name: "Set up Python",
+          uses: ACTIONS.setupPython,
+          with: { "python-version": TOOLS.pythonVersion, ...(cache ? { cache: "pip" } : {}) },
+        },
       ];
     case "go":
-      return [{ name: "Set up Go", uses: ACTIONS.setupGo, with: { "go-version-file": "go.mod" } }];
+      return [
+        {
+          name: "Set up Go",
+          uses: ACTIONS.setupGo,
+          with: { "go-version-file": "go.mod", cache },
+        },
+      ];
     case "generic":
       return [];
   }
@@ -108,12 +158,50 @@ function assumeRole(roleVariable: string): Step {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The platform an image is built for.
+
+/**
+ * Where and how a service's image is built for the team's architecture: natively on GitHub's
+ * arm64 runner when the repository is public (free there), otherwise on the x86-64 runner, under
+ * QEMU emulation when the target is arm64 (slower, but available on every plan).
+ */
+export interface BuildPlatform {
+  readonly architecture: Architecture;
+  readonly platform: string;
+  readonly runner: string;
+  readonly emulated: boolean;
+}
+
+export function buildPlatform(spec: TeamSpec, service: ServiceSpec): BuildPlatform {
+  const architecture = imageArchitecture(spec);
+  const native = architecture === "amd64" || service.visibility === "public";
+  return {
+    architecture,
+    platform: dockerPlatform(architecture),
+    runner: architecture === "arm64" && service.visibility === "public" ? ARM_RUNNER : RUNNER,
+    emulated: !native,
+  };
+}
+
+function buildxSteps(build: BuildPlatform): Step[] {
+  if (!build.emulated) return [];
+  return [
+    {
+      name: `Emulate ${build.architecture} (QEMU)`,
+      uses: ACTIONS.setupQemu,
+      with: { platforms: build.architecture },
+    },
+    { name: "Set up Docker Buildx", uses: ACTIONS.setupBuildx },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
 // Check jobs (pull requests, and again before a build).
 
-function lintJob(service: ServiceSpec): Job {
-  const steps: Step[] = [checkout, ...setupLanguage(service)];
+function lintJob(service: ServiceSpec, cache: boolean): Job {
+  const steps: Step[] = [checkout, ...setupLanguage(service, cache)];
   // Node hooks run the repository's own prettier and eslint.
-  if (service.language === "node") steps.push({ name: "Install dependencies", run: sh.NPM_CI });
+  if (service.language === "node") steps.push(run("Install dependencies", "npmCi"));
   if (service.language !== "python") {
     steps.push({
       name: "Set up Python (pre-commit)",
@@ -121,26 +209,30 @@ function lintJob(service: ServiceSpec): Job {
       with: { "python-version": TOOLS.pythonVersion },
     });
   }
-  steps.push({ name: "Run pre-commit hooks", run: sh.preCommitRun(TOOLS.preCommit) });
+  steps.push(run("Run pre-commit hooks", "preCommit", { env: { PRE_COMMIT_VERSION: TOOLS.preCommit } }));
   return { name: STATUS_CHECKS.lint, "runs-on": RUNNER, permissions: READ, "timeout-minutes": 15, steps };
 }
 
-function testScript(service: ServiceSpec): string {
+function testStep(spec: TeamSpec, service: ServiceSpec): Step {
+  const env = { COVERAGE_THRESHOLD: coverageThreshold(spec, service), REPORT_DIR };
   const command = service.commands?.test;
-  if (command) return sh.customCommand(command);
+  const name = "Unit tests with coverage";
+  if (command) return run(name, "serviceCommand", { env: { ...env, SERVICE_COMMAND: command } });
   switch (service.language) {
     case "node":
-      return sh.nodeTest(TOOLS.c8);
+      return run(name, "nodeTest", { env: { ...env, C8_VERSION: TOOLS.c8 } });
     case "python":
-      return sh.pythonTest(TOOLS.pytest, TOOLS.pytestCov);
+      return run(name, "pythonTest", {
+        env: { ...env, PYTEST_VERSION: TOOLS.pytest, PYTEST_COV_VERSION: TOOLS.pytestCov },
+      });
     case "go":
-      return sh.GO_TEST;
+      return run(name, "goTest", { env });
     case "generic":
       throw new Error(`services.${service.name}: a generic service needs commands.test`);
   }
 }
 
-function testJob(spec: TeamSpec, service: ServiceSpec): Job {
+function testJob(spec: TeamSpec, service: ServiceSpec, cache: boolean): Job {
   return {
     name: STATUS_CHECKS.test,
     "runs-on": RUNNER,
@@ -148,29 +240,35 @@ function testJob(spec: TeamSpec, service: ServiceSpec): Job {
     "timeout-minutes": 30,
     steps: [
       checkout,
-      ...setupLanguage(service),
+      ...setupLanguage(service, cache),
+      testStep(spec, service),
+      run("Test report in the job summary", "testSummary", {
+        if: "always()",
+        env: { REPORT_DIR, COVERAGE_THRESHOLD: coverageThreshold(spec, service) },
+      }),
       {
-        name: "Unit tests with coverage",
-        run: testScript(service),
-        env: { COVERAGE_THRESHOLD: coverageThreshold(spec, service) },
+        name: "Upload test reports",
+        if: "always()",
+        uses: ACTIONS.uploadArtifact,
+        with: { name: "test-reports", path: REPORT_DIR, "if-no-files-found": "ignore", "retention-days": 14 },
       },
     ],
   };
 }
 
-function buildCheckJob(service: ServiceSpec): Job {
+function buildCheckJob(spec: TeamSpec, service: ServiceSpec): Job {
+  const build = buildPlatform(spec, service);
   return {
     name: STATUS_CHECKS.build,
-    "runs-on": RUNNER,
+    "runs-on": build.runner,
     permissions: READ,
     "timeout-minutes": 30,
     steps: [
       checkout,
-      {
-        name: "Build the image (not pushed)",
-        run: sh.DOCKER_BUILD_CHECK,
-        env: { DOCKERFILE: service.dockerfile, IMAGE_NAME: service.name },
-      },
+      ...buildxSteps(build),
+      run(`Build the image for ${build.platform} (not pushed)`, "dockerBuildCheck", {
+        env: { DOCKERFILE: service.dockerfile, IMAGE_NAME: service.name, DOCKER_PLATFORM: build.platform },
+      }),
     ],
   };
 }
@@ -179,13 +277,17 @@ function securityScanJob(service: ServiceSpec): Job | undefined {
   let scan: Step;
   switch (service.language) {
     case "node":
-      scan = { name: "Audit dependencies (npm audit)", run: sh.NPM_AUDIT };
+      scan = run("Audit dependencies (npm audit)", "npmAudit");
       break;
     case "python":
-      scan = { name: "Audit dependencies (pip-audit)", run: sh.pipAudit(TOOLS.pipAudit) };
+      scan = run("Audit dependencies (pip-audit)", "pipAudit", {
+        env: { PIP_AUDIT_VERSION: TOOLS.pipAudit },
+      });
       break;
     case "go":
-      scan = { name: "Audit dependencies (govulncheck)", run: sh.govulncheck(TOOLS.govulncheck) };
+      scan = run("Audit dependencies (govulncheck)", "govulncheck", {
+        env: { GOVULNCHECK_VERSION: TOOLS.govulncheck },
+      });
       break;
     case "generic":
       return undefined;
@@ -195,30 +297,104 @@ function securityScanJob(service: ServiceSpec): Job | undefined {
     "runs-on": RUNNER,
     permissions: READ,
     "timeout-minutes": 15,
-    steps: [checkout, ...setupLanguage(service), scan],
+    steps: [checkout, ...setupLanguage(service, true), scan],
   };
 }
 
-/** Fails a pull request into a promotion branch unless it comes from the allowed branch. */
-function prSourceJob(policy: ReleasePolicy): Job | undefined {
+/** SonarQube/SonarCloud analysis with the test job's coverage; its quality gate is the check. */
+function sonarJob(spec: TeamSpec, service: ServiceSpec): Job | undefined {
+  const sonar = spec.quality.sonar;
+  if (!sonar) return undefined;
+  return {
+    name: STATUS_CHECKS.sonar,
+    "runs-on": RUNNER,
+    needs: [STATUS_CHECKS.test],
+    permissions: READ,
+    "timeout-minutes": 20,
+    steps: [
+      // Full history: Sonar tells new code from old by blame.
+      { ...checkout, with: { "persist-credentials": false, "fetch-depth": 0 } },
+      {
+        name: "Download the test reports",
+        uses: ACTIONS.downloadArtifact,
+        // A service whose own test command writes no reports is analysed without coverage.
+        "continue-on-error": true,
+        with: { name: "test-reports", path: REPORT_DIR },
+      },
+      run("Analyse and wait for the quality gate", "sonarScan", {
+        env: {
+          SONAR_TOKEN: secret(REPOSITORY_SECRETS.sonarToken),
+          SONAR_HOST_URL: sonar.hostUrl,
+          SONAR_PROJECT_KEY: `${sonar.projectKeyPrefix ?? `${spec.name}-`}${service.name}`,
+          ...(sonar.organization ? { SONAR_ORGANIZATION: sonar.organization } : {}),
+          SONAR_SCANNER_VERSION: TOOLS.sonarScanner,
+          REPORT_DIR,
+        },
+      }),
+    ],
+  };
+}
+
+export function pullRequestWorkflow(spec: TeamSpec, service: ServiceSpec, policy: ReleasePolicy): Workflow {
+  const jobs: Record<string, Job> = {
+    [STATUS_CHECKS.lint]: lintJob(service, true),
+    [STATUS_CHECKS.test]: testJob(spec, service, true),
+    [STATUS_CHECKS.build]: buildCheckJob(spec, service),
+  };
+  const scan = securityScanJob(service);
+  if (scan) jobs["security-scan"] = scan;
+  const sonar = sonarJob(spec, service);
+  if (sonar) jobs[STATUS_CHECKS.sonar] = sonar;
+  return {
+    name: "pull request",
+    on: { pull_request: { branches: policy.protectedBranches.map((b) => b.name) } },
+    permissions: READ,
+    concurrency: { group: `pr-${expr("github.ref")}`, "cancel-in-progress": true },
+    defaults: { run: { shell: "bash" } },
+    jobs,
+  };
+}
+
+/**
+ * Fails a pull request into a promotion branch unless it comes from the allowed branch of this
+ * repository. Its own workflow, so that `edited` (a changed base branch re-runs it: retargeting
+ * a pull request must not keep a result computed for the old base) does not re-run the tests on
+ * every title edit.
+ */
+export function prSourceWorkflow(policy: ReleasePolicy): Workflow | undefined {
   const restricted = policy.protectedBranches.filter((b) => b.sourceEnforcedByCheck);
   if (restricted.length === 0) return undefined;
-  return {
+  const job: Job = {
     name: STATUS_CHECKS.prSource,
     "runs-on": RUNNER,
     permissions: NONE,
     "timeout-minutes": 5,
-    steps: restricted.map((b) => ({
-      name: `Pull requests into ${b.name} come from ${labels(b.pullRequestsFrom)}`,
-      if: `github.base_ref == ${literal(b.name)}`,
-      run: sh.PR_SOURCE,
-      env: {
-        BASE_REF: expr("github.base_ref"),
-        HEAD_REF: expr("github.head_ref"),
-        SOURCE_REGEX: eitherRegex(b.pullRequestsFrom.map((m) => m.regex)),
-        SOURCE_LABEL: labels(b.pullRequestsFrom),
+    steps: restricted.map((b) =>
+      run(`Pull requests into ${b.name} come from ${labels(b.pullRequestsFrom)}`, "prSource", {
+        if: `github.base_ref == ${literal(b.name)}`,
+        env: {
+          BASE_REF: expr("github.base_ref"),
+          HEAD_REF: expr("github.head_ref"),
+          HEAD_REPOSITORY: expr("github.event.pull_request.head.repo.full_name"),
+          REPOSITORY: expr("github.repository"),
+          SOURCE_REGEX: eitherRegex(b.pullRequestsFrom.map((m) => m.regex)),
+          SOURCE_LABEL: labels(b.pullRequestsFrom),
+        },
+      }),
+    ),
+  };
+  return {
+    name: "pull request source",
+    on: {
+      pull_request: {
+        types: ["opened", "synchronize", "reopened", "edited"],
+        branches: restricted.map((b) => b.name),
       },
-    })),
+    },
+    permissions: READ,
+    concurrency: { group: `pr-source-${expr("github.ref")}`, "cancel-in-progress": true },
+    defaults: { run: { shell: "bash" } },
+    jobs: { [STATUS_CHECKS.prSource]: job },
   };
 }
 
@@ -231,42 +407,31 @@ function eitherRegex(regexes: readonly string[]): string {
   return regexes.length === 1 ? regexes[0] : regexes.map((r) => `(${r})`).join("|");
 }
 
-export function pullRequestWorkflow(spec: TeamSpec, service: ServiceSpec, policy: ReleasePolicy): Workflow {
-  const jobs: Record<string, Job> = {
-    [STATUS_CHECKS.lint]: lintJob(service),
-    [STATUS_CHECKS.test]: testJob(spec, service),
-    [STATUS_CHECKS.build]: buildCheckJob(service),
-  };
-  const scan = securityScanJob(service);
-  if (scan) jobs["security-scan"] = scan;
-  const source = prSourceJob(policy);
-  if (source) jobs[STATUS_CHECKS.prSource] = source;
-  return {
-    name: "pull request",
-    on: { pull_request: { branches: policy.protectedBranches.map((b) => b.name) } },
-    permissions: READ,
-    concurrency: { group: `pr-${expr("github.ref")}`, "cancel-in-progress": true },
-    defaults: { run: { shell: "bash" } },
-    jobs,
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Deployments.
 
+/**
+ * The branch a tagged commit must be on. The policy's `sourceBranch` of a tag-triggered
+ * deployment (`main` for rc and release tags in trunk, `pre-production` for release tags there).
+ */
+function requiredBranch(d: Deployment): string | undefined {
+  return d.trigger.kind === "tag" ? d.sourceBranch : undefined;
+}
+
 function guardJob(policy: ReleasePolicy, d: Deployment): Job {
   const others = policy.deployments.filter((o) => o !== d && o.trigger.kind === d.trigger.kind);
+  const branch = requiredBranch(d);
   return {
     name: "guard",
     "runs-on": RUNNER,
-    permissions: NONE,
+    permissions: branch ? READ : NONE,
     "timeout-minutes": 5,
     outputs: { deploy: expr("steps.guard.outputs.deploy"), version: expr("steps.guard.outputs.version") },
     steps: [
-      {
-        name: `Exact check: ${d.trigger.label}`,
+      // A tag's commit is checked against the branch's history: every branch and tag is fetched.
+      ...(branch ? [{ ...checkout, with: { "persist-credentials": false, "fetch-depth": 0 } }] : []),
+      run(`Exact check: ${d.trigger.label}${branch ? ` on ${branch}` : ""}`, "guard", {
         id: "guard",
-        run: sh.GUARD,
         env: {
           REF_TYPE: expr("github.ref_type"),
           REF_NAME: expr("github.ref_name"),
@@ -277,16 +442,18 @@ function guardJob(policy: ReleasePolicy, d: Deployment): Job {
           OTHER_REGEX: eitherRegex(others.map((o) => o.trigger.regex)),
           BUILD_IMAGE_TAG_PREFIX,
           TARGET_ENVIRONMENT: d.environment,
+          SOURCE_BRANCH: branch ?? d.sourceBranch,
         },
-      },
+      }),
     ],
   };
 }
 
-function imageJob(service: ServiceSpec): Job {
+function imageJob(spec: TeamSpec, service: ServiceSpec): Job {
+  const build = buildPlatform(spec, service);
   return {
     name: "build and push image",
-    "runs-on": RUNNER,
+    "runs-on": build.runner,
     needs: ["guard", STATUS_CHECKS.lint, STATUS_CHECKS.test],
     if: GUARD_DEPLOYS,
     // The build role trusts this repository's build branches (OIDC subject ref:refs/heads/…).
@@ -295,68 +462,94 @@ function imageJob(service: ServiceSpec): Job {
     outputs: { digest: expr("steps.push.outputs.digest") },
     steps: [
       checkout,
+      ...buildxSteps(build),
       assumeRole(REPOSITORY_VARIABLES.buildRoleArn),
-      {
-        name: "Build once, push sha-<commit>",
+      run(`Build once for ${build.platform}, push sha-<commit>`, "buildAndPush", {
         id: "push",
-        run: sh.BUILD_AND_PUSH,
         env: {
           REGISTRY_URL: variable(REPOSITORY_VARIABLES.registryUrl),
           VERSION: expr("needs.guard.outputs.version"),
           DOCKERFILE: service.dockerfile,
           COMMIT_SHA: expr("github.sha"),
+          DOCKER_PLATFORM: build.platform,
         },
-      },
+      }),
     ],
   };
 }
 
-/** The step that yields the digest to deploy (`steps.image.outputs.digest`). */
+/**
+ * The environment whose `passed-` marker a production promotion requires: the one it promotes
+ * from, else the staging-role environment (staging-branch: production promotes the merged
+ * `staging` head, which the staging environment built and tested). None without either.
+ */
+function passedSource(policy: ReleasePolicy, d: Deployment): string | undefined {
+  if (d.role !== "production" || d.artifact === "build") return undefined;
+  if (d.promotesFrom) return deploymentOf(policy, d.promotesFrom).environment;
+  return policy.deployments.find((x) => x.role === "staging")?.environment;
+}
+
+function passedEnv(policy: ReleasePolicy, d: Deployment): Record<string, string> {
+  const source = passedSource(policy, d);
+  return source ? { REQUIRE_PASSED_PREFIX: passedTagPrefix(source), PASSED_ENVIRONMENT: source } : {};
+}
+
+/** The step that yields the digest to deploy and its build commit (`steps.image.outputs.*`). */
 function imageStep(policy: ReleasePolicy, d: Deployment): Step {
   switch (d.artifact) {
     case "build":
-      return {
-        name: "Use the image built by this run",
+      return run("Use the image built by this run", "useBuiltImage", {
         id: "image",
-        run: sh.USE_BUILT_IMAGE,
         env: { BUILT_DIGEST: expr("needs.image.outputs.digest") },
-      };
+      });
     case "promote-commit":
-      return {
-        name: "Promote the commit's image (no rebuild)",
+      return run("Promote the commit's image (no rebuild)", "promoteCommit", {
         id: "image",
-        run: sh.PROMOTE_COMMIT,
-        env: { BUILD_IMAGE_TAG_PREFIX },
-      };
+        env: { BUILD_IMAGE_TAG_PREFIX, IMAGE_WAIT_SECONDS, ...passedEnv(policy, d) },
+      });
     case "promote-merge-parent":
-      return {
-        name: "Promote the merged branch's image (no rebuild)",
+      return run("Promote the merged branch's image (no rebuild)", "promoteMergeParent", {
         id: "image",
-        run: sh.PROMOTE_MERGE_PARENT,
-        env: { BUILD_IMAGE_TAG_PREFIX, GH_TOKEN: expr("github.token"), GH_REPO: expr("github.repository") },
-      };
+        env: {
+          BUILD_IMAGE_TAG_PREFIX,
+          IMAGE_WAIT_SECONDS,
+          GH_TOKEN: expr("github.token"),
+          GH_REPO: expr("github.repository"),
+          ...passedEnv(policy, d),
+        },
+      });
     case "promote-latest-rc": {
       const source = d.promotesFrom ? deploymentOf(policy, d.promotesFrom) : undefined;
       if (!source || source.trigger.kind !== "tag") {
         throw new Error(`${d.environment}: promote-latest-rc needs a tag-triggered source environment`);
       }
-      return {
-        name: `Promote the newest ${source.trigger.label} of this version (no rebuild)`,
-        id: "image",
-        run: sh.PROMOTE_LATEST_RC,
-        env: { RC_REGEX: source.trigger.regex },
-      };
+      return run(
+        `Promote the ${source.trigger.label} of this commit that passed ${source.environment}`,
+        "promoteRelease",
+        {
+          id: "image",
+          env: {
+            RC_REGEX: source.trigger.regex,
+            BUILD_IMAGE_TAG_PREFIX,
+            REQUIRE_PASSED_PREFIX: passedTagPrefix(source.environment),
+            PASSED_ENVIRONMENT: source.environment,
+          },
+        },
+      );
     }
   }
 }
 
-function notificationSteps(spec: TeamSpec): Step[] {
-  const steps: Step[] = [];
+/** `<service>@<commit the image was built from>`: one Sentry release per build. */
+function sentryRelease(service: ServiceSpec): string {
+  return `${service.name}@${expr("steps.image.outputs.commit")}`;
+}
+
+function sentryStep(spec: TeamSpec, service: ServiceSpec): Step[] {
   const sentry = spec.notifications.sentry;
-  if (sentry) {
-    steps.push({
-      name: "Sentry release and deploy markers",
-      run: sh.SENTRY_MARKERS,
+  if (!sentry) return [];
+  return [
+    run("Sentry: the build's release and this environment's deploy", "sentryRelease", {
       // A marker that cannot be written must not turn a good deploy red.
       "continue-on-error": true,
       env: {
@@ -365,78 +558,51 @@ function notificationSteps(spec: TeamSpec): Step[] {
         SENTRY_ORG: sentry.org,
         SENTRY_PROJECT: sentry.project,
         SENTRY_ENV: variable(ENVIRONMENT_VARIABLES.sentryEnvironment),
+        SENTRY_RELEASE: sentryRelease(service),
+        RELEASE_COMMIT: expr("steps.image.outputs.commit"),
       },
-    });
-  }
-  if (spec.notifications.slack) {
-    for (const [outcome, condition] of [
-      ["succeeded", "success()"],
-      ["FAILED", "failure()"],
-    ] as const) {
-      steps.push({
-        name: `Slack: ${outcome === "FAILED" ? "failure" : "success"}`,
-        if: condition,
-        run: sh.SLACK_NOTIFY,
-        "continue-on-error": true,
-        env: {
-          SLACK_WEBHOOK: secret(ENVIRONMENT_SECRETS.slackWebhookUrl),
-          OUTCOME: outcome,
-          ACTOR: expr("github.actor"),
-        },
-      });
-    }
-  }
-  return steps;
-}
-
-/**
- * Tags the digest production now runs `released-<version>`: the registry keeps the last N images
- * with that marker and no other rule can expire them (components/aws/lifecycle.ts). It runs once
- * the agent reports success on every server, so a release that failed its health check (the old
- * one kept serving) is not marked and expires with the other candidates; a failing smoke test
- * afterwards does not undo it, since production did run the image. Uses only ECR actions the
- * deploy role already has for promotion (DescribeImages, BatchGetImage, PutImage).
- */
-function markReleasedStep(condition?: string): Step {
-  return {
-    name: `Mark the image as run by production (${RELEASED_IMAGE_TAG_PREFIX}<version>)`,
-    ...(condition ? { if: condition } : {}),
-    run: sh.MARK_RELEASED,
-    env: { IMAGE_DIGEST: expr("steps.image.outputs.digest"), RELEASED_IMAGE_TAG_PREFIX },
-  };
-}
-
-/**
- * The steps every deploy shares after the image is known: release parameter, deploy agent,
- * (production) the released marker, smoke test, notifications.
- */
-function deploySteps(spec: TeamSpec, service: ServiceSpec, mark?: Step): Step[] {
-  return [
-    {
-      name: "Write the release parameter (image by digest)",
-      run: sh.WRITE_RELEASE_PARAMETER,
-      env: {
-        RELEASE_PARAMETER_NAME: variable(ENVIRONMENT_VARIABLES.releaseParameter),
-        IMAGE_DIGEST: expr("steps.image.outputs.digest"),
-      },
-    },
-    {
-      name: "Run the deploy agent on the servers (SSM Run Command)",
-      run: sh.RUN_DEPLOY_AGENT,
-      env: {
-        SERVER_INSTANCE_IDS: variable(ENVIRONMENT_VARIABLES.serverInstanceIds),
-        AGENT_COMMAND: DEPLOY_AGENT_PATH,
-        AGENT_ACTION: "deploy",
-      },
-    },
-    ...(mark ? [mark] : []),
-    {
-      name: "Smoke test",
-      run: sh.SMOKE_TEST,
-      env: { HEALTH_PATH: service.healthCheckPath },
-    },
-    ...notificationSteps(spec),
+    }),
   ];
+}
+
+/**
+ * Tags the digest `<prefix><version>`: `released-` in production (the registry keeps the last N
+ * images with it, and a production rollback accepts only them), `passed-<env>-` elsewhere (the
+ * next environment promotes only them). Uses only the ECR actions the deploy role has for
+ * promotion (DescribeImages, BatchGetImage, PutImage).
+ */
+function markStep(name: string, prefix: string): Step {
+  return run(name, "markImage", {
+    env: { IMAGE_DIGEST: expr("steps.image.outputs.digest"), MARK_TAG_PREFIX: prefix },
+  });
+}
+
+/**
+ * `running-<environment>.<version>` on the digest every server now runs (the server runtime's
+ * contract): the registry keeps the newest few per environment whatever their age, so what an
+ * environment runs and can roll back to never expires.
+ */
+function runningStep(environment: string): Step {
+  return markStep(`Mark the image as running in ${environment}`, runningImageTagPrefix(environment));
+}
+
+/** Deploys `steps.image.outputs.digest` and writes the release parameter after success. */
+function deployStep(service: ServiceSpec): Step {
+  return run("Deploy on every server (SSM deploy document), then record the release", "deploy", {
+    env: {
+      SERVER_INSTANCE_IDS: variable(ENVIRONMENT_VARIABLES.serverInstanceIds),
+      DEPLOY_DOCUMENT: variable(ENVIRONMENT_VARIABLES.deployDocument),
+      DOCUMENT_IMAGE_PARAMETER: DEPLOY_DOCUMENT_PARAMETERS.image,
+      DOCUMENT_RELEASE_PARAMETER: DEPLOY_DOCUMENT_PARAMETERS.release,
+      IMAGE_DIGEST: expr("steps.image.outputs.digest"),
+      SENTRY_RELEASE: sentryRelease(service),
+      RELEASE_PARAMETER_NAME: variable(ENVIRONMENT_VARIABLES.releaseParameter),
+    },
+  });
+}
+
+function smokeStep(service: ServiceSpec): Step {
+  return run("Smoke test", "smokeTest", { env: { HEALTH_PATH: service.healthCheckPath } });
 }
 
 /** Values every deploy step reads. */
@@ -452,11 +618,22 @@ function deployEnv(service: ServiceSpec, environment: string, version: string): 
 }
 
 function deployJob(spec: TeamSpec, service: ServiceSpec, policy: ReleasePolicy, d: Deployment): Job {
-  // Only the merge-parent promotion reads the repository (the merge commit's parents).
-  const permissions: Permissions =
-    d.artifact === "promote-merge-parent"
-      ? { contents: "read", "id-token": "write" }
-      : { "id-token": "write" };
+  const production = d.role === "production";
+  // The checks before the passed marker: the regression suite in staging.
+  const regression: Step[] =
+    d.role === "staging"
+      ? [
+          checkout,
+          run("Regression suite against the deployed service", "regressionSuite", {
+            env: {
+              TARGET_URL: variable(ENVIRONMENT_VARIABLES.publicUrl),
+              REGRESSION_SUITE: REGRESSION_SUITE_PATH,
+            },
+          }),
+        ]
+      : [];
+  // Reading the repository: the regression suite's checkout, the merge commit's parents.
+  const reads = regression.length > 0 || d.artifact === "promote-merge-parent";
   return {
     name: `deploy to ${d.environment}`,
     "runs-on": RUNNER,
@@ -465,34 +642,34 @@ function deployJob(spec: TeamSpec, service: ServiceSpec, policy: ReleasePolicy, 
     // The OIDC subject becomes environment:<name>, the one the deploy role trusts; the
     // environment's reviewers and deployment policy gate the job.
     environment: { name: d.environment, url: variable(ENVIRONMENT_VARIABLES.publicUrl) },
-    concurrency: { group: concurrencyGroup(d.environment), "cancel-in-progress": d.cancelInProgress },
-    permissions,
-    "timeout-minutes": 30,
+    permissions: reads ? { contents: "read", "id-token": "write" } : { "id-token": "write" },
+    "timeout-minutes": 60,
     outputs: { url: variable(ENVIRONMENT_VARIABLES.publicUrl) },
     env: deployEnv(service, d.environment, expr("needs.guard.outputs.version")),
     steps: [
       assumeRole(ENVIRONMENT_VARIABLES.deployRoleArn),
       imageStep(policy, d),
-      ...deploySteps(spec, service, d.role === "production" ? markReleasedStep() : undefined),
-    ],
-  };
-}
-
-function regressionJob(): Job {
-  return {
-    name: "regression suite",
-    "runs-on": RUNNER,
-    needs: ["guard", "deploy"],
-    if: GUARD_DEPLOYS,
-    permissions: READ,
-    "timeout-minutes": 60,
-    steps: [
-      checkout,
-      {
-        name: "Regression suite against the deployed service",
-        run: sh.REGRESSION_SUITE,
-        env: { TARGET_URL: expr("needs.deploy.outputs.url"), REGRESSION_SUITE: REGRESSION_SUITE_PATH },
-      },
+      deployStep(service),
+      runningStep(d.environment),
+      ...(production
+        ? [
+            markStep(
+              `Mark the image as run by production (${RELEASED_IMAGE_TAG_PREFIX}<version>)`,
+              RELEASED_IMAGE_TAG_PREFIX,
+            ),
+          ]
+        : []),
+      smokeStep(service),
+      ...regression,
+      ...(production
+        ? []
+        : [
+            markStep(
+              `Mark the image as passed ${d.environment} (${passedTagPrefix(d.environment)}<version>)`,
+              passedTagPrefix(d.environment),
+            ),
+          ]),
+      ...sentryStep(spec, service),
     ],
   };
 }
@@ -507,18 +684,87 @@ function githubReleaseJob(service: ServiceSpec): Job {
     permissions: { contents: "write" },
     "timeout-minutes": 5,
     steps: [
-      {
-        name: "Create the GitHub release",
-        run: sh.GITHUB_RELEASE,
+      run("Create the GitHub release", "githubRelease", {
         env: {
           GH_TOKEN: expr("github.token"),
           GH_REPO: expr("github.repository"),
           VERSION: expr("needs.guard.outputs.version"),
           SERVICE: service.name,
         },
-      },
+      }),
     ],
   };
+}
+
+/**
+ * The last job of a deploy or rollback run: one Slack report of every job's result, whatever
+ * happened before (`if: always()`). Only with `notifications.slack` in the spec.
+ */
+function notifyJob(
+  spec: TeamSpec,
+  service: ServiceSpec,
+  needs: readonly string[],
+  environment: string,
+  version: string,
+): Job | undefined {
+  const slack = spec.notifications.slack;
+  if (!slack) return undefined;
+  return {
+    name: "notify",
+    "runs-on": RUNNER,
+    needs,
+    if: "always()",
+    permissions: NONE,
+    "timeout-minutes": 5,
+    steps: [
+      run("Report the run to Slack", "notifySlack", {
+        env: {
+          SLACK_WEBHOOK: secret(REPOSITORY_SECRETS.slackWebhookUrl),
+          SLACK_CHANNEL: slack.channel,
+          NEEDS_JSON: expr("toJSON(needs)"),
+          WORKFLOW_NAME: expr("github.workflow"),
+          SERVICE: service.name,
+          TARGET_ENVIRONMENT: environment,
+          VERSION: version,
+          REF_NAME: expr("github.ref_name"),
+          ACTOR: expr("github.actor"),
+        },
+      }),
+    ],
+  };
+}
+
+/**
+ * The push filter of a deployment: its trigger's patterns, then `!<pattern>` for every other
+ * deployment of the same kind, so that (in trunk) an rc tag, which `v[0-9]*.[0-9]*.[0-9]*` also
+ * matches, does not start the production workflow at all. GitHub applies the patterns in order,
+ * a later `!` excluding what an earlier pattern matched
+ * (https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#filter-pattern-cheat-sheet).
+ * A run that starts only to hand the ref over would still take the environment's concurrency
+ * slot and could replace a real deploy pending there. No ref the exact rule admits is excluded:
+ * the other deployments' patterns carry a part (`-rc.`) this one's regex refuses (tested).
+ */
+export function triggerPatterns(policy: ReleasePolicy, d: Deployment): string[] {
+  const own = d.trigger.patterns;
+  // Another deployment's pattern is excluded when it is narrower than ours: ours matches a name
+  // of its, and it matches none of ours.
+  const narrower = policy.deployments
+    .filter((o) => o !== d && o.trigger.kind === d.trigger.kind)
+    .flatMap((o) => o.trigger.patterns)
+    .filter(
+      (p) =>
+        own.some((q) => fnmatch(q, samplePatternName(p))) &&
+        !own.some((q) => fnmatch(p, samplePatternName(q))),
+    );
+  return [...own, ...narrower.map((p) => `!${p}`)];
+}
+
+/** A name a pattern matches: `v[0-9]*.[0-9]*` → `v1.1`. */
+function samplePatternName(pattern: string): string {
+  return pattern
+    .replace(/\[([^\]])[^\]]*\]\*/g, "$11")
+    .replace(/\[([^\]])[^\]]*\]/g, "$1")
+    .replace(/\*\*?|\?/g, "x");
 }
 
 export function deployWorkflow(
@@ -529,22 +775,28 @@ export function deployWorkflow(
 ): Workflow {
   const jobs: Record<string, Job> = { guard: guardJob(policy, d) };
   if (d.artifact === "build") {
-    jobs[STATUS_CHECKS.lint] = lintJob(service);
-    jobs[STATUS_CHECKS.test] = testJob(spec, service);
-    jobs.image = imageJob(service);
+    jobs[STATUS_CHECKS.lint] = lintJob(service, false);
+    jobs[STATUS_CHECKS.test] = testJob(spec, service, false);
+    jobs.image = imageJob(spec, service);
   }
   jobs.deploy = deployJob(spec, service, policy, d);
-  if (d.role === "staging") jobs.regression = regressionJob();
   if (d.role === "production" && d.trigger.kind === "tag") jobs["github-release"] = githubReleaseJob(service);
+  const notify = notifyJob(
+    spec,
+    service,
+    Object.keys(jobs),
+    d.environment,
+    expr("needs.guard.outputs.version"),
+  );
+  if (notify) jobs.notify = notify;
 
-  const on =
-    d.trigger.kind === "branch"
-      ? { push: { branches: d.trigger.patterns } }
-      : { push: { tags: d.trigger.patterns } };
+  const patterns = triggerPatterns(policy, d);
+  const on = d.trigger.kind === "branch" ? { push: { branches: patterns } } : { push: { tags: patterns } };
   return {
     name: `deploy to ${d.environment}`,
     on,
     permissions: READ,
+    concurrency: { group: concurrencyGroup(d.environment), "cancel-in-progress": false },
     defaults: { run: { shell: "bash" } },
     jobs,
   };
@@ -554,42 +806,51 @@ export function deployWorkflow(
 // Rollback.
 
 /**
- * A rollback deploys any release or build tag that exists. When it targets production it marks
- * the image too: an image production ran before already carries `released-<tag it ran as>` (and
- * rolling back to that tag finds the marker on the same digest: a no-op), but a candidate or
- * build production never ran would otherwise run there unmarked and expire with the candidates.
- * The marker names the tag the rollback asked for (`released-v1.2.2-rc.1` beside
- * `released-v1.2.2` on one digest is fine: the lifecycle rule counts images, not tags).
- * `deploy-agent rollback` on a server needs no marker: it returns to the release the server ran
- * before, which CI marked when it deployed it (or the never-expired bootstrap image).
+ * A rollback runs an image that exists again, dispatched from the default branch for every
+ * environment (so it always runs the current `rollback.yml`, never an old tag's copy): each
+ * environment's deployment policy must admit the default branch. Production accepts only a
+ * digest production ran before (it carries a `released-…` tag), so it needs no new marker;
+ * other environments accept any release or build tag that exists.
+ * `deploy-agent rollback` on a server returns to the release the server ran before.
  */
 export function rollbackWorkflow(spec: TeamSpec, service: ServiceSpec, policy: ReleasePolicy): Workflow {
   const environment = expr("inputs.environment");
   const regexes = [...policy.releaseTags.map((t) => t.regex), BUILD_IMAGE_TAG_REGEX];
   const production = policy.deployments.find((d) => d.role === "production");
-  const mark = production
-    ? markReleasedStep(`inputs.environment == ${literal(production.environment)}`)
-    : undefined;
-  const job: Job = {
-    name: "rollback",
-    "runs-on": RUNNER,
-    environment: { name: environment, url: variable(ENVIRONMENT_VARIABLES.publicUrl) },
-    // The same queue as the environment's deploys: a rollback never races a deploy.
-    concurrency: { group: concurrencyGroup(environment), "cancel-in-progress": false },
-    permissions: { "id-token": "write" },
-    "timeout-minutes": 30,
-    env: deployEnv(service, environment, expr("inputs.version")),
-    steps: [
-      assumeRole(ENVIRONMENT_VARIABLES.deployRoleArn),
-      {
-        name: "Check the version exists in the registry",
-        id: "image",
-        run: sh.FIND_VERSION,
-        env: { VERSION_REGEXES: regexes.join("\n") },
-      },
-      ...deploySteps(spec, service, mark),
-    ],
+  const defaultRef = `refs/heads/${policy.defaultBranch}`;
+  const jobs: Record<string, Job> = {
+    rollback: {
+      name: "rollback",
+      "runs-on": RUNNER,
+      // Only the default branch's copy of this workflow may roll back: a copy on a work branch
+      // could change what it deploys (the environments' policies refuse it too).
+      if: `github.ref == ${literal(defaultRef)}`,
+      environment: { name: environment, url: variable(ENVIRONMENT_VARIABLES.publicUrl) },
+      permissions: { "id-token": "write" },
+      "timeout-minutes": 30,
+      env: deployEnv(service, environment, expr("inputs.version")),
+      steps: [
+        assumeRole(ENVIRONMENT_VARIABLES.deployRoleArn),
+        run("Check the version exists (production: that production ran it)", "findVersion", {
+          id: "image",
+          env: {
+            VERSION_REGEXES: regexes.join("\n"),
+            REQUIRE_RELEASED: production
+              ? expr(`inputs.environment == ${literal(production.environment)}`)
+              : "false",
+            RELEASED_IMAGE_TAG_PREFIX,
+            BUILD_IMAGE_TAG_PREFIX,
+          },
+        }),
+        deployStep(service),
+        runningStep(environment),
+        smokeStep(service),
+        ...sentryStep(spec, service),
+      ],
+    },
   };
+  const notify = notifyJob(spec, service, ["rollback"], environment, expr("inputs.version"));
+  if (notify) jobs.notify = notify;
   return {
     name: "rollback",
     on: {
@@ -610,8 +871,10 @@ export function rollbackWorkflow(spec: TeamSpec, service: ServiceSpec, policy: R
       },
     },
     permissions: READ,
+    // The same queue as the environment's deploys: a rollback never races a deploy.
+    concurrency: { group: concurrencyGroup(environment), "cancel-in-progress": false },
     defaults: { run: { shell: "bash" } },
-    jobs: { rollback: job },
+    jobs,
   };
 }
 
@@ -625,6 +888,8 @@ export function serviceWorkflows(
 ): Map<string, Workflow> {
   const files = new Map<string, Workflow>();
   files.set(PULL_REQUEST_WORKFLOW, pullRequestWorkflow(spec, service, policy));
+  const source = prSourceWorkflow(policy);
+  if (source) files.set(PR_SOURCE_WORKFLOW, source);
   for (const d of policy.deployments)
     files.set(deployWorkflowPath(d.environment), deployWorkflow(spec, service, policy, d));
   files.set(ROLLBACK_WORKFLOW, rollbackWorkflow(spec, service, policy));

@@ -2,6 +2,7 @@
  * Names shared by the rules GitHub enforces, the workflows that satisfy them, and the stacks
  * that feed the workflows their settings. Each name is written once, here.
  */
+import type { TeamSpec } from "../team";
 
 /** The status checks a pull request must pass: the generated CI job names, exactly. */
 export const STATUS_CHECKS = {
@@ -13,8 +14,21 @@ export const STATUS_CHECKS = {
   build: "build-image",
   /** The pull request comes from the one branch allowed to merge into a promotion branch. */
   prSource: "pr-source",
+  /**
+   * The SonarQube/SonarCloud quality gate (only when the spec sets `quality.sonar`): required on
+   * every protected branch then — see {@link qualityChecks}.
+   */
+  sonar: "sonar",
 } as const;
 export type StatusCheck = (typeof STATUS_CHECKS)[keyof typeof STATUS_CHECKS];
+
+/**
+ * The checks the team's optional quality tools add to every protected branch's required checks
+ * (beside lint, test and build-image): `sonar` when `quality.sonar` is set.
+ */
+export function qualityChecks(spec: Pick<TeamSpec, "quality">): StatusCheck[] {
+  return spec.quality?.sonar ? [STATUS_CHECKS.sonar] : [];
+}
 
 /**
  * GitHub Actions' app id: required status checks must come from it, so another app (or a
@@ -69,9 +83,20 @@ export const KUBERNETES_ENVIRONMENT_VARIABLES: readonly string[] = [
 export const DEPLOY_DOCUMENT_PARAMETERS = {
   /** `<registry url>@sha256:<digest>`: what to run. */
   image: "image",
-  /** The release name (`v1.2.3`, `v1.2.3-rc.1` or `sha-<commit>`): the container's SENTRY_RELEASE. */
+  /**
+   * The release name, the container's SENTRY_RELEASE: `<service>@<commit the image was built
+   * from>`, one per build (not per tag: `sha-…`, the rc and the release of one image are one
+   * release). The agent passes it, with SENTRY_ENVIRONMENT (the environment's name), to the container.
+   */
   release: "release",
 } as const;
+
+/**
+ * The GitHub environment every service repository uses for pull-request previews. Its deployment
+ * policy admits the repository's own pull-request refs; the repository's preview role trusts
+ * exactly `repo:OWNER/REPO:environment:preview`, and nothing else does.
+ */
+export const PREVIEW_ENVIRONMENT = "preview";
 
 /** Environment-level Actions secrets, set by each environment stack from its secret config. */
 export const ENVIRONMENT_SECRETS = {
@@ -82,6 +107,17 @@ export const ENVIRONMENT_SECRETS = {
    * may only update that namespace's Deployments (on EKS, CI authenticates with its IAM role).
    */
   kubernetesToken: "KUBE_TOKEN",
+} as const;
+
+/**
+ * Repository-level Actions secrets, set by the shared stack. The Slack webhook is one per
+ * repository, not per environment: the final report of a run must be sent by a job outside any
+ * environment (a rejected approval or a failed guard never reaches the environment's job).
+ */
+export const REPOSITORY_SECRETS = {
+  slackWebhookUrl: "SLACK_WEBHOOK_URL",
+  /** SonarQube/SonarCloud token (stack secret `sonarToken`), when `quality.sonar` is set. */
+  sonarToken: "SONAR_TOKEN",
 } as const;
 
 /** The audience GitHub's OIDC tokens carry for AWS. */
@@ -110,7 +146,71 @@ export const BUILD_IMAGE_TAG_REGEX = `^${BUILD_IMAGE_TAG_PREFIX}[0-9a-f]{40}$`;
 export const RELEASED_IMAGE_TAG_PREFIX = "released-";
 
 /**
- * Where the deploy agent lives on every server. CI runs `<path> deploy <service>` through SSM
- * Run Command; operators run `<path> rollback <service>`.
+ * Tag that marks an image an environment has run: `running-<environment>.<release>`
+ * (`running-staging.v1.2.3-rc.1`, `running-integration.sha-<commit>`). The deploy workflow adds it
+ * to the deployed digest once every server reported success (the rollback workflow too); an
+ * existing tag on the same digest (a redeploy) is not an error. The registry keeps the newest
+ * {@link RUNNING_IMAGES_KEPT} marked images of each environment whatever their age, so what an
+ * environment runs, and what it can roll back to, never expires. The `.` cannot occur in an
+ * environment name (a slug), so one environment's prefix never selects another's.
+ */
+export function runningImageTag(environment: string, release: string): string {
+  return `${runningImageTagPrefix(environment)}${release}`;
+}
+export function runningImageTagPrefix(environment: string): string {
+  return `running-${environment}.`;
+}
+/** Marked images kept per environment: the running one and the releases before it. */
+export const RUNNING_IMAGES_KEPT = 5;
+
+/**
+ * Tag prefix that marks an image as having passed an environment: `passed-<environment>-<version>`
+ * (`passed-staging-v1.2.3-rc.1`, `passed-staging-sha-<commit>`), added by that environment's deploy
+ * job once deploy, smoke test and regression suite passed. Production promotes only a digest
+ * carrying the marker of the environment it promotes from. Only that environment's deploy role
+ * (OIDC subject `environment:<name>`, reachable only from the refs its deployment policy admits)
+ * may add it; tags are immutable, so it cannot be moved. The registry's lifecycle rules must
+ * treat it like the version it names (it expires with the candidate).
+ */
+export const PASSED_IMAGE_TAG_PREFIX = "passed-";
+
+/** `passed-<environment>-`: the marker prefix of one environment. */
+export function passedTagPrefix(environment: string): string {
+  return `${PASSED_IMAGE_TAG_PREFIX}${environment}-`;
+}
+
+/**
+ * Where the deploy agent lives on every server. CI runs it through the service's deploy document
+ * (`deployDocumentName`); operators run `<path> rollback|status <service>` in a session.
  */
 export const DEPLOY_AGENT_PATH = "/usr/local/bin/deploy-agent";
+
+// ---------------------------------------------------------------------------------------------
+// Pull-request previews (issue 12). The workflow (components/pipeline/preview-workflow.ts), the
+// GitHub environment (components/github/preview-environment.ts) and the SSM document
+// (components/aws/preview-document.ts) meet on these names and on PREVIEW_ENVIRONMENT above.
+
+/** Variables of the `preview` environment, set by the stack that hosts previews. */
+export const PREVIEW_VARIABLES = {
+  /** The repository's preview role (assumed by OIDC from the `preview` environment). */
+  roleArn: "PREVIEW_ROLE_ARN",
+  /** The service's preview document, `<team>-<env>-<service>-preview`. */
+  document: "PREVIEW_DOCUMENT",
+  /** Space-separated instance ids of the servers that host previews. */
+  instanceIds: "PREVIEW_INSTANCE_IDS",
+} as const;
+
+/**
+ * Parameters of a service's preview document (SSM Run Command): `action` is deploy | remove |
+ * sweep, `pr` the pull request number, `image` `<registry url>@sha256:<digest>`. The agent prints
+ * `url=<address>` after a deploy and exits 3 with `preview limit reached: …` when the service
+ * already has `team.previews.maxPerService` previews.
+ */
+export const PREVIEW_DOCUMENT_PARAMETERS = {
+  action: "action",
+  pr: "pr",
+  image: "image",
+} as const;
+
+/** Exit status of the preview agent when the limit refuses a new preview. */
+export const PREVIEW_LIMIT_EXIT_STATUS = 3;

@@ -8,7 +8,7 @@
  * `g4dn`/`g5` are x86 GPU families whose `g` is the family letter, before the digit.
  * https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html
  */
-import type { EnvironmentSpec, SpecIssue, TeamSpec } from "../team";
+import { SpecError, type EnvironmentSpec, type SpecIssue } from "../team";
 
 export type Architecture = "arm64" | "amd64";
 
@@ -31,34 +31,75 @@ export function architectureOfInstanceType(instanceType: string): Architecture {
 }
 
 /**
- * Architecture an environment runs: its Kubernetes nodes' (`kubernetes.architecture`), or its
- * server's instance type (the server runtime's default types, t4g.micro and t4g.small in
- * components/aws/environment-server.ts, are Graviton: arm64).
+ * The instance type of an environment's server when the spec names none: the smallest Graviton
+ * types (arm64), larger for production. The server (components/aws) and the image build read
+ * this one default.
  */
-export function environmentArchitecture(env: EnvironmentSpec): Architecture {
+export function defaultInstanceType(env: Pick<EnvironmentSpec, "role">): string {
+  return env.role === "production" ? "t4g.small" : "t4g.micro";
+}
+
+/** What an environment's architecture is derived from: its runtime, and its server or cluster. */
+export type ArchitectureSource = Pick<EnvironmentSpec, "role" | "instanceType"> &
+  Partial<Pick<EnvironmentSpec, "runtime" | "kubernetes">>;
+
+/**
+ * The CPU an environment's runtime runs: its cluster's nodes (`kubernetes.architecture`) on the
+ * Kubernetes runtime, else its server's instance type.
+ */
+export function environmentArchitecture(env: ArchitectureSource): Architecture {
   if (env.runtime === "kubernetes" && env.kubernetes) return env.kubernetes.architecture;
-  return architectureOfInstanceType(
-    env.instanceType ?? (env.role === "production" ? "t4g.small" : "t4g.micro"),
-  );
+  return architectureOfInstanceType(env.instanceType ?? defaultInstanceType(env));
 }
 
 /**
- * One image per commit is promoted to every environment, so every environment must run the same
- * architecture. A mixed team (a server here, Kubernetes there) must say so explicitly.
+ * Problems with the team's architectures: an image is built once and its digest promoted through
+ * every environment, so all of them must run one architecture. Each environment that differs
+ * from the first is named with its key.
  */
-export function architectureIssues(spec: TeamSpec): SpecIssue[] {
+/** What the architecture is derived from: each environment's name, role and runtime. */
+export interface ArchitectureInput {
+  readonly environments: readonly (ArchitectureSource & Pick<EnvironmentSpec, "name">)[];
+}
+
+export function architectureIssues(spec: ArchitectureInput): SpecIssue[] {
   const [first, ...rest] = spec.environments;
+  if (!first) return [];
   const expected = environmentArchitecture(first);
-  return rest.flatMap((env) => {
+  const issues: SpecIssue[] = [];
+  rest.forEach((env, i) => {
     const arch = environmentArchitecture(env);
-    if (arch === expected) return [];
-    const i = spec.environments.indexOf(env);
-    const key = env.runtime === "kubernetes" ? "kubernetes.architecture" : "instanceType";
-    return [
-      {
-        path: `team.environments[${i}].${key}`,
-        message: `runs ${arch} but environment ${JSON.stringify(first.name)} runs ${expected}: the image is built once for one architecture (set every server's instanceType and every cluster's kubernetes.architecture to one architecture)`,
-      },
-    ];
+    if (arch === expected) return;
+    if (env.runtime === "kubernetes" && env.kubernetes) {
+      issues.push({
+        path: `team.environments[${i + 1}].kubernetes.architecture`,
+        message:
+          `"${arch}" (the cluster's nodes), but environment "${first.name}" runs ${expected}: ` +
+          `an image is built once for one architecture and promoted unchanged, so every environment ` +
+          `must use the same (set kubernetes.architecture, or the servers' instanceType)`,
+      });
+      return;
+    }
+    const type = env.instanceType ?? defaultInstanceType(env);
+    issues.push({
+      path: `team.environments[${i + 1}].instanceType`,
+      message:
+        `${JSON.stringify(type)} runs ${arch}, but environment "${first.name}" runs ${expected}: ` +
+        `an image is built once for one architecture and promoted unchanged, so every environment ` +
+        `must use the same (Graviton types such as t4g.* are arm64; t3.*, m7i.* are amd64)`,
+    });
   });
+  return issues;
+}
+
+/**
+ * The one architecture the team's images are built for (PR build check and image job), derived
+ * from the runtimes of its environments. Throws a {@link SpecError} naming
+ * `team.environments[i].instanceType` when environments disagree.
+ */
+export function imageArchitecture(spec: ArchitectureInput): Architecture {
+  const issues = architectureIssues(spec);
+  if (issues.length > 0) throw new SpecError(issues);
+  const first = spec.environments[0];
+  return first ? environmentArchitecture(first) : "arm64";
 }

@@ -50,6 +50,25 @@ export interface ProtectedBranch {
   /** Branches a pull request into this one may come from. */
   readonly pullRequestsFrom: readonly RefMatcher[];
   /**
+   * True when a pull request's head must contain this branch's tip before it merges (GitHub's
+   * "require branches to be up to date", the ruleset's `strict_required_status_checks_policy`).
+   *
+   * Work-branch targets (squash) require it: "Update branch" merges the base into the work
+   * branch, which nobody protects. Promotion targets (`main` fed by `staging`, `pre-production`
+   * fed by `master`) must not: their own merge commit never reaches the source branch, whose
+   * ruleset refuses direct pushes and merge commits, so the pull request could never become up
+   * to date (already the first: the managed files are committed to each branch separately, so
+   * the target holds commits its source never gets). It is not needed there either: a promotion target
+   * only ever receives merge commits of its source, so each merge's result has exactly the
+   * source head's tree — the tree the required checks ran on (proven by test/git-replay.test.ts).
+   */
+  readonly requireUpToDate: boolean;
+  /**
+   * True when this branch receives only promotions (merge commits of one long-lived source
+   * branch); false when work branches merge into it.
+   */
+  readonly promotionTarget: boolean;
+  /**
    * True when only some branches may open pull requests here: rulesets cannot restrict a pull
    * request's source, so the `pr-source` status check enforces it.
    */
@@ -86,6 +105,13 @@ export interface Deployment {
   readonly preventSelfReview: boolean;
   /** A newer deployment waits instead of cancelling a running one. */
   readonly cancelInProgress: boolean;
+  /**
+   * For a tag trigger: the protected branch the tagged commit must be on (the deploy workflow's
+   * guard checks `git merge-base --is-ancestor <tagged commit> origin/<branch>` before anything
+   * deploys), so `vX.Y.Z` on a commit that never went through the earlier stage deploys nothing.
+   * Undefined for branch triggers: a push to the branch is on it by definition.
+   */
+  readonly requiredAncestorBranch?: string;
 }
 
 export interface ReleasePolicy {
@@ -108,7 +134,14 @@ export interface ReleasePolicy {
 // ---------------------------------------------------------------------------------------------
 // The refs every model is made of.
 
-const VERSION = "[0-9]+\\.[0-9]+\\.[0-9]+";
+/**
+ * A version number as semver writes it: no leading zero (`01` is refused, as SemVer 2.0.0 §2 and
+ * §9 say), and at most 9 digits, so every number compares correctly with bash arithmetic
+ * (64-bit signed) and fits a JavaScript integer exactly. The same text is an RE2, POSIX ERE (bash
+ * `=~`) and JavaScript regex; its groups are never read by number.
+ */
+export const VERSION_NUMBER = "(0|[1-9][0-9]{0,8})";
+const VERSION = `${VERSION_NUMBER}\\.${VERSION_NUMBER}\\.${VERSION_NUMBER}`;
 
 export const RELEASE_TAG: RefMatcher = {
   kind: "tag",
@@ -121,7 +154,7 @@ export const RELEASE_TAG: RefMatcher = {
 export const RC_TAG: RefMatcher = {
   kind: "tag",
   patterns: ["v[0-9]*.[0-9]*.[0-9]*-rc.[0-9]*"],
-  regex: `^v${VERSION}-rc\\.[0-9]+$`,
+  regex: `^v${VERSION}-rc\\.${VERSION_NUMBER}$`,
   patternsExact: false,
   label: "release candidate tag vX.Y.Z-rc.N",
 };
@@ -253,6 +286,7 @@ export function releasePolicy(spec: TeamSpec): ReleasePolicy {
       waitTimerMinutes: env.waitTimerMinutes,
       preventSelfReview: stage.role === "production",
       cancelInProgress: false,
+      requiredAncestorBranch: stage.trigger.kind === "tag" ? stage.sourceBranch : undefined,
     });
   }
 
@@ -273,6 +307,8 @@ export function releasePolicy(spec: TeamSpec): ReleasePolicy {
       requiredChecks: checks,
       pullRequestsFrom: b.onlyFrom ? [branch(b.onlyFrom)] : [FEATURE_BRANCH, HOTFIX_BRANCH],
       sourceEnforcedByCheck: b.onlyFrom !== undefined,
+      requireUpToDate: b.onlyFrom === undefined,
+      promotionTarget: b.onlyFrom !== undefined,
     };
   });
 
@@ -329,6 +365,21 @@ export function deploymentOf(policy: ReleasePolicy, environment: string): Deploy
     );
   }
   return found;
+}
+
+/**
+ * The branches whose copy of the pipeline files matters: every protected branch (its pull
+ * requests' required checks run the workflow files of the merge with it, and its pushes or the
+ * tags on it trigger deploys with its own files) and every branch a deployment is sourced from.
+ * The shared stack commits the workflows, the pre-commit config and CODEOWNERS to each of them.
+ */
+export function pipelineBranches(policy: ReleasePolicy): string[] {
+  const names = [
+    policy.defaultBranch,
+    ...policy.protectedBranches.map((b) => b.name),
+    ...policy.deployments.map((d) => d.sourceBranch),
+  ];
+  return [...new Set(names)];
 }
 
 /** Every branch name people may create: the protected ones and the work branches. */

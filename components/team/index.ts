@@ -3,5 +3,13 @@ export * from "./issues";
 export * from "./models";
 export * from "./regions";
 export * from "./identity";
+export * from "./previews";
 export { validateTeamSpec, parseTeamSpec, type ValidationResult } from "./validate";
 export * from "./kubernetes";
+export {
+  environmentNameIssues,
+  formerNameIssues,
+  textIssues,
+  RESERVED_ENVIRONMENT_NAMES,
+} from "./collisions";
+export { plaintextSecretsIn, SECRET_SETTINGS } from "./secrets";

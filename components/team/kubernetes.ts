@@ -33,8 +33,6 @@ const MEMORY_QUANTITY = /^[1-9][0-9]{0,6}(?:Mi|Gi)$/;
 const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 /** A Pulumi config key of this project's namespace (the stack secret holding a kubeconfig). */
 const CONFIG_KEY = /^[a-zA-Z][a-zA-Z0-9_]{0,63}$/;
-/** A DNS name the Ingress hosts are made under (`staging.example.com`). */
-const DOMAIN = /^(?=.{1,200}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 const cpu = z.string().regex(CPU_QUANTITY, { message: 'must be a CPU quantity such as "250m" or "1"' });
 const memory = z
@@ -103,12 +101,7 @@ export const kubernetesRuntimeSchema = z.strictObject({
     .string()
     .regex(DNS_LABEL, { message: "must be a namespace name (a DNS label)" })
     .default("ingress-nginx"),
-  /**
-   * Domain the services are published under (`<service>.<domain>`), with TLS from cert-manager.
-   * @default no host: Ingress rules match any host, plain HTTP
-   */
-  domain: z.string().regex(DOMAIN, { message: "must be a DNS name such as staging.example.com" }).optional(),
-  /** cert-manager ClusterIssuer that signs the TLS certificates when `domain` is set. @default "letsencrypt" */
+  /** cert-manager ClusterIssuer that signs the TLS certificates when the environment's `domain` is set. @default "letsencrypt" */
   clusterIssuer: z
     .string()
     .regex(DNS_LABEL, { message: "must be a ClusterIssuer name (a DNS label)" })
@@ -184,7 +177,7 @@ export function kubernetesIssues(input: Loose, root: string): SpecIssue[] {
     }
     // Keys of the server runtime mean nothing here: refuse them rather than ignore them.
     // (stableAddress defaults to false: only true is a request for something.)
-    for (const key of ["instanceType", "stableAddress"] as const) {
+    for (const key of ["instanceType", "stableAddress", "vpcId", "subnetIds"] as const) {
       if (e[key] !== undefined && e[key] !== false) {
         issues.push({
           path: `${here}.${key}`,
@@ -212,9 +205,9 @@ export function kubernetesIssues(input: Loose, root: string): SpecIssue[] {
     if (k.previews === true) previewHosts++;
     // Without a host, every Ingress of the cluster's class claims path / of any host: a second
     // service (or any preview) would take the first one's traffic.
-    if (k.domain === undefined && (serviceNames.length > 1 || k.previews === true)) {
+    if (e.domain === undefined && (serviceNames.length > 1 || k.previews === true)) {
       issues.push({
-        path: `${here}.kubernetes.domain`,
+        path: `${here}.domain`,
         message: `is required with ${k.previews === true ? "previews" : `${serviceNames.length} services`}: each is published at its own host under it (<service>.<domain>); without one they all claim path / of any host`,
       });
     }

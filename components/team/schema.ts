@@ -42,6 +42,26 @@ export type GithubPlan = (typeof GITHUB_PLANS)[number];
 
 const shellCommand = z.string().min(1).max(500);
 
+/** An environment variable name a service's configuration may set (the agent sets SENTRY_*). */
+export const CONFIG_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Set by the deploy agent from the deploy itself; configuration cannot override them. */
+export const RESERVED_CONFIG_KEYS = ["SENTRY_RELEASE", "SENTRY_ENVIRONMENT"] as const;
+
+const configKey = z
+  .string()
+  .max(128)
+  .regex(CONFIG_KEY_PATTERN, {
+    message: `must be an environment variable name (${CONFIG_KEY_PATTERN.source})`,
+  })
+  .refine((k) => !(RESERVED_CONFIG_KEYS as readonly string[]).includes(k), {
+    message: `is set by the deploy agent (${RESERVED_CONFIG_KEYS.join(", ")})`,
+  });
+/** One line, within an SSM Standard parameter (4 KB); the agent hands it to docker as `KEY=value`. */
+const configValue = z
+  .string()
+  .max(4096)
+  .regex(/^[^\n\r\t]*$/, { message: "must be one line without tabs (an environment variable value)" });
+
 const serviceSchema = z.strictObject({
   /** Repository and image name. */
   name: slug,
@@ -82,6 +102,28 @@ const serviceSchema = z.strictObject({
    * keep the first name, so a rename loses no image and no release. @default []
    */
   formerNames: z.array(slug).max(20).default([]),
+  /**
+   * Run once in a pull request's preview container after its first deploy (`sh -c`), to load
+   * production-like test data. @default none - previews start empty
+   */
+  seedCommand: shellCommand.optional(),
+  /**
+   * Memory one container of this service needs, MiB: previews run with this limit, and the spec
+   * refuses more previews than their server can hold. @default 256
+   */
+  memoryMb: z.number().int().min(32).max(32768).optional(),
+  /**
+   * Reached from outside: the server's proxy routes HTTP(S) to it and health-checks each release
+   * on `healthCheckPath` before switching. `false` makes it a worker: no route, no ingress; a new
+   * release must keep running for a few seconds before the old one stops. @default true
+   */
+  public: z.boolean().default(true),
+  /**
+   * Non-secret configuration per environment, given to the container as environment variables:
+   * `{ staging: { LOG_LEVEL: debug } }`. Secrets go in the environment stack's secret config
+   * `serviceSecrets` instead. @default {} - no configuration
+   */
+  env: z.record(slug, z.record(configKey, configValue)).default({}),
   /** Topics shown on the repository. @default [] */
   topics: z
     .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/, { message: "must be a GitHub topic (a-z, 0-9, -)" }))
@@ -110,6 +152,36 @@ const environmentSchema = z.strictObject({
   requiredApprovals: z.number().int().min(0).max(10).optional(),
   /** Give the server an Elastic IP so its address survives a stop. @default false */
   stableAddress: z.boolean().default(false),
+  /**
+   * DNS name of the environment: each public service is served at `https://<service>.<domain>`
+   * with a Let's Encrypt certificate (point `*.<domain>` at the server's address).
+   * @default none - plain HTTP on the server's address, each service under `/<service>/`
+   */
+  domain: z
+    .string()
+    .max(200)
+    .regex(/^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+      message: "must be a lowercase DNS name such as staging.example.com",
+    })
+    .optional(),
+  /** An existing VPC for the server. @default the region's default VPC */
+  vpcId: z
+    .string()
+    .regex(/^vpc-[0-9a-f]{8,17}$/, { message: "must be a VPC id such as vpc-0123456789abcdef0" })
+    .optional(),
+  /**
+   * Public subnets the server may launch in (one whose zone offers the instance type is chosen).
+   * @default the default subnets of `vpcId` or the default VPC
+   */
+  subnetIds: z
+    .array(
+      z.string().regex(/^subnet-[0-9a-f]{8,17}$/, {
+        message: "must be a subnet id such as subnet-0123456789abcdef0",
+      }),
+    )
+    .min(1)
+    .max(16)
+    .optional(),
   /** Where the services run: one server, or an existing Kubernetes cluster. @default "server" */
   runtime: z.enum(RUNTIMES).default("server"),
   /** The cluster and per-service settings; required when runtime is kubernetes. */
@@ -117,8 +189,13 @@ const environmentSchema = z.strictObject({
 });
 
 export const teamSpecSchema = z.strictObject({
-  /** Team slug; prefixes every resource name. */
-  name: slug,
+  /**
+   * Team slug; prefixes every resource name. SSM refuses document names that start with `aws`,
+   * `amazon` or `amzn` (CreateDocument, "Name"), and the per-service deploy documents start with it.
+   */
+  name: slug.refine((v) => !/^(aws|amazon|amzn)/.test(v), {
+    message: "must not start with aws, amazon or amzn (AWS reserves them for SSM document names)",
+  }),
   github: z.strictObject({
     /** Organization (or user) that owns the repositories. */
     owner: z.string().regex(GITHUB_LOGIN_PATTERN, { message: "must be a GitHub organization or user login" }),
@@ -191,6 +268,64 @@ export const teamSpecSchema = z.strictObject({
         .default([]),
       /** Build and push a placeholder image on first `up` so servers are healthy before the first release. @default true */
       bootstrapImage: z.boolean().default(true),
+    })
+    .prefault({}),
+  /** Pull-request previews (cross-field rules in previews.ts). */
+  previews: z
+    .strictObject({
+      /** Every pull request from a branch of the repository gets a running preview. @default true */
+      enabled: z.boolean().default(true),
+      /** The environment whose server hosts previews. @default the integration-role environment (else staging's) */
+      environment: slug.optional(),
+      /**
+       * Previews answer at `pr-<n>.<service>.<domain>` over HTTPS; point `*.<service>.<domain>` at
+       * the server. @default none - previews answer at http://<server>/previews/<service>/pr-<n>/
+       */
+      domain: z
+        .string()
+        .max(200)
+        .regex(/^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+          message: "must be a lowercase DNS name such as previews.example.com",
+        })
+        .optional(),
+      /** Days after its last deploy a preview is removed by the scheduled sweep. @default 3 */
+      ttlDays: z.number().int().min(1).max(90).default(3),
+      /** Previews of one service that may run at once; the next pull request is told the limit is reached. @default 5 */
+      maxPerService: z.number().int().min(1).max(50).default(5),
+      /**
+       * Give previews their own server of this type instead of sharing the environment's.
+       * @default previews share the environment's server, sized to hold them
+       */
+      instanceType: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as t4g.small" })
+        .optional(),
+    })
+    .prefault({}),
+  quality: z
+    .strictObject({
+      /**
+       * SonarQube or SonarCloud analysis on every pull request, its quality gate a required check
+       * (`sonar`). The token is the shared stack's secret `sonarToken` (an Actions secret
+       * SONAR_TOKEN per repository). @default off
+       */
+      sonar: z
+        .strictObject({
+          /** The server: `https://sonarcloud.io` or your SonarQube's URL. */
+          hostUrl: z.url({ protocol: /^https$/, message: "must be an https URL" }),
+          /** SonarCloud organization key (SonarCloud only). */
+          organization: z
+            .string()
+            .regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "must be a SonarCloud organization key" })
+            .optional(),
+          /** Project key of a service: `<prefix><service>`. @default "<team>-" */
+          projectKeyPrefix: z
+            .string()
+            .regex(/^[A-Za-z0-9_.:-]*$/, { message: "must be letters, digits, - _ . :" })
+            .max(100)
+            .optional(),
+        })
+        .optional(),
     })
     .prefault({}),
   notifications: z

@@ -5,7 +5,9 @@
 import type { z } from "zod";
 import { keyPath, showValue, SpecError, type SpecIssue } from "./issues";
 import { kubernetesIssues } from "./kubernetes";
+import { environmentNameIssues, formerNameIssues, nameShapeIssues, textIssues } from "./collisions";
 import { MODEL_SHAPES } from "./models";
+import { previewIssues } from "./previews";
 import { GITHUB_TEAM_PATTERN, teamSpecSchema, type TeamSpec } from "./schema";
 
 export type ValidationResult = { ok: true; spec: TeamSpec } | { ok: false; issues: SpecIssue[] };
@@ -161,7 +163,12 @@ function semanticIssues(input: unknown): SpecIssue[] {
   duplicates(services, "name", "services", issues);
   duplicates(environments, "name", "environments", issues);
   duplicates(environments, "role", "environments", issues);
-  duplicates(services, "port", "services", issues, "port", "all services share each environment's server");
+  // Ports may repeat: every release listens on its own loopback port behind the server's proxy.
+  issues.push(...environmentNameIssues(environments, ROOT));
+  issues.push(...formerNameIssues(services, ROOT));
+  issues.push(...nameShapeIssues(input, ROOT));
+  // Text that is not clean UTF-8 (NUL, control characters, lone surrogates, U+FFFD).
+  issues.push(...textIssues(input, ROOT));
 
   // Team slugs must live in the spec's own organization.
   const principalLists: Array<[string, unknown]> = [
@@ -200,6 +207,18 @@ function semanticIssues(input: unknown): SpecIssue[] {
         path: `${ROOT}.services[${i}].visibility`,
         message: `"internal" exists only on GitHub Enterprise (team.github.plan is ${showValue(plan)})`,
       });
+    }
+    // Configuration is per environment: every key must name one of the spec's environments.
+    if (isObject(s.env)) {
+      const names = new Set(environments.map((e) => (isObject(e) ? str(e.name) : undefined)));
+      for (const envName of Object.keys(s.env)) {
+        if (!names.has(envName)) {
+          issues.push({
+            path: `${ROOT}.services[${i}].env.${envName}`,
+            message: `${showValue(envName)} is not an environment of the team (known: ${[...names].filter(Boolean).join(", ")})`,
+          });
+        }
+      }
     }
     const commands = isObject(s.commands) ? s.commands : {};
     if (s.language === "generic") {
@@ -280,6 +299,7 @@ function semanticIssues(input: unknown): SpecIssue[] {
   });
 
   issues.push(...kubernetesIssues(input, ROOT));
+  issues.push(...previewIssues(input));
   return issues;
 }
 

@@ -234,6 +234,11 @@ export const resources: Record<string, ResourceFake> = {
       },
     };
   }),
+  // The stable address moves by its own association (components/aws/environment-server.ts).
+  "aws:ec2/eipAssociation:EipAssociation": (inputs, ctx) => ({
+    id: `eipassoc-${ctx.hex(17)}`,
+    outputs: { allocationId: inputs.allocationId, instanceId: inputs.instanceId, region: ctx.region },
+  }),
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": tagged((_inputs, ctx) => {
     const id = `sgr-${ctx.hex(17)}`;
     return { id, outputs: { arn: arn(ctx, "ec2", `security-group-rule/${id}`), securityGroupRuleId: id } };
@@ -255,6 +260,32 @@ export const resources: Record<string, ResourceFake> = {
         tier: inputs.tier ?? "Standard",
         dataType: inputs.dataType ?? "text",
       },
+    };
+  }),
+  // The deploy agent's documents and the server's boot association (components/aws/agent-delivery.ts).
+  "aws:ssm/document:Document": tagged((inputs, ctx) => {
+    const name = inputs.name ?? ctx.autoName(128);
+    return {
+      id: name,
+      outputs: {
+        name,
+        arn: arn(ctx, "ssm", `document/${name}`),
+        defaultVersion: "1",
+        latestVersion: "1",
+        documentVersion: "1",
+        status: "Active",
+        owner: ctx.accountId,
+        schemaVersion: "2.2",
+        hash: ctx.hex(64, String(inputs.content ?? "")),
+        hashType: "Sha256",
+      },
+    };
+  }),
+  "aws:ssm/association:Association": tagged((inputs, ctx) => {
+    const id = `${ctx.hex(8)}-${ctx.hex(4)}-${ctx.hex(4)}-${ctx.hex(4)}-${ctx.hex(12)}`;
+    return {
+      id,
+      outputs: { associationId: id, arn: arn(ctx, "ssm", `association/${id}`), name: inputs.name },
     };
   }),
   "aws:cloudwatch/metricAlarm:MetricAlarm": tagged((inputs, ctx) => {
@@ -422,6 +453,23 @@ export const calls: Record<string, CallFake> = {
       region: ctx.region,
     };
   },
+  // Zones offering the server's instance type: every zone of the region, offline (an assumption).
+  "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": (inputs, ctx) => ({
+    id: ctx.region,
+    locations: ["a", "b", "c"].map((s) => `${ctx.region}${s}`),
+    locationTypes: ["availability-zone", "availability-zone", "availability-zone"],
+    instanceTypes: [0, 1, 2].map(
+      () =>
+        (inputs.filters ?? []).find((f: { name: string }) => f.name === "instance-type")?.values?.[0] ?? "",
+    ),
+    region: ctx.region,
+  }),
+  // The default VPC, found by filter (an account may have none: the program then names the key).
+  "aws:ec2/getVpcs:getVpcs": (_inputs, ctx) => ({
+    id: ctx.region,
+    ids: [`vpc-${ctx.hex(17, "default-vpc")}`],
+    region: ctx.region,
+  }),
   "aws:ec2/getSubnets:getSubnets": (_inputs, ctx) => ({
     id: ctx.region,
     ids: ["a", "b", "c"].map((s) => `subnet-${ctx.hex(17, `default-subnet-${s}`)}`),

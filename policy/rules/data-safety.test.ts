@@ -22,6 +22,12 @@ describe(rule.id, () => {
       "is neither protected nor retained on delete",
     ]);
   });
+  it("lets a service's configuration parameter go with its key (it holds no history)", () => {
+    const config = res(T.ssmParameter, { name: "/delivery/checkout/staging/cart-api/config/LOG_LEVEL" });
+    expect(messages(rule, [config])).toEqual([]);
+    const release = res(T.ssmParameter, { name: "/delivery/checkout/staging/cart-api/release" });
+    expect(messages(rule, [release])).not.toEqual([]);
+  });
   it("fires on a repository that would be deleted instead of archived", () => {
     expect(messages(rule, [res(T.ghRepository, { name: "cart-api" }, { protect: true })])).toEqual([
       "archiveOnDestroy is not true: removing the service would delete the repository instead of archiving it",

@@ -19,6 +19,10 @@ export const dataSafety: ResourceRule = {
   types: [T.ghRepository, T.ecrRepository, T.ssmParameter],
   check(r, ctx) {
     const out: string[] = [];
+    // Of SSM parameters, only release parameters hold history. A service's configuration
+    // (`…/config/<KEY>`) must go when its key leaves the spec: a retained one would still reach the
+    // container, since the agent reads the whole path.
+    if (r.type === T.ssmParameter && /\/config\/[^/]+$/.test(String(r.inputs.name ?? ""))) return out;
     if (!r.protect && r.retainOnDelete === false) out.push("is neither protected nor retained on delete");
     if (r.type === T.ghRepository && r.inputs.archiveOnDestroy !== true) {
       out.push(

@@ -1,7 +1,7 @@
 /**
  * environment-coverage — every environment the release policy deploys to has, on every service
  * repository, a GitHub environment (where reviewers and deployment policies live) and a deploy
- * role trusting that environment; without them the generated workflow fails at deploy time or,
+ * role trusting that repository's environment (one door per repository and environment); without them the generated workflow fails at deploy time or,
  * worse, deploys without the environment's protections. Stack rule over the whole graph; in an
  * environment stack only that stack's environment is judged, the shared stack has none. No
  * scanner id (project invariant). Mandatory.
@@ -34,13 +34,27 @@ export const environmentCoverage: StackRule = {
       if (!found)
         findings.push({ urn, message: `repository "${service.name}" has no GitHub environment "${env}"` });
     }
-    const roles = ofType(resources, T.role).filter((r) =>
+    const subjects = ofType(resources, T.role).flatMap((r) =>
       githubTrustStatements(r.inputs.assumeRolePolicy)
         .flatMap((s) => conditionValues(s, SUB_KEY))
-        .some((c) => c.values.some((v) => v.endsWith(`:environment:${env}`) || isUnknown(v))),
+        .flatMap((c) => c.values),
     );
-    if (roles.length === 0)
+    const trusted = (v: unknown, service?: string) =>
+      isUnknown(v) ||
+      (typeof v === "string" &&
+        v.endsWith(`:environment:${env}`) &&
+        (service === undefined ||
+          v.toLowerCase().startsWith(`repo:${ctx.spec!.github.owner}/${service}:`.toLowerCase())));
+    if (!subjects.some((v) => trusted(v)))
       findings.push({ urn, message: `no IAM role trusts GitHub environment "${env}" (deploy role missing)` });
+    else
+      for (const service of ctx.spec.services) {
+        if (!subjects.some((v) => trusted(v, service.name)))
+          findings.push({
+            urn,
+            message: `repository "${service.name}" has no deploy role trusting its GitHub environment "${env}"`,
+          });
+      }
     return findings;
   },
 };

@@ -2,8 +2,8 @@
  * iam-deploy-role-one-environment — a deploy role that several environments (or plain branch
  * pushes) can assume lets a staging job deploy to production. GitHub puts the environment in the
  * OIDC subject (`repo:OWNER/REPO:environment:NAME`), so the trust names exactly one, with
- * StringEquals. Mirrors GitHub's OIDC hardening guide (environment-scoped subjects); no checkov
- * id. Mandatory.
+ * StringEquals (one repository per role is iam-oidc-trust's check). Mirrors GitHub's OIDC
+ * hardening guide (environment-scoped subjects); no checkov id. Mandatory.
  */
 import type { ResourceRule } from "../types";
 import { T, isUnknown } from "./util";

@@ -23,6 +23,30 @@ describe(rule.id, () => {
     });
     expect(messages(rule, [like])).toEqual([]);
   });
+  it("fires on a role shared by several repositories (one door per repository)", () => {
+    const shared = role({
+      StringEquals: {
+        ...AUD,
+        "token.actions.githubusercontent.com:sub": [
+          "repo:acme-shop/cart-api:environment:staging",
+          "repo:acme-shop/payments-worker:environment:staging",
+        ],
+      },
+    });
+    expect(messages(rule, [shared], referenceContext())).toEqual([
+      "trusts 2 repositories (acme-shop/cart-api, acme-shop/payments-worker); a CI role trusts one",
+    ]);
+    const twoBranches = role({
+      StringEquals: {
+        ...AUD,
+        "token.actions.githubusercontent.com:sub": [
+          "repo:acme-shop/cart-api:ref:refs/heads/main",
+          "repo:acme-shop/cart-api:ref:refs/heads/staging",
+        ],
+      },
+    });
+    expect(messages(rule, [twoBranches], referenceContext())).toEqual([]);
+  });
   it("ignores roles that do not trust GitHub", () => {
     const ec2 = res(T.role, {
       assumeRolePolicy: JSON.stringify({

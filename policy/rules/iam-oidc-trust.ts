@@ -2,7 +2,9 @@
  * iam-oidc-trust — a role trusting GitHub's OIDC provider without an exact `sub` can be assumed
  * by any repository on GitHub; without `aud` by tokens minted for another cloud. Mirrors
  * checkov CKV_AWS_358 (and GitHub's hardening guide). Mandatory. Also refuses `pull_request`
- * subjects: code from a fork must never reach AWS credentials.
+ * subjects: code from a fork must never reach AWS credentials. And one repository per role: a
+ * role several repositories share lets one repository's job push, promote or deploy another's
+ * service (one door per repository and environment).
  */
 import { OIDC_AUDIENCE, OIDC_ISSUER_HOST } from "../../components/release";
 import type { ResourceRule, RuleContext } from "../types";
@@ -42,12 +44,25 @@ export const iamOidcTrust: ResourceRule = {
   kind: "resource",
   id: "iam-oidc-trust",
   description:
-    "Roles trusting GitHub OIDC check `aud` and a `sub` naming an exact repository, never a pull request.",
+    "Roles trusting GitHub OIDC check `aud` and a `sub` naming one exact repository, never a pull request.",
   mirrors: "checkov CKV_AWS_358",
   level: "mandatory",
   types: [T.role],
   check(r, ctx) {
-    return githubTrustStatements(r.inputs.assumeRolePolicy).flatMap((s) => judge(s, ctx));
+    const statements = githubTrustStatements(r.inputs.assumeRolePolicy);
+    const repositories = new Set(
+      statements
+        .flatMap((s) => conditionValues(s, SUB_KEY).flatMap((c) => c.values))
+        .filter((v) => !isUnknown(v))
+        .map((v) => EXACT_REPO.exec(v))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => `${m[1]}/${m[2]}`.toLowerCase()),
+    );
+    const shared =
+      repositories.size > 1
+        ? [`trusts ${repositories.size} repositories (${[...repositories].join(", ")}); a CI role trusts one`]
+        : [];
+    return [...statements.flatMap((s) => judge(s, ctx)), ...shared];
   },
 };
 

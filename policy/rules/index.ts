@@ -1,5 +1,22 @@
 /** Every rule, in the order reports list them. One file per rule. */
 import type { Rule } from "../types";
+import { awsCloudwatchLogGroupName } from "./aws-cloudwatch-log-group-name";
+import { awsEc2AmiArchitecture } from "./aws-ec2-ami-architecture";
+import { awsEc2UserDataSize } from "./aws-ec2-user-data-size";
+import { awsEcrRepositoryName } from "./aws-ecr-repository-name";
+import { awsIamNameLength } from "./aws-iam-name-length";
+import { awsIamPolicySize } from "./aws-iam-policy-size";
+import { awsSecurityGroupRuleCount } from "./aws-security-group-rule-count";
+import { awsSsmDocumentLimits } from "./aws-ssm-document-limits";
+import { awsSsmParameterLimits } from "./aws-ssm-parameter-limits";
+import { awsTagLimits } from "./aws-tag-limits";
+import { githubAppPermissions } from "./github-app-permissions";
+import { githubAppPermissionsNeeded } from "./github-app-permissions-needed";
+import { githubContentRate } from "./github-content-rate";
+import { githubEnvironmentReviewersLimit } from "./github-environment-reviewers-limit";
+import { githubPlanFeatures } from "./github-plan-features";
+import { githubRulesetBypassActors } from "./github-ruleset-bypass-actors";
+import { configPlaintextSecrets } from "./config-plaintext-secrets";
 import { dataSafety } from "./data-safety";
 import { ec2EncryptedVolumes } from "./ec2-encrypted-volumes";
 import { ec2Imdsv2 } from "./ec2-imdsv2";
@@ -25,6 +42,8 @@ import { k8sImageDigest } from "./k8s-image-digest";
 import { k8sNoPrivilegedPods } from "./k8s-no-privileged-pods";
 import { k8sProbes } from "./k8s-probes";
 import { k8sResources } from "./k8s-resources";
+import { kubernetesObjectNames } from "./kubernetes-object-names";
+import { releaseOneArchitecture } from "./release-one-architecture";
 
 export const RULES: readonly Rule[] = [
   ecrImmutableTags,
@@ -52,4 +71,24 @@ export const RULES: readonly Rule[] = [
   k8sImageDigest,
   dataSafety,
   environmentCoverage,
+  // Preflight: the limits and refusals of the real APIs, each citing its source.
+  awsEc2UserDataSize,
+  awsEc2AmiArchitecture,
+  releaseOneArchitecture,
+  awsIamPolicySize,
+  awsIamNameLength,
+  awsSecurityGroupRuleCount,
+  awsSsmParameterLimits,
+  awsSsmDocumentLimits,
+  awsEcrRepositoryName,
+  awsCloudwatchLogGroupName,
+  awsTagLimits,
+  githubRulesetBypassActors,
+  githubPlanFeatures,
+  githubEnvironmentReviewersLimit,
+  githubAppPermissions,
+  githubAppPermissionsNeeded,
+  githubContentRate,
+  kubernetesObjectNames,
+  configPlaintextSecrets,
 ];

@@ -2,11 +2,11 @@
  * k8s-probes — without a readiness probe a rolling update sends traffic to pods that do not
  * answer yet, and `maxUnavailable: 0` protects nothing; without a liveness probe a hung process
  * keeps its pod forever. Every long-running container has both. Mirrors checkov CKV_K8S_8 and
- * CKV_K8S_9. Mandatory.
+ * CKV_K8S_9. A container without ports (a worker) has nothing to probe and is not judged. Mandatory.
  */
 import type { ResourceRule } from "../types";
 import { containersOf, K8S_WORKLOADS } from "./kubernetes-workloads";
-import { isUnknown, obj } from "./util";
+import { arr, isUnknown, obj } from "./util";
 
 /** Jobs run to completion: probes do not apply to them. */
 const LONG_RUNNING = [
@@ -25,12 +25,15 @@ export const k8sProbes: ResourceRule = {
   level: "mandatory",
   types: LONG_RUNNING,
   check(r) {
-    return containersOf(r)
-      .filter((c) => !c.init)
-      .flatMap(({ where, container }) =>
-        (["readinessProbe", "livenessProbe"] as const)
-          .filter((probe) => !isUnknown(container[probe]) && !obj(container[probe]))
-          .map((probe) => `${where}: has no ${probe}`),
-      );
+    return (
+      containersOf(r)
+        // A worker without ports serves nothing to probe (minReadySeconds paces its rollout).
+        .filter((c) => !c.init && arr(c.container.ports).length > 0)
+        .flatMap(({ where, container }) =>
+          (["readinessProbe", "livenessProbe"] as const)
+            .filter((probe) => !isUnknown(container[probe]) && !obj(container[probe]))
+            .map((probe) => `${where}: has no ${probe}`),
+        )
+    );
   },
 };

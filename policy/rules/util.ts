@@ -19,12 +19,26 @@ export const T = {
   userPolicy: "aws:iam/userPolicy:UserPolicy",
   groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
   ssmParameter: "aws:ssm/parameter:Parameter",
+  ssmDocument: "aws:ssm/document:Document",
+  instanceProfile: "aws:iam/instanceProfile:InstanceProfile",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
   ghRepository: "github:index/repository:Repository",
   ghRuleset: "github:index/repositoryRuleset:RepositoryRuleset",
   ghEnvironment: "github:index/repositoryEnvironment:RepositoryEnvironment",
   ghSecret: "github:index/actionsSecret:ActionsSecret",
   ghEnvironmentSecret: "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
   ghOrganizationSecret: "github:index/actionsOrganizationSecret:ActionsOrganizationSecret",
+  ghRepositoryFile: "github:index/repositoryFile:RepositoryFile",
+  ghTeam: "github:index/team:Team",
+  ghTeamMembers: "github:index/teamMembers:TeamMembers",
+  ghTeamMembership: "github:index/teamMembership:TeamMembership",
+  ghTeamRepository: "github:index/teamRepository:TeamRepository",
+  ghBranchDefault: "github:index/branchDefault:BranchDefault",
+  ghVariable: "github:index/actionsVariable:ActionsVariable",
+  ghEnvironmentVariable: "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable",
+  ghDeploymentPolicy:
+    "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
 } as const;
 
 /** How the offline plan shows a secret input, and how the pack adapter shows an unknown one. */

@@ -1,0 +1,87 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { RepositoryRef } from "../release";
+import { previewRolePath } from "./arns";
+import { previewPermissions, previewTrustPolicy } from "./iam-documents";
+import { previewDocumentName, previewRoleName } from "./names";
+import { providerScope, type ProviderScope } from "./scope";
+
+export interface PreviewRoleArgs {
+  readonly team: string;
+  /** The environment whose servers host previews (where the preview document exists). */
+  readonly environment: string;
+  /** The service's stable key (its first name): names the role and its preview document. */
+  readonly service: string;
+  /** The service's repository on GitHub (owner and current name): the only one trusted. */
+  readonly repository: RepositoryRef;
+  readonly oidcProviderArn: pulumi.Input<string>;
+  readonly region: string;
+  /** The service's ECR repository name: read only. */
+  readonly registry: pulumi.Input<string>;
+  /** Instance ids of the servers that host previews: the only targets of the preview document. */
+  readonly instanceIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Partition and account of the provider, when the caller already looked them up (a stack with
+   * one role per service looks them up once: `invokeScope`).
+   * @default looked up through the component's AWS provider
+   */
+  readonly scope?: pulumi.Input<ProviderScope>;
+  /**
+   * Maximum session length in seconds.
+   * @default 3600 - one hour, enough to deploy or remove a preview
+   */
+  readonly maxSessionDuration?: number;
+}
+
+/**
+ * The role one repository's preview jobs assume from its `preview` GitHub environment: runs that
+ * service's preview document (deploy or remove `pr-<n>`) on the preview servers and reads that
+ * service's images. It cannot write any release parameter or send any deploy document.
+ */
+export class PreviewRole extends pulumi.ComponentResource {
+  public readonly role: aws.iam.Role;
+  public readonly arn: pulumi.Output<string>;
+  /** The role's inline policy. */
+  public readonly policy: aws.iam.RolePolicy;
+  /** The SSM document the role may send (`<team>-<environment>-<service>-preview`). */
+  public readonly previewDocument: string;
+
+  constructor(name: string, args: PreviewRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("delivery:aws:PreviewRole", name, {}, opts);
+    this.previewDocument = previewDocumentName(args.team, args.environment, args.service);
+    this.role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        name: previewRoleName(args.team, args.service),
+        path: previewRolePath(args.team),
+        description: `GitHub Actions previews of ${args.repository.owner}/${args.repository.name} on ${args.environment}`,
+        assumeRolePolicy: pulumi.jsonStringify(
+          pulumi.output(args.oidcProviderArn).apply((arn) => previewTrustPolicy(args.repository, arn)),
+        ),
+        maxSessionDuration: args.maxSessionDuration ?? 3600,
+      },
+      { parent: this, deleteBeforeReplace: true },
+    );
+    const scope = args.scope ?? providerScope(this);
+    this.policy = new aws.iam.RolePolicy(
+      `${name}-preview`,
+      {
+        role: this.role.name,
+        policy: pulumi.jsonStringify(
+          pulumi.all([scope, args.registry, args.instanceIds]).apply(([s, repository, instanceIds]) =>
+            previewPermissions({
+              ...s,
+              region: args.region,
+              repository,
+              previewDocument: this.previewDocument,
+              instanceIds,
+            }),
+          ),
+        ),
+      },
+      { parent: this },
+    );
+    this.arn = this.role.arn;
+    this.registerOutputs({ arn: this.arn, previewDocument: this.previewDocument });
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * Pull-request previews in the team spec (`team.previews`, `services[i].seedCommand`,
+ * `services[i].memoryMb`): where previews run, and whether that server can hold them.
+ *
+ * Sizing is by memory, the resource a small server runs out of first. What a server needs:
+ *   SERVER_RESERVED_MIB (Amazon Linux, Docker, the SSM agent, kamal-proxy)
+ *   + the environment's own services, one container each, and one deploy candidate beside the
+ *     largest (only when previews share the environment's server)
+ *   + maxPerService previews of every service, each limited to the service's memoryMb
+ *     (the preview agent runs them with `docker run --memory`)
+ *   + one preview update in flight (the largest service's memoryMb).
+ * An instance type the table does not know is not checked (its memory is not assumed).
+ */
+import type { EnvironmentSpec, TeamSpec } from "./schema";
+import type { SpecIssue } from "./issues";
+import { showValue } from "./issues";
+
+/** Memory of the burstable types teams use for these servers, MiB (EC2 instance type specs). */
+export const INSTANCE_MEMORY_MIB: Readonly<Record<string, number>> = {
+  "t4g.nano": 512,
+  "t4g.micro": 1024,
+  "t4g.small": 2048,
+  "t4g.medium": 4096,
+  "t4g.large": 8192,
+  "t4g.xlarge": 16384,
+  "t4g.2xlarge": 32768,
+  "t3.nano": 512,
+  "t3.micro": 1024,
+  "t3.small": 2048,
+  "t3.medium": 4096,
+  "t3.large": 8192,
+  "t3.xlarge": 16384,
+  "t3.2xlarge": 32768,
+};
+
+/** Sizes tried, smallest first, when a server's type is left to its default. */
+const SIZES = ["nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"] as const;
+
+/** Amazon Linux 2023, Docker, the SSM agent and kamal-proxy on an otherwise idle server, MiB. */
+export const SERVER_RESERVED_MIB = 384;
+
+/** Memory a service's container is assumed to need when the spec does not say (`services[i].memoryMb`). */
+export const DEFAULT_SERVICE_MEMORY_MB = 256;
+
+/** The default instance type of an environment's server (the server runtime's rule). */
+export function defaultServerType(env: Pick<EnvironmentSpec, "role">): string {
+  return env.role === "production" ? "t4g.small" : "t4g.micro";
+}
+
+/** What the spec says about previews, resolved: where they run and how many. */
+export interface PreviewPlan {
+  /** The environment whose stack hosts previews (its servers, or the previews' own server). */
+  readonly environment: string;
+  /** Previews get their own server of `instanceType`; otherwise they share the environment's. */
+  readonly ownServer: boolean;
+  /** The type of the server previews run on: given in the spec, or the smallest that holds them. */
+  readonly instanceType: string;
+  /** The type given in the spec (`previews.instanceType` or the environment's); undefined: sized here. */
+  readonly explicitType?: string;
+  /** The type the hosting environment's server would have without previews. */
+  readonly typeWithoutPreviews: string;
+  /** MiB the server needs with every preview running. */
+  readonly memoryNeededMib: number;
+  readonly domain?: string;
+  readonly ttlDays: number;
+  readonly maxPerService: number;
+}
+
+/** The environment previews run on when the spec does not name one: integration's, else staging's. */
+function defaultPreviewEnvironment(spec: Pick<TeamSpec, "environments">): EnvironmentSpec | undefined {
+  return (
+    spec.environments.find((e) => e.role === "integration") ??
+    spec.environments.find((e) => e.role === "staging")
+  );
+}
+
+/** Memory a server needs for `previews` (see the module comment). */
+export function previewMemoryNeededMib(
+  services: readonly { readonly memoryMb?: number }[],
+  maxPerService: number,
+  sharesEnvironmentServer: boolean,
+): number {
+  const sizes = services.map((s) => s.memoryMb ?? DEFAULT_SERVICE_MEMORY_MB);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const largest = Math.max(0, ...sizes);
+  const own = sharesEnvironmentServer ? total + largest : 0;
+  return SERVER_RESERVED_MIB + own + maxPerService * total + largest;
+}
+
+/** The smallest type of `family` (`t4g`, `t3`) with at least `mib` of memory, if any. */
+export function smallestTypeHolding(mib: number, family = "t4g"): string | undefined {
+  return SIZES.map((s) => `${family}.${s}`).find((t) => (INSTANCE_MEMORY_MIB[t] ?? 0) >= mib);
+}
+
+const familyOf = (type: string): string => (type.startsWith("t3.") ? "t3" : "t4g");
+
+/**
+ * Where and on what previews run, or undefined when previews are off. Throws nothing: a spec that
+ * cannot hold its previews is refused by {@link previewIssues} during validation.
+ */
+export function resolvePreviews(spec: TeamSpec): PreviewPlan | undefined {
+  const p = spec.previews;
+  if (!p.enabled) return undefined;
+  const env = p.environment
+    ? spec.environments.find((e) => e.name === p.environment)
+    : defaultPreviewEnvironment(spec);
+  if (!env) return undefined;
+  const ownServer = p.instanceType !== undefined;
+  const explicitType = p.instanceType ?? env.instanceType;
+  const typeWithoutPreviews = env.instanceType ?? defaultServerType(env);
+  const memoryNeededMib = previewMemoryNeededMib(spec.services, p.maxPerService, !ownServer);
+  const instanceType =
+    explicitType ??
+    smallestTypeHolding(memoryNeededMib, familyOf(typeWithoutPreviews)) ??
+    `${familyOf(typeWithoutPreviews)}.2xlarge`;
+  return {
+    environment: env.name,
+    ownServer,
+    instanceType,
+    explicitType,
+    typeWithoutPreviews,
+    memoryNeededMib,
+    domain: p.domain,
+    ttlDays: p.ttlDays,
+    maxPerService: p.maxPerService,
+  };
+}
+
+type Loose = Record<string, unknown>;
+const isObject = (v: unknown): v is Loose => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Cross-field rules of `team.previews`, on possibly-invalid input (every access guarded): the
+ * environment exists and is not production, and the server can hold `maxPerService` previews of
+ * every service.
+ */
+export function previewIssues(input: Loose): SpecIssue[] {
+  const p = isObject(input.previews) ? input.previews : {};
+  if (p.enabled === false) return [];
+  const environments = (Array.isArray(input.environments) ? input.environments : []).filter(isObject);
+  const services = (Array.isArray(input.services) ? input.services : []).filter(isObject);
+  const issues: SpecIssue[] = [];
+  let env: Loose | undefined;
+  if (typeof p.environment === "string") {
+    env = environments.find((e) => e.name === p.environment);
+    if (!env) {
+      const names = environments.map((e) => showValue(e.name));
+      issues.push({
+        path: "team.previews.environment",
+        message: `${showValue(p.environment)} is not an environment of the spec (${names.join(", ")})`,
+      });
+      return issues;
+    }
+  } else {
+    env =
+      environments.find((e) => e.role === "integration") ?? environments.find((e) => e.role === "staging");
+    if (!env) {
+      if (environments.length > 0)
+        issues.push({
+          path: "team.previews",
+          message:
+            "previews run on the integration (or staging) environment's server and the spec has neither; set team.previews.environment or team.previews.enabled: false",
+        });
+      return issues;
+    }
+  }
+  if (env.role === "production") {
+    issues.push({
+      path: "team.previews.environment",
+      message: `${showValue(env.name)} is the production environment: previews run unreviewed code and must not share its server`,
+    });
+    return issues;
+  }
+  // Without a domain previews answer below /previews/ on the server, where a service of that name
+  // would also be routed (services without a domain answer at /<service>).
+  if (typeof p.domain !== "string") {
+    services.forEach((s, i) => {
+      if (s.name === "previews")
+        issues.push({
+          path: `team.services[${i}].name`,
+          message:
+            '"previews" is the path previews answer under without team.previews.domain; rename the service or set a preview domain',
+        });
+    });
+  }
+
+  const maxPerService = typeof p.maxPerService === "number" ? p.maxPerService : 5;
+  const memory = services.map((s) => ({ memoryMb: typeof s.memoryMb === "number" ? s.memoryMb : undefined }));
+  const ownServer = typeof p.instanceType === "string";
+  const type = ownServer
+    ? (p.instanceType as string)
+    : typeof env.instanceType === "string"
+      ? env.instanceType
+      : undefined;
+  const need = previewMemoryNeededMib(memory, maxPerService, !ownServer);
+  const where = ownServer
+    ? "team.previews.instanceType"
+    : `team.environments[${(Array.isArray(input.environments) ? input.environments : []).indexOf(env)}].instanceType`;
+  if (type !== undefined) {
+    const have = INSTANCE_MEMORY_MIB[type];
+    if (have !== undefined && have < need) {
+      const fits = smallestTypeHolding(need, familyOf(type));
+      issues.push({
+        path: "team.previews.maxPerService",
+        message: `${maxPerService} previews of each of ${services.length} service(s) need ${need} MiB on ${type} (${where}), which has ${have} MiB; lower team.previews.maxPerService or services[i].memoryMb, or use ${fits ?? "a larger instance type"}`,
+      });
+    }
+  } else if (smallestTypeHolding(need) === undefined) {
+    issues.push({
+      path: "team.previews.maxPerService",
+      message: `${maxPerService} previews of each of ${services.length} service(s) need ${need} MiB, more than the largest t4g server (32768 MiB); lower it or services[i].memoryMb`,
+    });
+  }
+  return issues;
+}

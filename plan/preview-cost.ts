@@ -1,0 +1,94 @@
+/**
+ * What pull-request previews add to a team's monthly bill, from the one price table. Pure: the
+ * spec in, numbers and the reasoning out, for the plan's cost section.
+ *
+ * - Previews on their own server (`team.previews.instanceType`): that server, its root volume and
+ *   its public IPv4 address.
+ * - Previews sharing the hosting environment's server: the difference between the server sized to
+ *   hold them and the one the environment would have without them; none when the spec names a
+ *   type that already holds them (the server is paid for anyway).
+ */
+import {
+  previewMemoryNeededMib,
+  resolvePreviews,
+  smallestTypeHolding,
+  type TeamSpec,
+} from "../components/team";
+import { HOURS_PER_MONTH, PRICES, type PriceTable } from "./prices";
+
+export interface PreviewCost {
+  /** The environment hosting previews. */
+  readonly environment: string;
+  readonly ownServer: boolean;
+  /** The server previews run on. */
+  readonly instanceType: string;
+  readonly memoryNeededMib: number;
+  /** USD per month previews add; 0 when they fit a server that exists anyway. */
+  readonly monthly: number;
+  readonly detail: string;
+  /** Notes a reader must know (a type without a price). */
+  readonly notes: string[];
+}
+
+const cents = (n: number) => Math.round(n * 100) / 100;
+
+/** Previews' marginal monthly cost, or undefined when previews are off. */
+export function previewCost(spec: TeamSpec, table: PriceTable = PRICES): PreviewCost | undefined {
+  const plan = resolvePreviews(spec);
+  if (!plan) return undefined;
+  const prices = table.regions[spec.aws.region] ?? table.regions[table.fallbackRegion];
+  const notes: string[] = [];
+  const hourly = (type: string): number => {
+    const price = prices.ec2Hourly[type];
+    if (price === undefined) notes.push(`no price for ${type} in plan/prices.ts: counted as $0`);
+    return price ?? 0;
+  };
+  const base = {
+    environment: plan.environment,
+    ownServer: plan.ownServer,
+    instanceType: plan.instanceType,
+    memoryNeededMib: plan.memoryNeededMib,
+  };
+  if (plan.ownServer) {
+    const server = hourly(plan.instanceType) * HOURS_PER_MONTH;
+    const volume = table.defaultRootVolumeGb * (prices.ebsGbMonth.gp3 ?? 0);
+    const address = prices.publicIpv4Hourly * HOURS_PER_MONTH;
+    return {
+      ...base,
+      monthly: cents(server + volume + address),
+      detail: `own ${plan.instanceType} server ($${server.toFixed(2)}) + ${table.defaultRootVolumeGb} GB gp3 ($${volume.toFixed(2)}) + public IPv4 ($${address.toFixed(2)})`,
+      notes,
+    };
+  }
+  if (plan.explicitType !== undefined) {
+    return {
+      ...base,
+      monthly: 0,
+      detail: `on ${plan.environment}'s ${plan.instanceType}, which holds them (${plan.memoryNeededMib} MiB needed): no extra cost`,
+      notes,
+    };
+  }
+  const extra = (hourly(plan.instanceType) - hourly(plan.typeWithoutPreviews)) * HOURS_PER_MONTH;
+  return {
+    ...base,
+    monthly: cents(Math.max(0, extra)),
+    detail:
+      plan.instanceType === plan.typeWithoutPreviews
+        ? `on ${plan.environment}'s ${plan.instanceType}, which holds them: no extra cost`
+        : `${plan.environment}'s server is ${plan.instanceType} instead of ${plan.typeWithoutPreviews} to hold ${plan.maxPerService} previews per service (${plan.memoryNeededMib} MiB)`,
+    notes,
+  };
+}
+
+/**
+ * The smallest server of `family` for `previews` concurrent previews of every service, on the
+ * hosting environment's server (`shared`) or their own; undefined when none in the table does.
+ */
+export function serverSizeForPreviews(
+  spec: TeamSpec,
+  previews: number,
+  shared = true,
+  family = "t4g",
+): string | undefined {
+  return smallestTypeHolding(previewMemoryNeededMib(spec.services, previews, shared), family);
+}

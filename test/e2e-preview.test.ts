@@ -1,0 +1,559 @@
+/**
+ * Pull-request previews end to end, on a real Docker engine, a real registry and a real
+ * kamal-proxy (all on loopback): two previews of one service side by side, each at its own address
+ * with its own content; an update of one under load disturbs neither (0 failed requests); removing
+ * one leaves the other serving; the sweep removes an expired preview and keeps a fresh one (the
+ * clock is faked with PREVIEW_NOW); the limit refuses the next preview with its message; the seed
+ * command runs once; a preview domain routes by host; images outside the service's registry are
+ * refused.
+ *
+ * Needs root, Debian's docker.io, docker-registry, busybox-static, and kamal-proxy
+ * (`npm run test:setup` installs them). Nothing is skipped: if a part cannot start, the test fails.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { stringify } from "yaml";
+import {
+  previewAddress,
+  previewAgentScript,
+  previewEnvFile,
+  previewSettingsFile,
+  type PreviewAgentSettings,
+} from "../components/aws/preview-agent";
+import { previewDocumentContent } from "../components/aws/preview-document";
+
+jest.setTimeout(180_000);
+
+const SERVICE = "cart-api";
+const HOST_SERVICE = "cart-web";
+const DOMAIN = "previews.test";
+const DAY = 86_400;
+
+let tmp = "";
+let bridge = "";
+let dockerd: ChildProcess | undefined;
+let registry: ChildProcess | undefined;
+let proxy: ChildProcess | undefined;
+let registryHost = "";
+let proxyPort = 0;
+let portBase = 0;
+const env: NodeJS.ProcessEnv = {};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A run of `count` consecutive free loopback ports (for the previews' port range). */
+async function freeRange(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const start = 30000 + Math.floor(Math.random() * 2000) * 10;
+    const checks = await Promise.all(Array.from({ length: count }, (_, i) => canListen(start + i)));
+    if (checks.every(Boolean)) return start;
+  }
+  throw new Error(`no ${count} consecutive free ports`);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+  });
+}
+
+function docker(...args: string[]): string {
+  return execFileSync("docker", args, { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+}
+
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms: number, why: () => string) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not come up within ${ms} ms: ${why()}`);
+}
+
+const agent = new http.Agent({ keepAlive: false });
+// A request fails when it is refused, reset or answered with an error, not when a machine shared
+// by many test runs is slow to schedule it: the client waits up to 30 s before it counts one.
+
+function get(
+  port: number,
+  urlPath: string,
+  host?: string,
+): Promise<{ status: number; body: string; error?: string }> {
+  return new Promise((resolve) => {
+    const req = http.get(
+      { host: "127.0.0.1", port, path: urlPath, timeout: 30_000, agent, headers: host ? { host } : {} },
+      (res) => {
+        let body = "";
+        res.on("data", (c) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on("error", () => resolve({ status: 0, body: "" }));
+      },
+    );
+    req.on("error", (e: NodeJS.ErrnoException) =>
+      resolve({ status: 0, body: "", error: e.code ?? e.message }),
+    );
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+  });
+}
+
+function tail(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8").split("\n").slice(-15).join("\n");
+  } catch {
+    return `(no ${file})`;
+  }
+}
+
+/** An image FROM scratch with busybox-static (also as /bin/sh) serving `index` and /healthz. */
+function buildImage(service: string, tag: string, index: string, healthy = true): string {
+  const dir = fs.mkdtempSync(path.join(tmp, "img-"));
+  fs.mkdirSync(path.join(dir, "bin"));
+  fs.mkdirSync(path.join(dir, "www"));
+  for (const name of ["busybox", "sh"]) {
+    fs.copyFileSync("/bin/busybox", path.join(dir, "bin", name));
+    fs.chmodSync(path.join(dir, "bin", name), 0o755);
+  }
+  fs.writeFileSync(path.join(dir, "www", "index.html"), index);
+  if (healthy) fs.writeFileSync(path.join(dir, "www", "healthz"), "ok");
+  fs.writeFileSync(
+    path.join(dir, "Dockerfile"),
+    [
+      "FROM scratch",
+      "COPY bin /bin",
+      "COPY www /www",
+      'CMD ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]',
+      "",
+    ].join("\n"),
+  );
+  const ref = `${registryHost}/checkout/${service}:${tag}`;
+  docker("build", "--quiet", "--tag", ref, dir);
+  docker("push", ref);
+  const digest = docker("inspect", "--format", "{{index .RepoDigests 0}}", ref);
+  expect(digest).toMatch(/@sha256:[0-9a-f]{64}$/);
+  return digest;
+}
+
+const publicBaseUrl = () => `http://127.0.0.1:${proxyPort}`;
+
+function settings(service: string, extra: Partial<PreviewAgentSettings> = {}): string {
+  const file = path.join(tmp, `${service}.env`);
+  fs.writeFileSync(
+    file,
+    previewSettingsFile({
+      service,
+      registry: `${registryHost}/checkout/${service}`,
+      containerPort: 8080,
+      healthCheckPath: "/healthz",
+      maxPreviews: 2,
+      ttlDays: 3,
+      memoryMb: 128,
+      publicBaseUrl: publicBaseUrl(),
+      portBase,
+      portCount: 20,
+      proxySocket: path.join(tmp, "kamal-proxy.sock"),
+      ...extra,
+    }),
+  );
+  return file;
+}
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  output: string;
+}
+
+function previewAgent(settingsFile: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Run {
+  const r = spawnSync("bash", [path.join(tmp, "preview-agent"), ...args], {
+    env: { ...env, PREVIEW_SETTINGS: settingsFile, ...extraEnv },
+    encoding: "utf8",
+    timeout: 90_000,
+  });
+  return { status: r.status, stdout: r.stdout, output: `${r.stdout}${r.stderr}` };
+}
+
+function previewAgentAsync(settingsFile: string, args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn("bash", [path.join(tmp, "preview-agent"), ...args], {
+      env: { ...env, PREVIEW_SETTINGS: settingsFile },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.on("exit", (status) => resolve({ status, stdout, output: `${stdout}${stderr}` }));
+  });
+}
+
+const previewPath = (pr: number) =>
+  new URL(previewAddress({ service: SERVICE, pr, publicBaseUrl: publicBaseUrl() })).pathname;
+
+async function body(pr: number, file = ""): Promise<string> {
+  return (await get(proxyPort, `${previewPath(pr)}${file}`)).body.trim();
+}
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "preview-agent-"));
+  bridge = `dpv${process.pid % 100000}`;
+  const subnet = `10.${150 + (process.pid % 40)}.${process.pid % 250}.1/24`;
+  execFileSync("ip", ["link", "add", "name", bridge, "type", "bridge"]);
+  execFileSync("ip", ["addr", "add", subnet, "dev", bridge]);
+  execFileSync("ip", ["link", "set", bridge, "up"]);
+
+  const sock = path.join(tmp, "docker.sock");
+  const log = path.join(tmp, "dockerd.log");
+  const logFd = fs.openSync(log, "a");
+  dockerd = spawn(
+    "dockerd",
+    [
+      "-H",
+      `unix://${sock}`,
+      "--data-root",
+      path.join(tmp, "data"),
+      "--exec-root",
+      path.join(tmp, "exec"),
+      "--pidfile",
+      path.join(tmp, "dockerd.pid"),
+      `--bridge=${bridge}`,
+      "--iptables=false",
+      "--ip6tables=false",
+      "--ip-forward=false",
+      "--ip-masq=false",
+    ],
+    { stdio: ["ignore", logFd, logFd] },
+  );
+  fs.closeSync(logFd);
+  let dockerdExit = "";
+  dockerd.on("exit", (code, signal) => (dockerdExit = `dockerd exited (${code ?? signal})`));
+  Object.assign(env, process.env, {
+    DOCKER_HOST: `unix://${sock}`,
+    DOCKER_BUILDKIT: "0",
+    DOCKER_CONFIG: path.join(tmp, "docker-config"),
+  });
+  await waitFor(
+    "dockerd",
+    () => !dockerdExit && spawnSync("docker", ["version"], { env, stdio: "ignore" }).status === 0,
+    20_000,
+    () => `${dockerdExit}\n${tail(log)}`,
+  );
+
+  const port = await freePort();
+  registryHost = `127.0.0.1:${port}`;
+  const config = path.join(tmp, "registry.yml");
+  fs.writeFileSync(
+    config,
+    stringify({
+      version: 0.1,
+      log: { level: "warn" },
+      storage: { filesystem: { rootdirectory: path.join(tmp, "registry") } },
+      http: { addr: registryHost },
+    }),
+  );
+  const regLog = path.join(tmp, "registry.log");
+  const regFd = fs.openSync(regLog, "a");
+  registry = spawn("docker-registry", ["serve", config], { stdio: ["ignore", regFd, regFd] });
+  fs.closeSync(regFd);
+  await waitFor(
+    "docker-registry",
+    async () => (await get(port, "/v2/")).status === 200,
+    10_000,
+    () => tail(regLog),
+  );
+
+  // kamal-proxy as on a server, with its socket and state in the test's folder.
+  proxyPort = await freePort();
+  const httpsPort = await freePort();
+  const home = path.join(tmp, "home");
+  fs.mkdirSync(home);
+  const proxyLog = path.join(tmp, "kamal-proxy.log");
+  const proxyFd = fs.openSync(proxyLog, "a");
+  Object.assign(env, { KAMAL_PROXY_SOCKET: path.join(tmp, "kamal-proxy.sock"), HOME: home });
+  proxy = spawn("kamal-proxy", ["run", "--http-port", String(proxyPort), "--https-port", String(httpsPort)], {
+    env,
+    stdio: ["ignore", proxyFd, proxyFd],
+  });
+  fs.closeSync(proxyFd);
+  let proxyExit = "";
+  proxy.on("exit", (code, signal) => (proxyExit = `kamal-proxy exited (${code ?? signal})`));
+  proxy.on("error", (e) => (proxyExit = `kamal-proxy did not start: ${e.message}`));
+  await waitFor(
+    "kamal-proxy",
+    async () => !proxyExit && (await get(proxyPort, "/")).status === 404,
+    10_000,
+    () => `${proxyExit}\n${tail(proxyLog)}`,
+  );
+
+  portBase = await freeRange(20);
+  fs.writeFileSync(path.join(tmp, "preview-agent"), previewAgentScript(), { mode: 0o755 });
+  Object.assign(env, {
+    PREVIEW_STATE_DIR: path.join(tmp, "state"),
+    PREVIEW_HEALTH_TIMEOUT: "10",
+    // busybox httpd as PID 1 ignores SIGTERM: do not wait the production grace period for it.
+    PREVIEW_STOP_TIMEOUT: "1",
+  });
+});
+
+afterAll(async () => {
+  const stop = async (child: ChildProcess | undefined) => {
+    if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    process.kill(child.pid, "SIGTERM");
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 15_000)))]);
+    clearTimeout(timer);
+    if (child.exitCode === null && child.signalCode === null) process.kill(child.pid, "SIGKILL");
+  };
+  agent.destroy();
+  await stop(proxy);
+  await stop(registry);
+  if (env.DOCKER_HOST) {
+    const ids = spawnSync("docker", ["ps", "--all", "--quiet"], { env, encoding: "utf8" })
+      .stdout.split("\n")
+      .filter(Boolean);
+    if (ids.length > 0) spawnSync("docker", ["rm", "--force", ...ids], { env, stdio: "ignore" });
+  }
+  await stop(dockerd);
+  if (bridge) spawnSync("ip", ["link", "del", bridge]);
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/**
+ * Sends `min`..`max` GETs to each path (4 at a time) until `done` resolves and at least `min`
+ * went to each; bounded in count and in time (60 s). Returns per path: sent, failed, bodies seen.
+ */
+async function load(
+  paths: string[],
+  done: Promise<unknown>,
+  min = 1000,
+  max = 20_000,
+): Promise<Record<string, { sent: number; failed: number; bodies: Set<string>; statuses: string[] }>> {
+  let finished = false;
+  void done.then(() => (finished = true));
+  const deadline = Date.now() + 60_000;
+  const stats = Object.fromEntries(
+    paths.map((p) => [p, { sent: 0, failed: 0, bodies: new Set<string>(), statuses: [] as string[] }]),
+  );
+  const worker = async (p: string) => {
+    const s = stats[p];
+    while (s.sent < max && Date.now() < deadline && (!finished || s.sent < min)) {
+      s.sent++;
+      const r = await get(proxyPort, p);
+      if (r.status !== 200) {
+        s.failed++;
+        s.statuses.push(`${Date.now() % 100000}:${r.status}:${r.error ?? r.body.slice(0, 40)}`);
+      } else s.bodies.add(r.body.trim());
+    }
+  };
+  await Promise.all(paths.flatMap((p) => [worker(p), worker(p)]));
+  return stats;
+}
+
+describe("previews on a real Docker engine behind kamal-proxy", () => {
+  let a1 = "";
+  let a2 = "";
+  let b1 = "";
+  let c1 = "";
+  let file = "";
+
+  beforeAll(() => {
+    a1 = buildImage(SERVICE, "sha-a1", "preview one, first push");
+    a2 = buildImage(SERVICE, "sha-a2", "preview one, second push");
+    b1 = buildImage(SERVICE, "sha-b1", "preview two");
+    c1 = buildImage(SERVICE, "sha-c1", "preview three");
+    const envFile = path.join(tmp, "container.env");
+    fs.writeFileSync(
+      envFile,
+      previewEnvFile({ LOG_LEVEL: "debug", API_BASE: "http://integration.internal" }),
+    );
+    file = settings(SERVICE, { containerEnvFile: envFile, seedCommand: "echo seeded > /www/seed.txt" });
+  });
+
+  it("runs two previews side by side, each at its own address with its own content", async () => {
+    const one = previewAgent(file, ["deploy", "1", a1]);
+    expect(one.output).toContain("now serves");
+    expect(one.status).toBe(0);
+    const two = previewAgent(file, ["deploy", "2", b1]);
+    expect(two.status).toBe(0);
+    expect(one.stdout).toContain(`url=${publicBaseUrl()}/previews/${SERVICE}/pr-1/`);
+    expect(two.stdout).toContain(
+      `url=${previewAddress({ service: SERVICE, pr: 2, publicBaseUrl: publicBaseUrl() })}`,
+    );
+    expect(await body(1)).toBe("preview one, first push");
+    expect(await body(2)).toBe("preview two");
+    expect(docker("ps", "--format", "{{.Names}}").split("\n").sort()).toEqual([
+      `${SERVICE}-pr-1`,
+      `${SERVICE}-pr-2`,
+    ]);
+  });
+
+  it("gives previews the integration settings and PREVIEW=true, on loopback only", () => {
+    const vars = JSON.parse(
+      docker("inspect", "--format", "{{json .Config.Env}}", `${SERVICE}-pr-1`),
+    ) as string[];
+    expect(vars).toEqual(expect.arrayContaining(["LOG_LEVEL=debug", "PREVIEW=true", "PREVIEW_PR=1"]));
+    // services[i].memoryMb is the container's limit, the unit the spec sizes the server by.
+    expect(docker("inspect", "--format", "{{.HostConfig.Memory}}", `${SERVICE}-pr-1`)).toBe(
+      String(128 * 1024 * 1024),
+    );
+    const ports = docker("port", `${SERVICE}-pr-1`);
+    expect(ports).toMatch(/^8080\/tcp -> 127\.0\.0\.1:\d+$/);
+  });
+
+  it("runs the seed command once, after the first deploy", async () => {
+    expect(await body(1, "seed.txt")).toBe("seeded");
+    expect(fs.existsSync(path.join(tmp, "state", SERVICE, "pr-1", "seeded"))).toBe(true);
+  });
+
+  it("updates one preview under load without a failed request to either", async () => {
+    const update = previewAgentAsync(file, ["deploy", "1", a2]);
+    const stats = await load([previewPath(1), previewPath(2)], update);
+    const result = await update;
+    expect(result.output).toContain("now serves");
+    expect(result.status).toBe(0);
+    for (const [p, s] of Object.entries(stats))
+      console.log(`${p}: ${s.sent} requests, ${s.failed} failed ${s.statuses.join(" ")}`);
+    const one = stats[previewPath(1)];
+    const two = stats[previewPath(2)];
+    expect(two.sent).toBeGreaterThanOrEqual(1000);
+    expect(two.failed).toBe(0);
+    expect([...two.bodies]).toEqual(["preview two"]);
+    expect(one.sent).toBeGreaterThanOrEqual(1000);
+    expect(one.failed).toBe(0);
+    // The switch happened while the load ran: both pushes answered it.
+    expect([...one.bodies].sort()).toEqual(["preview one, first push", "preview one, second push"]);
+    expect(await body(1)).toBe("preview one, second push");
+    // The seed ran once: the update's new container was not seeded again.
+    expect(result.output).not.toContain("seeding");
+    expect(docker("ps", "--all", "--format", "{{.Names}}").split("\n").sort()).toEqual([
+      `${SERVICE}-pr-1`,
+      `${SERVICE}-pr-2`,
+    ]);
+  });
+
+  it("refuses the preview after the limit, naming the running ones and the spec key", async () => {
+    const r = previewAgent(file, ["deploy", "3", c1]);
+    expect(r.status).toBe(3);
+    expect(r.stdout.trim()).toBe(
+      `preview limit reached: 2 previews of ${SERVICE} are running (pr-1, pr-2); close one or raise team.previews.maxPerService`,
+    );
+    expect((await get(proxyPort, previewPath(3))).status).toBe(404);
+    // A push to a running preview is not a new one: it is still allowed.
+    expect(previewAgent(file, ["deploy", "2", b1]).status).toBe(0);
+  });
+
+  it("keeps a preview serving when its update fails the health check", async () => {
+    const broken = buildImage(SERVICE, "sha-broken", "broken", false);
+    const r = previewAgent(file, ["deploy", "2", broken]);
+    expect(r.status).toBe(1);
+    expect(r.output).toContain("did not pass its health check (/healthz)");
+    expect(await body(2)).toBe("preview two");
+    expect(docker("ps", "--all", "--format", "{{.Names}}").split("\n").sort()).toEqual([
+      `${SERVICE}-pr-1`,
+      `${SERVICE}-pr-2`,
+    ]);
+  });
+
+  it("refuses an image outside the service's registry", () => {
+    const other = buildImage("payments-worker", "sha-x", "not cart-api");
+    const r = previewAgent(file, ["deploy", "1", other]);
+    expect(r.status).toBe(1);
+    expect(r.output).toContain(`previews of ${SERVICE} run only ${registryHost}/checkout/${SERVICE}@sha256:`);
+    const byTag = previewAgent(file, ["deploy", "1", `${registryHost}/checkout/${SERVICE}:sha-a1`]);
+    expect(byTag.status).toBe(1);
+  });
+
+  it("removes one preview and leaves the other serving", async () => {
+    const r = previewAgent(file, ["remove", "1"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("removed=pr-1");
+    expect((await get(proxyPort, previewPath(1))).status).toBe(404);
+    expect(await body(2)).toBe("preview two");
+    expect(docker("ps", "--all", "--format", "{{.Names}}")).toBe(`${SERVICE}-pr-2`);
+    // Removing again (a second close event) is not an error.
+    expect(previewAgent(file, ["remove", "1"]).status).toBe(0);
+  });
+
+  it("sweeps a preview idle longer than the TTL and keeps a fresh one", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    // pr-3 was last deployed 4 days ago (the agent's clock faked); pr-2 was deployed just now.
+    expect(previewAgent(file, ["deploy", "3", c1], { PREVIEW_NOW: String(now - 4 * DAY) }).status).toBe(0);
+    expect(await body(3)).toBe("preview three");
+    const r = previewAgent(file, ["sweep"], { PREVIEW_NOW: String(now + 60) });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe("removed=pr-3");
+    expect(r.output).toMatch(/kept pr-2/);
+    expect((await get(proxyPort, previewPath(3))).status).toBe(404);
+    expect(await body(2)).toBe("preview two");
+    // Three days later pr-2 is idle too.
+    const later = previewAgent(file, ["sweep"], { PREVIEW_NOW: String(now + 3 * DAY + 120) });
+    expect(later.stdout.trim()).toBe("removed=pr-2");
+    expect(previewAgent(file, ["list"]).stdout).toBe("");
+  });
+
+  it("runs the preview document's own script as SSM would (parameters as SSM_ variables)", async () => {
+    const content = previewDocumentContent({
+      team: "checkout",
+      environment: "integration",
+      service: SERVICE,
+      registryUrl: `${registryHost}/checkout/${SERVICE}`,
+      containerPort: 8080,
+      healthCheckPath: "/healthz",
+      maxPerService: 2,
+      ttlDays: 3,
+      memoryMb: 128,
+      publicBaseUrl: publicBaseUrl(),
+      config: { LOG_LEVEL: "warn" },
+      dockerConfigDir: env.DOCKER_CONFIG,
+      proxySocket: env.KAMAL_PROXY_SOCKET,
+      // The server's /run and /var/lib folders become the test's.
+      runDir: path.join(tmp, "run"),
+      stateDir: path.join(tmp, "document-state"),
+    }) as { mainSteps: { inputs: { runCommand: string[] } }[] };
+    const script = content.mainSteps[0].inputs.runCommand.join("\n");
+    const ssm = (vars: Record<string, string>) =>
+      spawnSync("bash", ["-c", script], {
+        env: { ...env, PREVIEW_STATE_DIR: "", ...vars },
+        encoding: "utf8",
+        timeout: 90_000,
+      });
+    const deploy = ssm({ SSM_action: "deploy", SSM_pr: "11", SSM_image: b1 });
+    expect(`${deploy.stdout}${deploy.stderr}`).toContain("now serves");
+    expect(deploy.status).toBe(0);
+    expect(await body(11)).toBe("preview two");
+    const vars = JSON.parse(
+      docker("inspect", "--format", "{{json .Config.Env}}", `${SERVICE}-pr-11`),
+    ) as string[];
+    expect(vars).toEqual(expect.arrayContaining(["LOG_LEVEL=warn", "PREVIEW=true"]));
+    const remove = ssm({ SSM_action: "remove", SSM_pr: "11", SSM_image: "" });
+    expect(remove.status).toBe(0);
+    expect((await get(proxyPort, previewPath(11))).status).toBe(404);
+  });
+
+  it("routes by host name when the team has a preview domain", async () => {
+    const web = buildImage(HOST_SERVICE, "sha-w1", "web preview seven");
+    const hostFile = settings(HOST_SERVICE, { domain: DOMAIN, tls: false });
+    const r = previewAgent(hostFile, ["deploy", "7", web]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`url=http://pr-7.${HOST_SERVICE}.${DOMAIN}/`);
+    expect((await get(proxyPort, "/", `pr-7.${HOST_SERVICE}.${DOMAIN}`)).body.trim()).toBe(
+      "web preview seven",
+    );
+    expect((await get(proxyPort, "/", `pr-8.${HOST_SERVICE}.${DOMAIN}`)).status).toBe(404);
+    expect(previewAgent(hostFile, ["remove", "7"]).status).toBe(0);
+  });
+});
