@@ -17,9 +17,6 @@ import {
   type KubernetesRuntimeSpec,
 } from "../components/team";
 
-/** Previews kept per service on a cluster when the team sets no limit (issue: default 5). */
-export const DEFAULT_PREVIEW_LIMIT = 5;
-
 export interface KubernetesRuntime {
   readonly publicUrls: Record<string, string | undefined>;
   /** GitHub environment variables CI's deploy and rollback steps read. */
@@ -74,7 +71,9 @@ export function kubernetesRuntime(
       };
     }),
     deployRoleArns: k.eks ? deployRoleArns : undefined,
-    previews: k.previews ? { namespace: previewsNamespace(team), limit: DEFAULT_PREVIEW_LIMIT } : undefined,
+    previews: k.previews
+      ? { namespace: previewsNamespace(team), limit: ctx.spec.previews.maxPerService }
+      : undefined,
   });
   return {
     publicUrls: cluster.publicUrls,
