@@ -1,57 +1,45 @@
 /**
- * The measured side of `npm run bench` (plan/bench.ts runs it as a subprocess, compiled):
- *   reference      plan the reference team's stacks once, print {ms, resources}
- *   scale N,M,…    plan every stack for teams of N, M, … services, print per size
- *                  {services, resources, ms, heapMb, rssMb}
- * Output: one JSON line on stdout.
+ * The measured side of `npm run bench` for large teams (plan/bench.ts runs it as a subprocess,
+ * compiled): `env <services> <cacheDir>` plans the production stack of the reference team grown
+ * to <services> services, as `npm run plan -- --stack production` does (the shared stack's
+ * outputs from the cache when there, else planned outputs-only), and prints one JSON line:
+ * {services, resources, ms, cpuMs, maxRssMb}.
  */
 import * as fs from "fs";
+import * as nodeModule from "module";
+import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { discoverStacks, planStacks } from "./runner";
 import { generatedTeam } from "./generate";
+import { planStacks } from "./runner";
 
 async function main(): Promise<void> {
-  const [mode, sizes] = process.argv.slice(2);
-  const stacks = discoverStacks();
-  if (mode === "reference") {
-    const start = process.hrtime.bigint();
-    const plans = await planStacks({ stacks });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    console.log(JSON.stringify({ stacks, ms, resources: plans.reduce((n, p) => n + p.resources.length, 0) }));
-    return;
-  }
-  if (mode === "scale") {
-    // The project this file runs in: the repository, or the bench's build dir (a copy).
-    const projectFile = path.join(__dirname, "..", "Pulumi.yaml");
-    const base = YAML.parse(fs.readFileSync(projectFile, "utf8")).config["delivery-workflow:team"].value;
-    const gc = (globalThis as { gc?: () => void }).gc;
-    // Warm up once so the first size does not pay for loading the program.
-    await planStacks({ stacks });
-    const rows = [];
-    for (const size of sizes.split(",").map(Number)) {
-      const team = size === 0 ? undefined : generatedTeam(base, size);
-      gc?.();
-      const start = process.hrtime.bigint();
-      const plans = await planStacks({ stacks, team });
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      const resources = plans.reduce((n, p) => n + p.resources.length, 0);
-      // Memory while the plans are still referenced (what a CI runner must hold), after a GC.
-      gc?.();
-      const mem = process.memoryUsage();
-      rows.push({
-        services: size === 0 ? base.services.length : size,
-        resources,
-        ms,
-        heapMb: mem.heapUsed / 2 ** 20,
-        rssMb: mem.rss / 2 ** 20,
-      });
-      if (plans.length === 0) throw new Error("no plans");
-    }
-    console.log(JSON.stringify(rows));
-    return;
-  }
-  throw new Error(`bench-child: unknown mode ${mode}`);
+  const [mode, size, cacheDir] = process.argv.slice(2);
+  if (mode !== "env") throw new Error(`bench-child: unknown mode ${mode}`);
+  // This process is a plan, configured like bin/delivery-plan.js: no stack frames for the SDK's
+  // promises, and V8's compile cache.
+  Error.stackTraceLimit = 0;
+  (nodeModule as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache?.(
+    path.join(os.tmpdir(), "delivery-workflow-compile-cache"),
+  );
+  const root = path.resolve(__dirname, "..", "..");
+  const base = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")).config[
+    "delivery-workflow:team"
+  ].value;
+  const team = generatedTeam(base, Number(size));
+  const start = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  const [plan] = await planStacks({ stacks: ["production"], dir: root, team, cacheDir });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  console.log(
+    JSON.stringify({
+      services: Number(size),
+      resources: plan.resources.length,
+      ms,
+      cpuMs: (process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1000,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
 }
 
 main().catch((err) => {

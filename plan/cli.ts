@@ -6,7 +6,15 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
+import { discoverStacks, readYamlFile, resolveSettings, type StackSettings } from "../components/settings";
+import type { SpecIssue } from "../components/team";
+import { configIssues, PlanError, stackConfig } from "./config";
+import type { StackPlan } from "./contract";
+import { renderDiagram } from "./diagram";
+import { DEFAULT_CACHE_DIR } from "./output-cache";
+import type { PlanOptions } from "./runner";
+import { deploymentSummary } from "./summary";
+import { renderStack } from "./text";
 
 export const USAGE = `Usage: npm run plan -- [options]
 
@@ -20,7 +28,7 @@ Options:
   --detail            show every resource, cost item and output (default: repeated siblings summarized)
   --diagram           print the team's delivery flow as a Mermaid diagram (from the release policy) and exit
   --dir <path>        project directory holding Pulumi.yaml and the stack files (default: current directory)
-  --team-file <file>  use this YAML/JSON file as the team spec instead of Pulumi.yaml's delivery-workflow:team
+  --team-file <file>  use this YAML/JSON file as the team spec instead of Pulumi.yaml's <project>:team
   -h, --help          show this help
 
 Exit codes: 0 planned; 1 invalid config or usage; 2 a mandatory policy violation; 3 the plan failed
@@ -97,28 +105,52 @@ export function parseArgs(argv: readonly string[], cwd = process.cwd()): CliOpti
 }
 
 function readTeamFile(file: string): unknown {
-  let text: string;
+  let doc: unknown;
   try {
-    text = fs.readFileSync(file, "utf8");
-  } catch {
-    throw new UsageError(`--team-file: cannot read ${file}`);
-  }
-  try {
-    return YAML.parse(text);
+    doc = readYamlFile(file);
   } catch (err) {
-    throw new UsageError(`--team-file: ${file} is not valid YAML/JSON: ${(err as Error).message}`);
+    throw new UsageError(`--team-file: ${(err as Error).message}`);
   }
+  if (doc === undefined) throw new UsageError(`--team-file: cannot read ${file}`);
+  return doc;
+}
+
+type Io = { out: (s: string) => void; err: (s: string) => void };
+
+function printIssues(io: Io, issues: readonly SpecIssue[]): void {
+  io.err(`plan: invalid configuration (${issues.length} problem${issues.length === 1 ? "" : "s"}):`);
+  for (const issue of issues) io.err(`  ${issue.path}: ${issue.message}`);
+}
+
+/** Settings of each stack, resolved as the program will (pure: the SDK is not loaded yet). */
+function settingsOf(
+  dir: string,
+  stacks: readonly string[],
+  team: unknown,
+): { ok: true; settings: Map<string, StackSettings> } | { ok: false; issues: SpecIssue[] } {
+  const settings = new Map<string, StackSettings>();
+  const issues: SpecIssue[] = [];
+  for (const stack of stacks) {
+    const { project, config, secretKeys } = stackConfig(dir, stack, { team });
+    const r = resolveSettings({ project, stack, config, secureKeys: secretKeys });
+    if (r.ok) settings.set(stack, r.settings);
+    // The spec is shared by every stack: report each problem once.
+    else
+      for (const i of r.issues)
+        if (!issues.some((x) => x.path === i.path && x.message === i.message)) issues.push(i);
+  }
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, settings };
 }
 
 /** Runs the CLI; returns the exit code. Output goes through `out` / `err` (tests capture them). */
 export async function main(
   argv: readonly string[],
-  io: { out: (s: string) => void; err: (s: string) => void } = {
+  io: Io = {
     out: (s) => process.stdout.write(`${s}\n`),
     err: (s) => process.stderr.write(`${s}\n`),
   },
   /** Replaces the planner (tests of the exit codes). */
-  planner?: typeof import("./runner").planStacks,
+  planner?: (opts: PlanOptions) => Promise<StackPlan[]>,
 ): Promise<number> {
   let opts: CliOptions;
   try {
@@ -132,10 +164,6 @@ export async function main(
     io.out(USAGE);
     return 0;
   }
-  // Loaded after argument parsing so --help and usage errors answer instantly.
-  const { planStacks, discoverStacks, stackConfig, configIssues, PlanError } = await import("./runner");
-  const { renderStack } = await import("./text");
-  const { deploymentSummary } = await import("./summary");
 
   try {
     const team = opts.teamFile ? readTeamFile(opts.teamFile) : undefined;
@@ -144,24 +172,15 @@ export async function main(
     const available = discoverStacks(opts.dir);
 
     if (opts.diagram) {
-      const diagramFile = ["diagram.ts", "diagram.js"]
-        .map((f) => path.join(__dirname, f))
-        .find((f) => fs.existsSync(f));
-      if (!diagramFile) {
-        io.err("plan: --diagram is not available yet (plan/diagram.ts is missing)");
-        return 1;
-      }
       const stack = opts.stacks[0] ?? available[0];
       if (!stack) throw new UsageError(`no Pulumi.<stack>.yaml in ${opts.dir}`);
-      const summary = deploymentSummary(stackConfig(opts.dir, stack, { team }), stack);
-      if (!summary.ok) {
-        io.err(`plan: invalid configuration (${summary.issues.length} problems):`);
-        for (const issue of summary.issues) io.err(`  ${issue.path}: ${issue.message}`);
+      const resolved = settingsOf(opts.dir, [stack], team);
+      if (!resolved.ok) {
+        printIssues(io, resolved.issues);
         return 1;
       }
-
-      const { renderDiagram } = require(diagramFile) as typeof import("./diagram");
-      io.out(renderDiagram(summary.spec, summary.policy));
+      const { spec, policy } = resolved.settings.get(stack)!;
+      io.out(renderDiagram(spec, policy));
       return 0;
     }
 
@@ -169,12 +188,11 @@ export async function main(
     // the stacks its spec has; the others are named, not silently dropped.
     const fitting = team
       ? available.filter((stack) => {
-          const summary = deploymentSummary(stackConfig(opts.dir, stack, { team }), stack);
-          if (!summary.ok || summary.role === "shared") return true;
-          if (summary.spec.environments.some((e) => e.name === summary.environment)) return true;
-          io.err(
-            `plan: skipping stack ${stack}: environment "${summary.environment}" is not in the team file`,
-          );
+          const { project, config, secretKeys } = stackConfig(opts.dir, stack, { team });
+          const r = resolveSettings({ project, stack, config, secureKeys: secretKeys });
+          const envKey = `${project}:environment`;
+          if (r.ok || !r.issues.every((i) => i.path === envKey)) return true;
+          io.err(`plan: skipping stack ${stack}: its environment is not in the team file`);
           return false;
         })
       : available;
@@ -186,15 +204,27 @@ export async function main(
         `unknown stack ${missing.join(", ")} (no Pulumi.<stack>.yaml in ${opts.dir}; known: ${available.join(", ") || "none"})`,
       );
     }
+    // A spec error answers here, before the SDK and the providers load.
+    const resolved = settingsOf(opts.dir, stacks, team);
+    if (!resolved.ok) {
+      printIssues(io, resolved.issues);
+      return 1;
+    }
 
-    let plans;
+    let plans: StackPlan[];
+    // Loaded only now: the runner brings in the SDK.
+    const runner = planner ? undefined : await import("./runner");
     try {
-      plans = await (planner ?? planStacks)({ stacks, dir: opts.dir, team });
+      plans = await (planner ?? runner!.planStacks)({
+        stacks,
+        dir: opts.dir,
+        team,
+        cacheDir: process.env.PLAN_CACHE_DIR ?? DEFAULT_CACHE_DIR,
+      });
     } catch (err) {
       const issues = configIssues(err);
       if (issues) {
-        io.err(`plan: invalid configuration (${issues.length} problem${issues.length === 1 ? "" : "s"}):`);
-        for (const issue of issues) io.err(`  ${issue.path}: ${issue.message}`);
+        printIssues(io, issues);
         return 1;
       }
       if (err instanceof PlanError) {
@@ -208,10 +238,8 @@ export async function main(
     const print = opts.json === "-" ? io.err : io.out;
     plans.forEach((plan, i) => {
       if (i > 0) print("");
-      const summary = deploymentSummary(stackConfig(opts.dir, plan.stack, { team }), plan.stack);
-      print(
-        renderStack(plan, { detail: opts.detail, deployment: summary.ok ? summary.deployment : undefined }),
-      );
+      const settings = resolved.settings.get(plan.stack);
+      print(renderStack(plan, { detail: opts.detail, deployment: settings && deploymentSummary(settings) }));
     });
     if (plans.length > 1) {
       const total = plans.reduce((n, p) => n + p.cost.monthly, 0);
@@ -233,7 +261,7 @@ export async function main(
     }
     return 0;
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof PlanError) {
       io.err(`plan: ${err.message}`);
       return 1;
     }

@@ -4,37 +4,16 @@
  * parameters), so components need no cost hooks. A region or instance type the table lacks is
  * reported in `notes`, never silently invented.
  */
+import type { CostItem, CostReport, PlannedResource } from "./contract";
 import { HOURS_PER_MONTH, PRICES, type PriceTable, type RegionPrices } from "./prices";
 
-export interface CostItem {
-  readonly urn: string;
-  readonly type: string;
-  readonly name: string;
-  /** USD per month, rounded to cents. */
-  readonly monthly: number;
-  /** How the number was made: quantities and unit prices. */
-  readonly detail: string;
-}
-
-export interface CostReport {
-  readonly currency: "USD";
-  readonly monthly: number;
-  readonly items: CostItem[];
-  /** The region whose prices were used (the stack's AWS region), when and where they were taken. */
-  readonly prices: { readonly region: string; readonly asOf: string; readonly source: string };
-  /** Assumptions and fallbacks a reader must know (unknown region or instance type, assumed sizes). */
-  readonly notes: string[];
-}
+export type { CostItem, CostReport } from "./contract";
 
 /** What cost estimation needs of a planned resource. */
-export interface CostedResource {
-  readonly urn: string;
-  readonly type: string;
-  readonly name: string;
-  readonly provider: string | null;
-  readonly custom: boolean;
-  readonly inputs: Readonly<Record<string, unknown>>;
-}
+export type CostedResource = Pick<
+  PlannedResource,
+  "urn" | "type" | "name" | "provider" | "custom" | "inputs"
+>;
 
 const cents = (n: number) => Math.round(n * 100) / 100;
 const usd = (n: number) => `$${n.toFixed(n < 0.1 && n > 0 ? 4 : 2)}`;

@@ -7,19 +7,14 @@
  * on one line) so a 20-service team fits in about a terminal page per stack; `detail` shows
  * every resource.
  */
-import type { PlannedResource, StackPlan } from "./runner";
-import type { Deployment } from "../components/release";
+import type { PlannedResource, StackPlan } from "./contract";
+import type { DeploymentSummary } from "./summary";
 
 export interface TextOptions {
   /** Show every resource and the full cost breakdown. @default false - repeated siblings summarized */
   readonly detail?: boolean;
   /** What this (environment) stack deploys, from the release policy. */
   readonly deployment?: DeploymentSummary;
-}
-
-export interface DeploymentSummary {
-  readonly deployment: Deployment;
-  readonly services: readonly string[];
 }
 
 /** Siblings of one type shown in full before the rest are summarized on one line. */
@@ -345,6 +340,15 @@ export function renderStack(plan: StackPlan, opts: TextOptions = {}): string {
         out.push(`  [${v.level}] ${v.policy}: ${what(v.urn)}: ${v.message}${more}`);
       }
     }
+  }
+
+  out.push("");
+  const assumptions = plan.assumptions ?? [];
+  if (assumptions.length === 0) {
+    out.push("Assumptions: none (every lookup was confirmed by facts.yaml)");
+  } else {
+    out.push(`Assumptions: ${assumptions.length} not confirmed by facts.yaml`);
+    for (const a of assumptions) out.push(`  [${a.kind}] ${a.name}: ${a.why}`);
   }
 
   const outputs = Object.entries(plan.outputs);

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
- * Writes a new team's Pulumi project: the team spec in Pulumi.yaml, one stack file per stack, a
- * thin index.ts that runs this package's program, package.json depending on this package (so
- * upgrades arrive as a version bump, not a copy), tsconfig.json and a README.
+ * Writes a new team's Pulumi project: the team spec in Pulumi.yaml (keys in the project's own
+ * namespace), one stack file per stack, a facts.yaml to fill in, a thin index.ts that runs this
+ * package's program, package.json depending on this checkout by a `file:` path (so `npm install`
+ * links it, never asks the public registry for it, and an upgrade is a `git pull` here),
+ * tsconfig.json and a README.
  *
  *   npm run new-team -- --name payments --owner acme --service api --service web --out ../payments
  *
@@ -101,17 +103,13 @@ export function teamProjectFiles(
 
   files.set(
     "Pulumi.yaml",
-    header(
-      "The team's delivery workflow. Edit the team spec below; `npx delivery-plan` shows what it makes.",
-    ) +
+    header("The team's delivery workflow. Edit the team spec below; `npm run plan` shows what it makes.") +
       stringify({
         name: project,
         description: `${spec.name}: commit-to-production workflow (GitHub, AWS, pipeline) from one release policy`,
         runtime: template.runtime,
-        config: {
-          ...template.providerConfig,
-          "delivery-workflow:team": { value: raw },
-        },
+        // A bare key is in the project's namespace: the program reads `${project}:team`.
+        config: { ...template.providerConfig, team: { value: raw } },
       }),
   );
 
@@ -119,14 +117,14 @@ export function teamProjectFiles(
   files.set(
     "Pulumi.shared.yaml",
     header("What exists once per team: repositories, rules, workflows, registry, CI identity.") +
-      stringify({ config: { "delivery-workflow:role": "shared" } }),
+      stringify({ config: { [`${project}:role`]: "shared" } }),
   );
   for (const d of policy.deployments) {
     files.set(
       `Pulumi.${d.environment}.yaml`,
       header(`The ${d.environment} environment (${d.role}): servers, deploy role, GitHub environment.`) +
         stringify({
-          config: { "delivery-workflow:role": "environment", "delivery-workflow:environment": d.environment },
+          config: { [`${project}:role`]: "environment", [`${project}:environment`]: d.environment },
         }),
     );
   }
@@ -140,7 +138,9 @@ export function teamProjectFiles(
         private: true,
         description: `Delivery workflow of team ${spec.name}`,
         main: "index.ts",
+        // `npm run plan` runs the linked package's bin from node_modules/.bin, never the registry.
         scripts: { plan: "delivery-plan", preview: "pulumi preview" },
+        engines: pkg.engines,
         dependencies: {
           [pkg.name]: pkg.dependencySpec,
           // The same SDK versions as the program, so one copy of each is loaded.
@@ -152,6 +152,8 @@ export function teamProjectFiles(
       2,
     )}\n`,
   );
+
+  files.set("facts.yaml", factsFile(spec));
 
   for (const file of ["index.ts", "tsconfig.json", ".gitignore", "README.md"]) {
     const text = fs.readFileSync(
@@ -168,6 +170,33 @@ export function teamProjectFiles(
     );
   }
   return files;
+}
+
+/**
+ * A facts file that confirms nothing yet: until the team lists its members, teams and default
+ * VPCs, every login and network the plan relies on is reported as an assumption.
+ */
+function factsFile(spec: TeamSpec): string {
+  return (
+    [
+      "# Known facts about the GitHub organization and the AWS account. `npm run plan` answers lookups",
+      "# only from this file and lists everything else the spec relies on under Assumptions.",
+      "# Fill it in from the organization's People and Teams pages and, per region, from",
+      "#   aws ec2 describe-vpcs --filters Name=is-default,Values=true  (and describe-subnets)",
+      "",
+    ].join("\n") +
+    stringify({ github: { owner: spec.github.owner, users: [], teams: [] } }) +
+    [
+      "# aws:",
+      '#   accountId: "123456789012"',
+      "#   defaultVpcs:",
+      `#     ${spec.aws.region}:`,
+      "#       id: vpc-…",
+      "#       subnets:",
+      `#         - { id: subnet-…, availabilityZone: ${spec.aws.region}a }`,
+      "",
+    ].join("\n")
+  );
 }
 
 function pick(
@@ -195,10 +224,15 @@ export interface PackageInfo {
   readonly dependencySpec: string;
   readonly dependencies?: Record<string, string>;
   readonly devDependencies?: Record<string, string>;
+  readonly engines?: Record<string, string>;
 }
 
-/** This package: found by walking up from this file (works from scripts/ and from dist/scripts/). */
-export function packageInfo(dependencySpec?: string): PackageInfo {
+/**
+ * This package: found by walking up from this file (works from scripts/ and from dist/scripts/).
+ * @param outDir where the team project goes: by default it depends on this checkout by a
+ *   relative `file:` path (the package is not published to any registry).
+ */
+export function packageInfo(dependencySpec?: string, outDir?: string): PackageInfo {
   let dir = __dirname;
   for (;;) {
     const file = path.join(dir, "package.json");
@@ -208,9 +242,14 @@ export function packageInfo(dependencySpec?: string): PackageInfo {
         root: dir,
         name: pkg.name,
         version: pkg.version,
-        dependencySpec: dependencySpec ?? `^${pkg.version}`,
+        dependencySpec:
+          dependencySpec ??
+          (outDir
+            ? `file:${path.relative(outDir, dir).split(path.sep).join("/") || "."}`
+            : `^${pkg.version}`),
         dependencies: pkg.dependencies,
         devDependencies: pkg.devDependencies,
+        engines: pkg.engines,
       };
     }
     const up = path.dirname(dir);
@@ -226,7 +265,8 @@ export function packageInfo(dependencySpec?: string): PackageInfo {
 export const USAGE = `Usage: npm run new-team -- --name <team> --owner <github-owner> --service <name> [--service <name>...] --out <dir> [options]
 
 Writes a new team's Pulumi project (Pulumi.yaml with the team spec, one stack file per stack,
-index.ts, package.json, tsconfig.json, README.md). Nothing is written if the spec is invalid.
+facts.yaml, index.ts, package.json, tsconfig.json, README.md). Nothing is written if the spec is
+invalid. Then: cd <dir> && npm install && npm run plan
 
 Required:
   --name <slug>          team name: lowercase letters, digits, dashes (prefixes every resource)
@@ -243,8 +283,8 @@ Options:
                          production reviewers on private repositories)
   --from-stack <file>    take name, owner, region and first service from the stack file
                          \`pulumi new\` wrote from this repository's template prompts
-  --package <spec>       how package.json depends on delivery-workflow (default ^<this version>),
-                         e.g. github:acme/delivery-workflow#v0.1.0 or file:../delivery-workflow
+  --package <spec>       how package.json depends on delivery-workflow (default file:<path to
+                         this checkout>), e.g. git+https://github.com/acme/delivery-workflow#v0.1.0
   -h, --help             show this help
 
 Exit codes: 0 written; 1 invalid spec or existing directory; 2 bad usage.`;
@@ -359,7 +399,7 @@ export function newTeam(cmd: NewTeamCommand, cwd = process.cwd()): NewTeamResult
       code: 1,
       error: `${dir} already exists; choose a new directory (nothing was written)`,
     };
-  const files = teamProjectFiles(result.spec, raw, packageInfo(cmd.packageSpec));
+  const files = teamProjectFiles(result.spec, raw, packageInfo(cmd.packageSpec, dir));
   fs.mkdirSync(dir, { recursive: true });
   for (const [name, content] of files) fs.writeFileSync(path.join(dir, name), content);
   return { ok: true, dir, files: [...files.keys()] };
@@ -391,8 +431,8 @@ export function main(argv: readonly string[]): number {
     return r.code;
   }
   process.stdout.write(
-    `Wrote ${r.dir}:\n${r.files.map((f) => `  ${f}`).join("\n")}\n\nNext: cd ${path.relative(process.cwd(), r.dir) || "."} && npm install && npx delivery-plan\n` +
-      "Then edit the team spec in Pulumi.yaml (maintainers, reviewers, services) — README.md says what each key does.\n",
+    `Wrote ${r.dir}:\n${r.files.map((f) => `  ${f}`).join("\n")}\n\nNext: cd ${path.relative(process.cwd(), r.dir) || "."} && npm install && npm run plan\n` +
+      "Then edit the team spec in Pulumi.yaml (maintainers, reviewers, services) and facts.yaml — README.md says what each key does.\n",
   );
   return 0;
 }

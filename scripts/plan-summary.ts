@@ -4,7 +4,7 @@
  *
  * Usage: ts-node scripts/plan-summary.ts <plan.json> >> "$GITHUB_STEP_SUMMARY"
  *
- * Reads only fields of the documented JSON contract (DESIGN.md), so it works with one stack's
+ * Reads only fields of the documented JSON contract (plan/CONTRACT.md), so it works with one stack's
  * plan, an array of them, or an object holding them under `stacks`.
  */
 import * as fs from "fs";
@@ -17,6 +17,8 @@ export interface PlanForSummary {
     readonly violations: readonly { policy: string; level: string; urn?: string; message: string }[];
   };
   readonly cost?: { readonly currency: string; readonly monthly: number };
+  /** Lookups facts.yaml did not confirm (contract 0.2; absent in older plans). */
+  readonly assumptions?: readonly { kind: string; name: string; why: string }[];
 }
 
 /** Accepts a single plan, an array, or `{ stacks: [...] }`. */
@@ -78,6 +80,13 @@ export function planSummaryMarkdown(plans: readonly PlanForSummary[]): string {
     } else {
       lines.push("| level | policy | message |", "| --- | --- | --- |");
       for (const x of v) lines.push(`| ${cell(x.level)} | ${cell(x.policy)} | ${cell(x.message)} |`);
+      lines.push("");
+    }
+    const a = p.assumptions ?? [];
+    if (a.length > 0) {
+      lines.push(`Assumptions (not confirmed by facts.yaml): ${a.length}`, "");
+      lines.push("| kind | name | why |", "| --- | --- | --- |");
+      for (const x of a) lines.push(`| ${cell(x.kind)} | ${cell(x.name)} | ${cell(x.why)} |`);
       lines.push("");
     }
   }

@@ -1,26 +1,13 @@
 /**
- * Reads and validates everything a stack is configured with: the team spec (project-level
- * `delivery-workflow:team`) and the stack's own settings (role, environment, secrets).
- * Every problem is reported at once, each naming its config key; secret values are never echoed.
+ * The stack's settings for the program: Pulumi's config handed to the one pure resolver
+ * (components/settings), secrets wrapped as Pulumi secrets. Every problem is reported at once,
+ * each naming its config key; secret values are never echoed.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
-import {
-  CONFIG_KEY_PATTERN,
-  keyPath,
-  RESERVED_CONFIG_KEYS,
-  showValue,
-  SpecError,
-  validateTeamSpec,
-  type EnvironmentSpec,
-  type SpecIssue,
-  type TeamSpec,
-} from "../components/team";
-import { architectureIssues, releasePolicy, type ReleasePolicy } from "../components/release";
+import { SpecError } from "../components/team";
+import { resolveSettings, type StackSettings } from "../components/settings";
 
-export const CONFIG_NAMESPACE = "delivery-workflow";
-
-export type StackRole = "shared" | "environment";
+export type { StackRole } from "../components/settings";
 
 /** Secret stack settings: plain text never leaves this module unwrapped. */
 export interface StackSecrets {
@@ -34,298 +21,48 @@ export interface StackSecrets {
   };
   readonly slackWebhookUrl?: pulumi.Output<string>;
   readonly sentryAuthToken?: pulumi.Output<string>;
-  /** The kubeconfig of a Kubernetes environment (the stack secret its `kubernetes.kubeconfig` names). */
-  readonly kubeconfig?: pulumi.Output<string>;
   /**
    * Per service, its secret configuration in this environment (`serviceSecrets`, set with
    * `pulumi config set --secret --path 'serviceSecrets.<service>.<KEY>' <value>`).
    */
   readonly serviceSecrets: Readonly<Record<string, Readonly<Record<string, pulumi.Output<string>>>>>;
+  /** The kubeconfig of a Kubernetes environment (the stack secret its `kubernetes.kubeconfig` names). */
+  readonly kubeconfig?: pulumi.Output<string>;
 }
 
-export interface StackContext {
-  readonly project: string;
-  readonly stack: string;
-  readonly organization: string;
-  readonly role: StackRole;
-  readonly spec: TeamSpec;
-  readonly policy: ReleasePolicy;
-  /** The environment an environment stack provisions. */
-  readonly environment?: EnvironmentSpec;
-  /** Fully qualified name of the shared stack (`org/project/shared`) an environment stack reads. */
-  readonly sharedStack: string;
+export interface StackContext extends Omit<StackSettings, "secrets"> {
   readonly secrets: StackSecrets;
-  /** The environment server's AMI, pinned (`serverAmi`); unset: the latest Amazon Linux 2023. */
-  readonly serverAmi?: string;
 }
 
-const SLACK_WEBHOOK = /^https:\/\/hooks\.slack\.com\/(services|workflows|triggers)\/[A-Za-z0-9_/-]+$/;
-
-const settingsSchema = z.strictObject({
-  role: z.enum(["shared", "environment"]).optional(),
-  environment: z.string().optional(),
-  sharedStack: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
-      message: "must be organization/project/stack",
-    })
-    .optional(),
-  githubToken: z.string().min(1).optional(),
-  githubAppId: z
-    .string()
-    .regex(/^[0-9]+$/, { message: "must be the GitHub App's numeric id" })
-    .optional(),
-  githubAppInstallationId: z
-    .string()
-    .regex(/^[0-9]+$/, { message: "must be the installation's numeric id" })
-    .optional(),
-  githubAppPrivateKey: z.string().min(1).optional(),
-  slackWebhookUrl: z.string().optional(),
-  sentryAuthToken: z.string().min(1).optional(),
-  serverAmi: z
-    .string()
-    .regex(/^ami-[0-9a-f]{8,17}$/, { message: "must be an AMI id such as ami-0123456789abcdef0" })
-    .optional(),
-  serviceSecrets: z.string().optional(),
-});
-
-const SECRET_KEYS = [
-  "githubToken",
-  "githubAppPrivateKey",
-  "slackWebhookUrl",
-  "sentryAuthToken",
-  "serviceSecrets",
-] as const;
-
-/**
- * `serviceSecrets`: `{ <service>: { <KEY>: <value> } }`. Problems name the key, never the value.
- */
-function parseServiceSecrets(
-  text: string | undefined,
-  services: readonly string[],
-  issues: SpecIssue[],
-): Record<string, Record<string, string>> {
-  if (text === undefined) return {};
-  const where = `${CONFIG_NAMESPACE}:serviceSecrets`;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    raw = undefined;
-  }
-  const isObject = (v: unknown): v is Record<string, unknown> =>
-    typeof v === "object" && v !== null && !Array.isArray(v);
-  if (!isObject(raw)) {
-    issues.push({
-      path: where,
-      message: "(secret, not shown) must be an object: { <service>: { <KEY>: <value> } }",
-    });
-    return {};
-  }
-  const out: Record<string, Record<string, string>> = {};
-  for (const [service, keys] of Object.entries(raw)) {
-    if (!services.includes(service)) {
-      issues.push({
-        path: `${where}.${service}`,
-        message: `is not a service of the team (known: ${services.join(", ")})`,
-      });
-      continue;
-    }
-    if (!isObject(keys)) {
-      issues.push({
-        path: `${where}.${service}`,
-        message: "(secret, not shown) must be an object of KEY: value",
-      });
-      continue;
-    }
-    out[service] = {};
-    for (const [key, value] of Object.entries(keys)) {
-      if (!CONFIG_KEY_PATTERN.test(key) || (RESERVED_CONFIG_KEYS as readonly string[]).includes(key)) {
-        issues.push({
-          path: `${where}.${service}.${key}`,
-          message: `must be an environment variable name (${CONFIG_KEY_PATTERN.source}) other than ${RESERVED_CONFIG_KEYS.join(", ")}`,
-        });
-      } else if (typeof value !== "string" || /[\n\r\t]/.test(value) || value.length > 4096) {
-        issues.push({
-          path: `${where}.${service}.${key}`,
-          message: "(secret, not shown) must be one line of text without tabs, at most 4096 characters",
-        });
-      } else {
-        out[service][key] = value;
-      }
-    }
-  }
-  return out;
-}
-
-/**
- * Loads the stack context from Pulumi config. Throws a {@link SpecError} listing every problem.
- */
+/** Loads the stack context from Pulumi config. Throws a {@link SpecError} listing every problem. */
 export function loadStackContext(): StackContext {
-  const project = pulumi.getProject();
-  const stack = pulumi.getStack();
-  const organization = pulumi.getOrganization();
-
-  const issues: SpecIssue[] = [];
-  const rawTeam = readJson("team", issues);
-  const teamResult =
-    rawTeam === undefined && issues.length === 0
-      ? {
-          ok: false as const,
-          issues: [
-            { path: `${CONFIG_NAMESPACE}:team`, message: "is required (the team spec, in Pulumi.yaml)" },
-          ],
-        }
-      : validateTeamSpec(rawTeam);
-  if (!teamResult.ok) issues.push(...teamResult.issues);
-
-  const raw: Record<string, string> = {};
-  for (const key of Object.keys(settingsSchema.shape)) {
-    const value = pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`);
-    if (value !== undefined) raw[key] = value;
-  }
-  // A Kubernetes environment names the stack secret that holds its kubeconfig.
-  const kubeconfigKey = teamResult.ok
-    ? kubeconfigKeyOf(teamResult.spec, raw.environment ?? stack)
-    : undefined;
-  const unknownKeys = knownNamespaceKeys().filter(
-    (k) => !(k in settingsSchema.shape) && k !== "team" && k !== kubeconfigKey,
-  );
-  const kubeconfig = kubeconfigKey
-    ? pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${kubeconfigKey}`)
-    : undefined;
-  if (kubeconfigKey && kubeconfig === undefined) {
-    issues.push({
-      path: `${CONFIG_NAMESPACE}:${kubeconfigKey}`,
-      message: `is required: the kubeconfig of this environment's cluster (pulumi config set --secret ${kubeconfigKey} < kubeconfig.yaml)`,
-    });
-  }
-  for (const key of unknownKeys) {
-    issues.push({
-      path: `${CONFIG_NAMESPACE}:${key}`,
-      message: "is not a known setting (check its spelling)",
-    });
-  }
-  const settings = settingsSchema.safeParse(raw);
-  if (!settings.success) {
-    for (const issue of settings.error.issues) {
-      const key = String(issue.path[0] ?? "");
-      const secret = (SECRET_KEYS as readonly string[]).includes(key);
-      issues.push({
-        path: `${CONFIG_NAMESPACE}:${key}`,
-        message: secret ? `(secret, not shown) ${issue.message}` : `${showValue(raw[key])} ${issue.message}`,
-      });
-    }
-  }
-  const s = settings.success ? settings.data : {};
-  const role: StackRole = s.role ?? (stack === "shared" ? "shared" : "environment");
-
-  if (s.slackWebhookUrl !== undefined && !SLACK_WEBHOOK.test(s.slackWebhookUrl)) {
-    issues.push({
-      path: `${CONFIG_NAMESPACE}:slackWebhookUrl`,
-      message: "(secret, not shown) must be a Slack webhook URL: https://hooks.slack.com/services/…",
-    });
-  }
-  const appKeys = [s.githubAppId, s.githubAppInstallationId, s.githubAppPrivateKey].filter(
-    (v) => v !== undefined,
-  );
-  if (appKeys.length > 0 && appKeys.length < 3) {
-    issues.push({
-      path: `${CONFIG_NAMESPACE}:githubAppId`,
-      message:
-        "GitHub App credentials need githubAppId, githubAppInstallationId and githubAppPrivateKey together",
-    });
-  }
-
-  let environment: EnvironmentSpec | undefined;
-  if (teamResult.ok) {
-    const spec = teamResult.spec;
-    issues.push(...architectureIssues(spec));
-    if (role === "environment") {
-      const name = s.environment ?? stack;
-      environment = spec.environments.find((e) => e.name === name);
-      if (!environment) {
-        issues.push({
-          path: `${CONFIG_NAMESPACE}:environment`,
-          message: `${showValue(name)} is not an environment of the team spec (known: ${spec.environments.map((e) => e.name).join(", ")})`,
-        });
-      }
-    }
-    if (role === "environment" && spec.notifications.sentry && s.sentryAuthToken === undefined) {
-      issues.push({
-        path: `${CONFIG_NAMESPACE}:sentryAuthToken`,
-        message: "is required when team.notifications.sentry is set (pulumi config set --secret)",
-      });
-    }
-  }
-
-  const serviceSecrets = teamResult.ok
-    ? parseServiceSecrets(
-        s.serviceSecrets,
-        teamResult.spec.services.map((svc) => svc.name),
-        issues,
-      )
-    : {};
-
-  if (issues.length > 0 || !teamResult.ok) throw new SpecError(issues);
-
+  const result = resolveSettings({
+    project: pulumi.getProject(),
+    stack: pulumi.getStack(),
+    organization: pulumi.getOrganization(),
+    config: pulumi.runtime.allConfig(),
+  });
+  if (!result.ok) throw new SpecError(result.issues);
+  const { secrets, ...settings } = result.settings;
   const secret = (v: string | undefined) => (v === undefined ? undefined : pulumi.secret(v));
   return {
-    project,
-    stack,
-    organization,
-    role,
-    spec: teamResult.spec,
-    policy: releasePolicy(teamResult.spec),
-    environment,
-    sharedStack: s.sharedStack ?? `${organization}/${project}/shared`,
+    ...settings,
     secrets: {
-      githubToken: secret(s.githubToken),
-      githubApp:
-        s.githubAppId && s.githubAppInstallationId && s.githubAppPrivateKey
-          ? {
-              id: s.githubAppId,
-              installationId: s.githubAppInstallationId,
-              privateKey: pulumi.secret(s.githubAppPrivateKey),
-            }
-          : undefined,
-      slackWebhookUrl: secret(s.slackWebhookUrl),
-      sentryAuthToken: secret(s.sentryAuthToken),
-      kubeconfig: secret(kubeconfig),
+      githubToken: secret(secrets.githubToken),
+      githubApp: secrets.githubApp && {
+        id: secrets.githubApp.id,
+        installationId: secrets.githubApp.installationId,
+        privateKey: pulumi.secret(secrets.githubApp.privateKey),
+      },
+      slackWebhookUrl: secret(secrets.slackWebhookUrl),
+      sentryAuthToken: secret(secrets.sentryAuthToken),
       serviceSecrets: Object.fromEntries(
-        Object.entries(serviceSecrets).map(([service, keys]) => [
+        Object.entries(secrets.serviceSecrets).map(([service, keys]) => [
           service,
           Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, pulumi.secret(v)])),
         ]),
       ),
+      kubeconfig: secret(secrets.kubeconfig),
     },
-    serverAmi: s.serverAmi,
   };
-}
-
-function kubeconfigKeyOf(spec: TeamSpec, environment: string): string | undefined {
-  const env = spec.environments.find((e) => e.name === environment);
-  return env?.runtime === "kubernetes" ? env.kubernetes?.kubeconfig : undefined;
-}
-
-function readJson(key: string, issues: SpecIssue[]): unknown {
-  const text = pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`);
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    issues.push({
-      path: keyPath(`${CONFIG_NAMESPACE}:${key}`, []),
-      message: "must be an object (YAML mapping)",
-    });
-    return undefined;
-  }
-}
-
-/** Keys set in this project's namespace, to catch misspelt settings. */
-function knownNamespaceKeys(): string[] {
-  const prefix = `${CONFIG_NAMESPACE}:`;
-  return Object.keys(pulumi.runtime.allConfig())
-    .filter((k) => k.startsWith(prefix))
-    .map((k) => k.slice(prefix.length));
 }

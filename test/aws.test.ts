@@ -14,7 +14,7 @@ import {
 import { OIDC_AUDIENCE, RELEASED_IMAGE_TAG_PREFIX, releasePolicy } from "../components/release";
 import { parseTeamSpec } from "../components/team";
 import { generatedTeam } from "../plan/generate";
-import { planStacks } from "../plan/runner";
+import { planStacks } from "./harness";
 import type { PlannedResource, StackPlan } from "../plan/runner";
 import { referenceTeam } from "./aws-fixtures";
 

@@ -3,7 +3,7 @@
  * name, parent, provider, key inputs and options of every resource they register.
  */
 import * as github from "@pulumi/github";
-import { planStacks, type PlannedResource, type StackPlan } from "../plan/runner";
+import { planStacks, type PlannedResource, type StackPlan } from "./harness";
 import {
   deploymentOf,
   ENVIRONMENT_VARIABLES,

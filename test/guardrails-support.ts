@@ -8,7 +8,8 @@
  * itself keeps the SDK's promises resolved while the test still sees exactly what the program
  * threw.
  */
-import { configIssues, planStacks, type PlanOptions, type StackPlan } from "../plan/runner";
+import { configIssues } from "../plan/runner";
+import { planStacks, type PlanOptions, type StackPlan } from "./harness";
 import type { SpecIssue } from "../components/team";
 import { program } from "../stacks/program";
 

@@ -25,7 +25,7 @@ import {
   PULL_REQUEST_WORKFLOW,
   ROLLBACK_WORKFLOW,
 } from "../components/pipeline";
-import { planStacks } from "../plan/runner";
+import { planStacks } from "./harness";
 import { referenceTeam, teamFor } from "./fixtures";
 import { generatedFiles, isWorkflow, parseWorkflow, type GeneratedFile } from "./workflow-variants";
 

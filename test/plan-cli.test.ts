@@ -1,6 +1,7 @@
 /**
- * `npm run plan`: exit codes and output through the real CLI (spawned with ts-node, as the npm
- * script runs it), and the text rendering of a large team.
+ * `npm run plan`: exit codes and output through the real CLI (bin/delivery-plan.js, spawned as
+ * the npm script runs it), a project with another name through every flag, and the text
+ * rendering of a large team.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -10,16 +11,19 @@ import { stringify } from "yaml";
 import { main, parseArgs, UsageError } from "../plan/cli";
 import { generatedTeam } from "../plan/generate";
 import { renderStack } from "../plan/text";
-import { CONTRACT_RESOURCE_FIELDS, planStacks, type StackPlan } from "./harness";
+import { newTeam } from "../scripts/new-team";
+import { CONTRACT_RESOURCE_FIELDS, contractErrors, planStacks, type StackPlan } from "./harness";
 import { referenceTeamRaw, REPO_ROOT } from "./fixtures";
 
-const TS_NODE = path.join(REPO_ROOT, "node_modules", ".bin", "ts-node");
+/** What `npm run plan` runs. */
+const BIN = path.join(REPO_ROOT, "bin", "delivery-plan.js");
 
-function runCli(args: string[], cwd = REPO_ROOT) {
-  const r = spawnSync(TS_NODE, ["--transpile-only", path.join(REPO_ROOT, "plan", "cli.ts"), ...args], {
+function runCli(args: string[], cwd = REPO_ROOT, env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd,
     encoding: "utf8",
     timeout: 60_000,
+    env: { ...process.env, ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -84,6 +88,27 @@ describe("the CLI, spawned", () => {
       expect(lines.slice(1).filter((l) => key.test(l))).toHaveLength(1);
     }
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("answers a spec error before the Pulumi SDK loads", () => {
+    const team = { ...referenceTeamRaw(), name: "Checkout Team" };
+    const probe = path.join(os.tmpdir(), `sdk-probe-${process.pid}.js`);
+    // Fails the process the moment anything requires @pulumi/pulumi.
+    fs.writeFileSync(
+      probe,
+      `const M = require("module"); const load = M._load;
+       M._load = function (r, ...a) { if (/^@pulumi\\/pulumi(\\/|$)/.test(r)) { process.stderr.write("SDK LOADED\\n"); process.exit(9); } return load.call(this, r, ...a); };`,
+    );
+    try {
+      const r = runCli(["--stack", "shared", "--dir", projectWith(team)], REPO_ROOT, {
+        NODE_OPTIONS: `--require ${probe}`,
+      });
+      expect(r.stderr).not.toContain("SDK LOADED");
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('team.name: "Checkout Team"');
+    } finally {
+      fs.rmSync(probe, { force: true });
+    }
   });
 
   it("exits 1 with the usage on an unknown flag", () => {
@@ -160,6 +185,75 @@ describe("the CLI, in process", () => {
     const c = capture();
     expect(await main(["--diagram"], c.io)).toBe(0);
     expect(c.out.join("\n")).toMatch(/^flowchart /);
+  });
+});
+
+describe("a project with another name, through every flag", () => {
+  // A team project as new-team writes it: its keys are payments-delivery:*, not delivery-workflow:*.
+  let dir: string;
+  beforeAll(() => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), "other-name-"));
+    const r = newTeam(
+      { answers: { name: "payments", owner: "acme", services: ["api", "web"] }, out: "payments" },
+      base,
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    dir = r.dir;
+  });
+
+  it("--stack and --json: the project's own keys configure the stack, and the JSON keeps the contract", async () => {
+    const c = capture();
+    const file = path.join(dir, "production.plan.json");
+    expect(await main(["--dir", dir, "--stack", "production", "--json", file], c.io)).toBe(0);
+    const plan = JSON.parse(fs.readFileSync(file, "utf8"));
+    expect([plan.project, plan.stack]).toEqual(["payments-delivery", "production"]);
+    expect(contractErrors(plan)).toEqual([]);
+    expect(plan.outputs.environment).toBe("production");
+    // What the environment deploys comes from the same settings the program read.
+    expect(c.out.join("\n")).toContain("Deploys to production (production): api, web");
+  });
+
+  it("--all: every stack, each in its role", async () => {
+    const c = capture();
+    expect(await main(["--dir", dir, "--all"], c.io)).toBe(0);
+    const text = c.out.join("\n");
+    for (const stack of ["shared", "integration", "staging", "production"])
+      expect(text).toContain(`== stack ${stack} (payments-delivery):`);
+    expect(text).toMatch(/Total: \d+ resources in 4 stacks/);
+  });
+
+  it("--diagram: the flow of the project's own spec", async () => {
+    const c = capture();
+    expect(await main(["--dir", dir, "--diagram"], c.io)).toBe(0);
+    expect(c.out.join("\n")).toMatch(/^flowchart LR\n%% trunk model of team payments/);
+  });
+
+  it("--team-file: replaces the project's spec (a broken one is refused, naming the key)", async () => {
+    const teamFile = path.join(dir, "try.yaml");
+    const spec = require("yaml").parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")).config.team
+      .value;
+    fs.writeFileSync(teamFile, stringify({ ...spec, name: "billing" }));
+    const c = capture();
+    expect(await main(["--dir", dir, "--stack", "shared", "--team-file", teamFile], c.io)).toBe(0);
+    expect(c.out.join("\n")).toContain("pulumi:pulumi:Stack  payments-delivery-shared");
+    expect(c.out.join("\n")).toMatch(/Repositories {2}billing\b|TeamRepositories {2}billing\b/);
+    fs.writeFileSync(teamFile, stringify({ ...spec, branchModel: "gitflow" }));
+    const bad = capture();
+    expect(await main(["--dir", dir, "--diagram", "--team-file", teamFile], bad.io)).toBe(1);
+    expect(bad.err.join("\n")).toContain("team.branchModel:");
+  });
+
+  it("says which key to rename when a stack file still uses delivery-workflow:", async () => {
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.old.yaml"),
+      stringify({ config: { "delivery-workflow:role": "shared" } }),
+    );
+    const c = capture();
+    expect(await main(["--dir", dir, "--stack", "old"], c.io)).toBe(1);
+    expect(c.err.join("\n")).toContain(
+      "delivery-workflow:role: is not read in project payments-delivery: its keys are payments-delivery:<key>; rename it to payments-delivery:role",
+    );
+    fs.rmSync(path.join(dir, "Pulumi.old.yaml"));
   });
 });
 

@@ -2,9 +2,11 @@
  * The offline plan's runner: the JSON contract over the reference team's four stacks, secrets,
  * StackReference answers, options captured by the stack transformation, and loud failures.
  */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { UnknownTokenError } from "../plan/fake-cloud";
 import { configIssues, discoverStacks, PlanError, stackConfig } from "../plan/runner";
 import {
   byType,
@@ -15,6 +17,8 @@ import {
   type PlannedResource,
   type StackPlan,
 } from "./harness";
+import { REPO_ROOT } from "./fixtures";
+import { renderStack } from "../plan/text";
 
 const STACKS = ["shared", "integration", "staging", "production"];
 /** Values the tests inject for `secure:` keys: none may appear anywhere in a plan. */
@@ -288,15 +292,22 @@ describe("options the mocks do not see", () => {
 });
 
 describe("the fake cloud fails loudly", () => {
-  it("on a resource type it does not know, naming the token", async () => {
+  it("plans a resource type it has no entry for by convention, and lists it as an assumption", async () => {
     const program = () => {
       const provider = new aws.Provider("aws", { region: "eu-west-1" });
-      new aws.sns.Topic("alerts", {}, { provider });
-      return {};
+      const topic = new aws.sns.Topic("alerts", { name: "alerts" }, { provider });
+      return { arn: topic.arn };
     };
-    const err = await planStacks({ stacks: ["shared"], program }).catch((e) => e);
-    expect(err).toBeInstanceOf(UnknownTokenError);
-    expect(err.message).toMatch(/no entry for resource "aws:sns\/topic:Topic".*plan\/fake-cloud\/aws\.ts/);
+    const [plan] = await planStacks({ stacks: ["shared"], program });
+    expect(plan.outputs.arn).toBe("arn:aws:sns:eu-west-1:123456789012:topic/alerts");
+    expect(plan.assumptions).toEqual([
+      {
+        kind: "fake-outputs",
+        name: "aws:sns/topic:Topic",
+        source: "urn:pulumi:shared::delivery-workflow::pulumi:pulumi:Stack$aws:sns/topic:Topic::alerts",
+        why: expect.stringContaining("no entry for this type"),
+      },
+    ]);
   });
 
   it("on a function it does not know, naming the token", async () => {
@@ -323,16 +334,14 @@ describe("the fake cloud fails loudly", () => {
   it("answers the calls it knows with plausible values", async () => {
     const program = async () => {
       const provider = new aws.Provider("aws", { region: "eu-west-1" });
-      const [id, part, region] = await Promise.all([
+      const [id, part] = await Promise.all([
         aws.getCallerIdentity({}, { provider }),
         aws.getPartition({}, { provider }),
-        aws.getRegion({}, { provider }),
       ]);
       const repo = new aws.ecr.Repository("r", { name: "svc" }, { provider });
       return {
         account: id.accountId,
         partition: part.partition,
-        region: region.region,
         url: repo.repositoryUrl,
         arn: repo.arn,
       };
@@ -341,10 +350,71 @@ describe("the fake cloud fails loudly", () => {
     expect(plan.outputs).toEqual({
       account: "123456789012",
       partition: "aws",
-      region: "eu-west-1",
       url: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/svc",
       arn: "arn:aws:ecr:eu-west-1:123456789012:repository/svc",
     });
+  });
+});
+
+describe("assumptions: lookups facts.yaml does not confirm", () => {
+  it("lists none for the reference team, whose facts.yaml confirms every login, team and network", () => {
+    for (const plan of plans) expect([plan.stack, plan.assumptions]).toEqual([plan.stack, []]);
+  });
+
+  it("lists a production reviewer nobody declared, by login, in the plan and its text", async () => {
+    const team = require("./fixtures").referenceTeamRaw();
+    const production = team.environments.find((e: { name: string }) => e.name === "production");
+    production.requiredReviewers = ["alice-lead", "alice-leed"];
+    const [plan] = await planStacks({ stacks: ["production"], team });
+    expect(plan.assumptions).toEqual([
+      {
+        kind: "github-user",
+        name: "alice-leed",
+        source: "github:index/getUser:getUser",
+        why: expect.stringContaining("not among github.users of facts.yaml for acme-shop"),
+      },
+    ]);
+    expect(renderStack(plan)).toMatch(
+      /Assumptions: 1 not confirmed by facts\.yaml\n {2}\[github-user\] alice-leed: /,
+    );
+  });
+
+  it("lists the account, the default VPC and every login when there is no facts.yaml", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "no-facts-"));
+    try {
+      for (const f of ["Pulumi.yaml", "Pulumi.shared.yaml", "Pulumi.staging.yaml"])
+        fs.copyFileSync(path.join(REPO_ROOT, f), path.join(dir, f));
+      const [shared, staging] = await planStacks({ stacks: ["shared", "staging"], dir });
+      const kinds = (p: StackPlan) => [...new Set(p.assumptions.map((a) => a.kind))].sort();
+      expect(kinds(shared)).toEqual(["aws-account", "github-user"]);
+      expect(kinds(staging)).toEqual(["aws-account", "aws-vpc"]);
+      expect(shared.assumptions.filter((a) => a.kind === "github-user").map((a) => a.name)).toEqual([
+        "alice-lead",
+        "bob-ops",
+        "carol-payments",
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a malformed facts.yaml, naming each bad key", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-facts-"));
+    try {
+      for (const f of ["Pulumi.yaml", "Pulumi.shared.yaml"])
+        fs.copyFileSync(path.join(REPO_ROOT, f), path.join(dir, f));
+      fs.writeFileSync(
+        path.join(dir, "facts.yaml"),
+        "github: {owner: acme-shop, users: [ok, 7]}\naws: {accountId: '12', colour: blue}\n",
+      );
+      const err = await planStacks({ stacks: ["shared"], dir }).catch((e) => e);
+      expect(err).toBeInstanceOf(PlanError);
+      expect(err.message).toContain("facts.github.users[1]:");
+      expect(err.message).toContain("facts.aws.accountId:");
+      expect(err.message).toMatch(/facts\.aws.*colour/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -3,7 +3,7 @@
  * injected, and none of them (nor its base64 or URL-encoded form) appears in the plan's text
  * output, its JSON, its stack outputs, or any resource input that is not itself a secret.
  */
-import { planStacks, type StackPlan } from "../plan/runner";
+import { planStacks, type StackPlan } from "./harness";
 import { renderStack } from "../plan/text";
 
 const SECRETS = {

@@ -120,15 +120,6 @@ export const resources: Record<string, ResourceFake> = {
       },
     };
   }),
-  "aws:iam/policy:Policy": tagged((inputs, ctx) => {
-    const name = inputs.name ?? ctx.autoName(128);
-    const a = arn(ctx, "iam", `policy${inputs.path ?? "/"}${name}`, { region: false });
-    return {
-      id: a,
-      outputs: { name, arn: a, policyId: `ANPA${ctx.hex(17).toUpperCase()}`, attachmentCount: 0 },
-    };
-  }),
-
   // --- EC2 / VPC -------------------------------------------------------------------------------
   "aws:ec2/instance:Instance": tagged((inputs, ctx) => {
     const id = `i-${ctx.hex(17)}`;
@@ -172,50 +163,6 @@ export const resources: Record<string, ResourceFake> = {
         description: inputs.description ?? "Managed by Pulumi",
       },
     };
-  }),
-  "aws:ec2/vpc:Vpc": tagged((_inputs, ctx) => {
-    const id = `vpc-${ctx.hex(17)}`;
-    return {
-      id,
-      outputs: {
-        arn: arn(ctx, "ec2", `vpc/${id}`),
-        ownerId: ctx.accountId,
-        defaultSecurityGroupId: `sg-${ctx.hex(17, "default-sg")}`,
-        defaultRouteTableId: `rtb-${ctx.hex(17, "main-rtb")}`,
-        mainRouteTableId: `rtb-${ctx.hex(17, "main-rtb")}`,
-        defaultNetworkAclId: `acl-${ctx.hex(17, "acl")}`,
-        dhcpOptionsId: `dopt-${ctx.hex(17, "dopt")}`,
-        instanceTenancy: "default",
-      },
-    };
-  }),
-  "aws:ec2/subnet:Subnet": tagged((inputs, ctx) => {
-    const id = `subnet-${ctx.hex(17)}`;
-    return {
-      id,
-      outputs: {
-        arn: arn(ctx, "ec2", `subnet/${id}`),
-        availabilityZone: az(ctx, inputs),
-        availabilityZoneId: `${ctx.region.replace(/-/g, "").slice(0, 4)}-az1`,
-        ownerId: ctx.accountId,
-      },
-    };
-  }),
-  "aws:ec2/internetGateway:InternetGateway": tagged((_inputs, ctx) => {
-    const id = `igw-${ctx.hex(17)}`;
-    return { id, outputs: { arn: arn(ctx, "ec2", `internet-gateway/${id}`), ownerId: ctx.accountId } };
-  }),
-  "aws:ec2/routeTable:RouteTable": tagged((_inputs, ctx) => {
-    const id = `rtb-${ctx.hex(17)}`;
-    return { id, outputs: { arn: arn(ctx, "ec2", `route-table/${id}`), ownerId: ctx.accountId } };
-  }),
-  "aws:ec2/route:Route": (inputs, ctx) => ({
-    id: `r-${inputs.routeTableId}${ctx.digits(10)}`,
-    outputs: { origin: "CreateRoute", state: "active", region: ctx.region },
-  }),
-  "aws:ec2/routeTableAssociation:RouteTableAssociation": (_inputs, ctx) => ({
-    id: `rtbassoc-${ctx.hex(17)}`,
-    outputs: { region: ctx.region },
   }),
   "aws:ec2/eip:Eip": tagged((inputs, ctx) => {
     const id = `eipalloc-${ctx.hex(17)}`;
@@ -306,66 +253,60 @@ export const resources: Record<string, ResourceFake> = {
   }),
 };
 
-/** IAM policy JSON from getPolicyDocument's structured statements (enough for reading plans). */
-function policyJson(inputs: Record<string, any>): string {
-  const statements = (inputs.statements ?? []).map((s: Record<string, any>) => {
-    const out: Record<string, unknown> = {};
-    if (s.sid) out.Sid = s.sid;
-    out.Effect = s.effect ?? "Allow";
-    if (s.actions) out.Action = s.actions.length === 1 ? s.actions[0] : s.actions;
-    if (s.notActions) out.NotAction = s.notActions;
-    if (s.resources) out.Resource = s.resources.length === 1 ? s.resources[0] : s.resources;
-    if (s.notResources) out.NotResource = s.notResources;
-    if (s.principals) {
-      const p: Record<string, unknown> = {};
-      for (const pr of s.principals)
-        p[pr.type] = pr.identifiers.length === 1 ? pr.identifiers[0] : pr.identifiers;
-      out.Principal = p;
-    }
-    if (s.conditions) {
-      const c: Record<string, Record<string, unknown>> = {};
-      for (const cond of s.conditions) {
-        c[cond.test] = {
-          ...(c[cond.test] ?? {}),
-          [cond.variable]: cond.values.length === 1 ? cond.values[0] : cond.values,
-        };
-      }
-      out.Condition = c;
-    }
-    return out;
-  });
-  return JSON.stringify({ Version: inputs.version ?? "2012-10-17", Statement: statements });
+/** The default VPC of the region from facts.yaml, or one by convention (an assumption). */
+function defaultVpc(ctx: FakeContext): {
+  id: string;
+  cidrBlock: string;
+  subnets: { id: string; availabilityZone: string; public: boolean }[];
+} {
+  const known = ctx.facts.aws?.defaultVpcs[ctx.region];
+  if (known) return known;
+  const id = `vpc-${ctx.hex(17, "default-vpc")}`;
+  ctx.assume(
+    "aws-vpc",
+    `default VPC of ${ctx.region}`,
+    `facts.yaml names no aws.defaultVpcs.${ctx.region}: the plan assumes the account still has its default VPC there (accounts may delete it; the lookup then fails in pulumi up)`,
+  );
+  return {
+    id,
+    cidrBlock: "172.31.0.0/16",
+    subnets: ["a", "b", "c"].map((s) => ({
+      id: `subnet-${ctx.hex(17, `default-subnet-${s}`)}`,
+      availabilityZone: `${ctx.region}${s}`,
+      public: true,
+    })),
+  };
 }
 
 export const calls: Record<string, CallFake> = {
-  "aws:index/getCallerIdentity:getCallerIdentity": (_inputs, ctx) => ({
-    id: ctx.accountId,
-    accountId: ctx.accountId,
-    arn: `arn:${ctx.partition}:iam::${ctx.accountId}:user/offline-plan`,
-    userId: "AIDAOFFLINEPLAN000000",
-  }),
+  "aws:index/getCallerIdentity:getCallerIdentity": (_inputs, ctx) => {
+    if (!ctx.facts.aws)
+      ctx.assume(
+        "aws-account",
+        ctx.accountId,
+        "facts.yaml names no aws.accountId: ARNs in this plan use a made-up account",
+      );
+    return {
+      id: ctx.accountId,
+      accountId: ctx.accountId,
+      arn: `arn:${ctx.partition}:iam::${ctx.accountId}:user/offline-plan`,
+      userId: "AIDAOFFLINEPLAN000000",
+    };
+  },
   "aws:index/getPartition:getPartition": (_inputs, ctx) => ({
     id: ctx.partition,
     partition: ctx.partition,
-    dnsSuffix: "amazonaws.com",
-    reverseDnsPrefix: "com.amazonaws",
+    dnsSuffix: ctx.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com",
+    reverseDnsPrefix: ctx.partition === "aws-cn" ? "cn.com.amazonaws" : "com.amazonaws",
   }),
-  "aws:index/getRegion:getRegion": (inputs, ctx) => {
-    const region = inputs.region ?? inputs.name ?? ctx.region;
-    return { id: region, name: region, region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
-  },
-  "aws:index/getAvailabilityZones:getAvailabilityZones": (_inputs, ctx) => ({
-    id: ctx.region,
-    names: ["a", "b", "c"].map((s) => `${ctx.region}${s}`),
-    zoneIds: [1, 2, 3].map((n) => `${ctx.region.replace(/-/g, "").slice(0, 4)}-az${n}`),
-    groupNames: [ctx.region],
-    region: ctx.region,
-  }),
+  // Public parameters (the AL2023 AMI alias) exist in every region: no assumption.
   "aws:ssm/getParameter:getParameter": (inputs, ctx) => {
     const name = String(inputs.name);
-    // Public AMI aliases (/aws/service/ami-amazon-linux-latest/…) resolve to an image id.
+    const isPublic = name.startsWith("/aws/service/");
+    if (!isPublic)
+      ctx.assume("aws-ssm-parameter", name, "facts.yaml cannot confirm an account's own SSM parameters");
     const value =
-      name.includes("/aws/service/") && name.includes("ami")
+      isPublic && name.includes("ami")
         ? `ami-0${ctx.hex(16, name)}`
         : `offline-parameter-${ctx.hex(8, name)}`;
     return {
@@ -380,42 +321,12 @@ export const calls: Record<string, CallFake> = {
       region: ctx.region,
     };
   },
-  "aws:ec2/getAmi:getAmi": (inputs, ctx) => {
-    const id = `ami-0${ctx.hex(16, JSON.stringify(inputs))}`;
-    return {
-      id,
-      imageId: id,
-      architecture: "arm64",
-      name: "al2023-ami-offline-arm64",
-      ownerId: "137112412989",
-      rootDeviceName: "/dev/xvda",
-      region: ctx.region,
-    };
-  },
-  "aws:iam/getPolicyDocument:getPolicyDocument": (inputs) => {
-    const json = policyJson(inputs);
-    return { id: String(json.length), json, minifiedJson: json };
-  },
-  "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": (inputs, ctx) => {
-    const url = inputs.url ?? "https://token.actions.githubusercontent.com";
-    const a =
-      inputs.arn ??
-      `arn:${ctx.partition}:iam::${ctx.accountId}:oidc-provider/${String(url).replace(/^https:\/\//, "")}`;
-    return {
-      id: a,
-      arn: a,
-      url,
-      clientIdLists: ["sts.amazonaws.com"],
-      thumbprintLists: ["6938fd4d98bab03faadb97b34396831e3780aea1"],
-      tags: {},
-    };
-  },
   "aws:ec2/getVpc:getVpc": (_inputs, ctx) => {
-    const id = `vpc-${ctx.hex(17, "default-vpc")}`;
+    const vpc = defaultVpc(ctx);
     return {
-      id,
-      arn: `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.accountId}:vpc/${id}`,
-      cidrBlock: "172.31.0.0/16",
+      id: vpc.id,
+      arn: `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.accountId}:vpc/${vpc.id}`,
+      cidrBlock: vpc.cidrBlock,
       default: true,
       ownerId: ctx.accountId,
       mainRouteTableId: `rtb-${ctx.hex(17, "main-rtb")}`,
@@ -423,17 +334,26 @@ export const calls: Record<string, CallFake> = {
       tags: {},
     };
   },
+  "aws:ec2/getSubnets:getSubnets": (_inputs, ctx) => ({
+    id: ctx.region,
+    ids: defaultVpc(ctx).subnets.map((s) => s.id),
+    region: ctx.region,
+  }),
   // The subnet a server launches in (components/aws/environment-server.ts).
   "aws:ec2/getSubnet:getSubnet": (inputs, ctx) => {
-    const id = String(inputs.id ?? `subnet-${ctx.hex(17, "default-subnet-a")}`);
+    const vpc = defaultVpc(ctx);
+    const id = String(inputs.id ?? vpc.subnets[0].id);
+    const subnet = vpc.subnets.find((s) => s.id === id);
+    if (!subnet && ctx.facts.aws?.defaultVpcs[ctx.region])
+      ctx.assume("aws-subnet", id, `not a subnet of aws.defaultVpcs.${ctx.region} in facts.yaml`);
     return {
       id,
       arn: `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.accountId}:subnet/${id}`,
-      vpcId: `vpc-${ctx.hex(17, "default-vpc")}`,
-      availabilityZone: `${ctx.region}a`,
+      vpcId: vpc.id,
+      availabilityZone: subnet?.availabilityZone ?? `${ctx.region}a`,
       cidrBlock: "172.31.0.0/20",
       defaultForAz: true,
-      mapPublicIpOnLaunch: true,
+      mapPublicIpOnLaunch: subnet?.public ?? true,
       ownerId: ctx.accountId,
       region: ctx.region,
       tags: {},
@@ -453,26 +373,25 @@ export const calls: Record<string, CallFake> = {
       region: ctx.region,
     };
   },
-  // Zones offering the server's instance type: every zone of the region, offline (an assumption).
-  "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": (inputs, ctx) => ({
-    id: ctx.region,
-    locations: ["a", "b", "c"].map((s) => `${ctx.region}${s}`),
-    locationTypes: ["availability-zone", "availability-zone", "availability-zone"],
-    instanceTypes: [0, 1, 2].map(
-      () =>
-        (inputs.filters ?? []).find((f: { name: string }) => f.name === "instance-type")?.values?.[0] ?? "",
-    ),
-    region: ctx.region,
-  }),
+  // Zones offering the server's instance type: facts.yaml does not record offerings, so every
+  // zone of the default VPC is assumed to offer it.
+  "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": (inputs, ctx) => {
+    const type =
+      (inputs.filters ?? []).find((f: { name: string }) => f.name === "instance-type")?.values?.[0] ?? "";
+    const zones = [...new Set(defaultVpc(ctx).subnets.map((s) => s.availabilityZone))];
+    ctx.assume("aws-instance-type-offering", String(type), `assumed offered in every zone of ${ctx.region}`);
+    return {
+      id: ctx.region,
+      locations: zones,
+      locationTypes: zones.map(() => "availability-zone"),
+      instanceTypes: zones.map(() => type),
+      region: ctx.region,
+    };
+  },
   // The default VPC, found by filter (an account may have none: the program then names the key).
   "aws:ec2/getVpcs:getVpcs": (_inputs, ctx) => ({
     id: ctx.region,
-    ids: [`vpc-${ctx.hex(17, "default-vpc")}`],
-    region: ctx.region,
-  }),
-  "aws:ec2/getSubnets:getSubnets": (_inputs, ctx) => ({
-    id: ctx.region,
-    ids: ["a", "b", "c"].map((s) => `subnet-${ctx.hex(17, `default-subnet-${s}`)}`),
+    ids: [defaultVpc(ctx).id],
     region: ctx.region,
   }),
 };

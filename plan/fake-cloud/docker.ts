@@ -23,24 +23,6 @@ export const resources: Record<string, ResourceFake> = {
       },
     };
   },
-  "docker:index/registryImage:RegistryImage": (inputs, ctx) => {
-    const digest = `sha256:${ctx.hex(64, "digest")}`;
-    return { id: `${inputs.name}@${digest}`, outputs: { sha256Digest: digest } };
-  },
-  "docker:index/remoteImage:RemoteImage": (inputs, ctx) => {
-    const digest = `sha256:${ctx.hex(64, "digest")}`;
-    return {
-      id: `${digest}${inputs.name}`,
-      outputs: { imageId: digest, repoDigest: `${withoutTag(String(inputs.name))}@${digest}` },
-    };
-  },
-  // @pulumi/docker-build is not a dependency today; the entry keeps a switch to it planning.
-  "docker-build:index:Image": (inputs, ctx) => {
-    const digest = `sha256:${ctx.hex(64, "digest")}`;
-    const tags = (inputs.tags as string[] | undefined) ?? [];
-    const ref = tags.length > 0 ? `${withoutTag(tags[0])}@${digest}` : "";
-    return { id: digest, outputs: { digest, ref, contextHash: ctx.hex(64, "context") } };
-  },
 };
 
 export const calls: Record<string, CallFake> = {};

@@ -49,13 +49,11 @@ export const resources: Record<string, ResourceFake> = {
       },
     };
   },
-  "github:index/teamMembership:TeamMembership": (inputs, ctx) => ({
-    id: `${inputs.teamId}:${inputs.username}`,
-    outputs: { role: inputs.role ?? "member", etag: etag(ctx) },
-  }),
-  "github:index/teamMembers:TeamMembers": (inputs) => ({
-    id: String(inputs.teamId ?? inputs.teamSlug),
-  }),
+  "github:index/teamMembers:TeamMembers": (inputs, ctx) => {
+    for (const m of (inputs.members ?? []) as { username?: string }[])
+      if (m.username) knownUser(ctx, String(m.username), "a team member");
+    return { id: String(inputs.teamId ?? inputs.teamSlug) };
+  },
   "github:index/teamRepository:TeamRepository": (inputs, ctx) => ({
     id: `${inputs.teamId}:${inputs.repository}`,
     outputs: { permission: inputs.permission ?? "pull", etag: etag(ctx) },
@@ -101,10 +99,6 @@ export const resources: Record<string, ResourceFake> = {
     id: `${inputs.repository}:${inputs.environment}:${inputs.secretName}`,
     outputs: { createdAt: timestamp, updatedAt: timestamp },
   }),
-  "github:index/actionsSecret:ActionsSecret": (inputs) => ({
-    id: `${inputs.repository}:${inputs.secretName}`,
-    outputs: { createdAt: timestamp, updatedAt: timestamp },
-  }),
   "github:index/branch:Branch": (inputs, ctx) => ({
     id: `${inputs.repository}:${inputs.branch}`,
     outputs: {
@@ -120,9 +114,42 @@ export const resources: Record<string, ResourceFake> = {
   }),
 };
 
+/** Whether facts.yaml describes this organization (facts about another owner confirm nothing). */
+const orgFacts = (ctx: FakeContext) => {
+  const gh = ctx.facts.github;
+  return gh && gh.owner.toLowerCase() === owner(ctx).toLowerCase() ? gh : undefined;
+};
+
+/** Records an assumption unless facts.yaml lists the login as a member of the organization. */
+function knownUser(ctx: FakeContext, login: string, role: string): void {
+  const gh = orgFacts(ctx);
+  if (gh?.users.some((u) => u.toLowerCase() === login.toLowerCase())) return;
+  ctx.assume(
+    "github-user",
+    login,
+    gh
+      ? `${role}: not among github.users of facts.yaml for ${gh.owner}; GitHub refuses an unknown login (a typo fails pulumi up)`
+      : `${role}: facts.yaml describes no GitHub organization ${owner(ctx)}, so no login is confirmed`,
+  );
+}
+
+/** Records an assumption unless facts.yaml lists the team. */
+function knownTeam(ctx: FakeContext, slug: string): void {
+  const gh = orgFacts(ctx);
+  if (gh?.teams.some((t) => t.toLowerCase() === slug.toLowerCase())) return;
+  ctx.assume(
+    "github-team",
+    `${owner(ctx)}/${slug}`,
+    gh
+      ? `not among github.teams of facts.yaml for ${gh.owner}; the lookup fails in pulumi up if the team does not exist`
+      : `facts.yaml describes no GitHub organization ${owner(ctx)}, so no team is confirmed`,
+  );
+}
+
 export const calls: Record<string, CallFake> = {
   "github:index/getUser:getUser": (inputs, ctx) => {
     const login = String(inputs.username ?? "offline-user");
+    knownUser(ctx, login, "looked up as a reviewer");
     return {
       id: ctx.digits(8, login),
       login,
@@ -138,6 +165,7 @@ export const calls: Record<string, CallFake> = {
   },
   "github:index/getTeam:getTeam": (inputs, ctx) => {
     const slug = String(inputs.slug ?? "offline-team");
+    knownTeam(ctx, slug);
     return {
       id: ctx.digits(7, slug),
       nodeId: `T_kwDO${ctx.hex(8, slug).toUpperCase()}`,
@@ -152,40 +180,6 @@ export const calls: Record<string, CallFake> = {
       repositoriesDetaileds: [],
     };
   },
-  "github:index/getOrganization:getOrganization": (inputs, ctx) => {
-    const login = String(inputs.name ?? owner(ctx));
-    return {
-      id: ctx.digits(8, login),
-      login,
-      name: login,
-      orgname: login,
-      nodeId: `O_kgDO${ctx.hex(8, login).toUpperCase()}`,
-      plan: "enterprise",
-      members: [],
-      users: [],
-      repositories: [],
-    };
-  },
-  "github:index/getRepository:getRepository": (inputs, ctx) => {
-    const name = String(inputs.name ?? String(inputs.fullName ?? "").split("/")[1] ?? "repo");
-    const full = inputs.fullName ?? `${owner(ctx)}/${name}`;
-    return {
-      id: name,
-      name,
-      fullName: full,
-      repoId: Number(ctx.digits(9, full)),
-      nodeId: `R_kgDO${ctx.hex(8, full).toUpperCase()}`,
-      htmlUrl: `https://github.com/${full}`,
-      defaultBranch: "main",
-      visibility: "private",
-      topics: [],
-    };
-  },
-  "github:index/getActionsPublicKey:getActionsPublicKey": (inputs, ctx) => ({
-    id: ctx.digits(20, String(inputs.repository)),
-    keyId: ctx.digits(20, String(inputs.repository)),
-    key: Buffer.from(ctx.hex(32, String(inputs.repository)), "hex").toString("base64"),
-  }),
 };
 
 export const github: FakeTables = { resources, calls };

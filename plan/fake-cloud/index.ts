@@ -1,18 +1,27 @@
 /**
  * The fake cloud: answers resource registrations and function calls for the offline plan (and
- * the tests' mocks) from per-provider tables. A token without an entry is an error, never a
- * silent empty answer: a plan that "works" on invented nothing would hide a broken program.
+ * the tests' mocks) from per-provider tables.
+ *
+ * - A resource type with a table entry gets the id and computed outputs its provider would
+ *   report. A type without one (a new resource a component just started using) gets an answer
+ *   by convention, an id, and for AWS an ARN, and is listed by {@link isKnownResourceType} as
+ *   not known, so the plan says its outputs were invented.
+ * - A function without an entry is an error: a lookup's result has no convention to invent.
+ * - Lookups answer from the project's known facts (plan/facts.ts); what they do not confirm is
+ *   answered anyway and reported through `assume`.
  */
 import { createHash } from "crypto";
 import { aws } from "./aws";
 import { docker } from "./docker";
 import { github } from "./github";
 import { kubernetes } from "./kubernetes";
-import { pulumiTables } from "./pulumi";
+import { isProviderType, provider, pulumiTables } from "./pulumi";
 import { UnknownTokenError, type FakeContext, type FakeTables } from "./types";
+import type { KnownFacts } from "../facts";
 
 export * from "./types";
 
+/** The account ARNs use when facts.yaml names none. */
 export const FAKE_ACCOUNT_ID = "123456789012";
 export const FAKE_PARTITION = "aws";
 /** Region used when neither the resource nor its provider names one (the AWS SDK's default). */
@@ -21,6 +30,7 @@ export const DEFAULT_REGION = "us-east-1";
 const TABLES: readonly FakeTables[] = [aws, github, docker, kubernetes, pulumiTables];
 
 function lookup<K extends keyof FakeTables>(kind: K, token: string): FakeTables[K][string] | undefined {
+  if (kind === "resources" && isProviderType(token)) return provider as FakeTables[K][string];
   for (const t of TABLES) {
     const entry = t[kind][token];
     if (entry) return entry as FakeTables[K][string];
@@ -28,16 +38,25 @@ function lookup<K extends keyof FakeTables>(kind: K, token: string): FakeTables[
   return undefined;
 }
 
-function context(args: {
-  stack: string;
-  project: string;
-  token: string;
-  name: string;
-  urn: string;
-  seed: string;
-  provider: Record<string, unknown>;
-  inputs: Record<string, unknown>;
-}): FakeContext {
+/** Whether the fake cloud has a table entry for a resource type (else outputs are by convention). */
+export function isKnownResourceType(type: string): boolean {
+  return type.startsWith("pulumi:") || lookup("resources", type) !== undefined;
+}
+
+interface ContextArgs {
+  readonly stack: string;
+  readonly project: string;
+  readonly token: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly seed: string;
+  readonly provider: Record<string, unknown>;
+  readonly inputs: Record<string, unknown>;
+  readonly facts?: KnownFacts;
+  readonly assume?: FakeContext["assume"];
+}
+
+function context(args: ContextArgs): FakeContext {
   const digest = (salt: string) => createHash("sha256").update(`${args.seed}\u0000${salt}`).digest("hex");
   const hex = (length: number, salt = "") => {
     let out = "";
@@ -45,6 +64,7 @@ function context(args: {
     return out.slice(0, length);
   };
   const region = String(args.inputs.region ?? args.provider.region ?? DEFAULT_REGION);
+  const facts = args.facts ?? {};
   return {
     stack: args.stack,
     project: args.project,
@@ -53,8 +73,8 @@ function context(args: {
     urn: args.urn,
     provider: args.provider,
     region,
-    accountId: FAKE_ACCOUNT_ID,
-    partition: FAKE_PARTITION,
+    accountId: facts.aws?.accountId ?? FAKE_ACCOUNT_ID,
+    partition: facts.aws?.partition ?? FAKE_PARTITION,
     hex,
     digits: (length, salt = "") => {
       const h = hex(length * 2, `digits:${salt}`);
@@ -64,6 +84,8 @@ function context(args: {
       return out.replace(/^0/, "1");
     },
     autoName: (maxLength = 255) => `${args.name}-${hex(7, "autoname")}`.slice(0, maxLength),
+    facts,
+    assume: args.assume ?? (() => undefined),
   };
 }
 
@@ -78,6 +100,8 @@ export interface ResourceRequest {
   readonly inputs: Record<string, unknown>;
   /** Inputs of the resource's explicit provider (unwrapped), or {}. */
   readonly provider: Record<string, unknown>;
+  readonly facts?: KnownFacts;
+  readonly assume?: FakeContext["assume"];
 }
 
 /**
@@ -89,11 +113,34 @@ export function fakeResource(req: ResourceRequest): {
   outputs: Record<string, unknown>;
 } {
   if (!req.custom) return { id: undefined, outputs: {} };
-  const fake = lookup("resources", req.type);
-  if (!fake) throw new UnknownTokenError("resource", req.type, req.urn);
-  const result = fake(req.inputs as Record<string, any>, context({ ...req, token: req.type, seed: req.urn }));
+  const ctx = context({ ...req, token: req.type, seed: req.urn });
+  const fake = lookup("resources", req.type) ?? byConvention;
+  const result = fake(req.inputs as Record<string, any>, ctx);
   return { id: result.id, outputs: result.outputs ?? {} };
 }
+
+/**
+ * A resource type without a table entry: an id from its name (as auto-naming does), and for AWS
+ * an ARN `arn:<partition>:<service>:<region>:<account>:<resource>/<id>` from the type token
+ * (`aws:ssm/document:Document` → service ssm, resource document). Good enough for ids and ARNs a
+ * program passes on; anything else it reads stays as the inputs it gave.
+ */
+const byConvention = (inputs: Record<string, any>, ctx: FakeContext) => {
+  const [pkg, module = "", kind = ""] = ctx.token.split(":");
+  const metadata = inputs.metadata as { name?: string; namespace?: string } | undefined;
+  const name = String(inputs.name ?? metadata?.name ?? ctx.autoName());
+  const id = metadata?.namespace ? `${metadata.namespace}/${name}` : name;
+  if (pkg !== "aws") return { id, outputs: metadata ? { metadata: { ...metadata, name } } : {} };
+  const service = module.split("/")[0];
+  const resource = kind.charAt(0).toLowerCase() + kind.slice(1);
+  return {
+    id,
+    outputs: {
+      arn: `arn:${ctx.partition}:${service}:${ctx.region}:${ctx.accountId}:${resource}/${name}`,
+      region: ctx.region,
+    },
+  };
+};
 
 export interface CallRequest {
   readonly stack: string;
@@ -101,6 +148,8 @@ export interface CallRequest {
   readonly token: string;
   readonly inputs: Record<string, unknown>;
   readonly provider: Record<string, unknown>;
+  readonly facts?: KnownFacts;
+  readonly assume?: FakeContext["assume"];
 }
 
 /** The result of a provider function call. */

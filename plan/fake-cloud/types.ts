@@ -1,3 +1,5 @@
+import type { KnownFacts } from "../facts";
+
 /**
  * The shape of the fake cloud's tables. Each provider file (aws.ts, github.ts, docker.ts,
  * pulumi.ts) exports one {@link FakeTables}: resources keyed by type token and function calls
@@ -30,6 +32,13 @@ export interface FakeContext {
   digits(length: number, salt?: string): string;
   /** A name the way Pulumi auto-names it: `${logicalName}-${7 hex}`. */
   autoName(maxLength?: number): string;
+  /** What the project's facts.yaml confirms about the org and the account (`{}`: nothing). */
+  readonly facts: KnownFacts;
+  /**
+   * Records that an answer rests on something the facts do not confirm (a login, a team, a
+   * network): the plan lists it under `assumptions`.
+   */
+  assume(kind: string, name: string, why: string): void;
 }
 
 export interface FakeResourceResult {
@@ -47,7 +56,7 @@ export interface FakeTables {
   readonly calls: Readonly<Record<string, CallFake>>;
 }
 
-/** Thrown for a resource type or function token the fake cloud has no entry for. */
+/** Thrown for a function token the fake cloud has no entry for (resources get a generic answer). */
 export class UnknownTokenError extends Error {
   constructor(
     readonly kind: "resource" | "function",

@@ -1,0 +1,83 @@
+/**
+ * Known facts about the GitHub organization and the AWS account, committed beside the spec as
+ * `facts.yaml`: the offline plan answers lookups (users, teams, the default VPC and its subnets,
+ * the account) only from here. Whatever the program looks up that this file does not confirm is
+ * still answered, so the plan runs on, but listed as an assumption in the text and the JSON.
+ */
+import * as path from "path";
+import { z } from "zod";
+import { keyPath, type SpecIssue } from "../components/team";
+import { readYamlFile } from "../components/settings";
+import type { Assumption } from "./contract";
+
+export const FACTS_FILE = "facts.yaml";
+
+const subnetSchema = z.strictObject({
+  id: z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "must be a subnet id (subnet-…)" }),
+  availabilityZone: z.string().min(1),
+  /** Launches get a public IPv4 address (MapPublicIpOnLaunch). */
+  public: z.boolean().default(true),
+});
+
+const factsSchema = z.strictObject({
+  github: z
+    .strictObject({
+      /** The organization these facts describe. */
+      owner: z.string().min(1),
+      /** Logins known to be members (or outside collaborators) of the organization. */
+      users: z.array(z.string().min(1)).default([]),
+      /** Team slugs known to exist in the organization. */
+      teams: z.array(z.string().min(1)).default([]),
+    })
+    .optional(),
+  aws: z
+    .strictObject({
+      accountId: z.string().regex(/^[0-9]{12}$/, { message: "must be a 12-digit AWS account id" }),
+      /** Partition of the account. @default aws */
+      partition: z.enum(["aws", "aws-cn", "aws-us-gov"]).default("aws"),
+      /** The default VPC of each region the team uses, with its subnets. */
+      defaultVpcs: z
+        .record(
+          z.string(),
+          z.strictObject({
+            id: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { message: "must be a VPC id (vpc-…)" }),
+            cidrBlock: z.string().default("172.31.0.0/16"),
+            subnets: z.array(subnetSchema).min(1),
+          }),
+        )
+        .default({}),
+    })
+    .optional(),
+});
+
+export type KnownFacts = z.output<typeof factsSchema>;
+
+/** Facts of a project directory; `{}` (nothing known) without a facts file. */
+export function readFacts(dir: string): { facts: KnownFacts; file?: string; issues: SpecIssue[] } {
+  const file = path.join(dir, FACTS_FILE);
+  const doc = readYamlFile(file);
+  if (doc === undefined) return { facts: {}, issues: [] };
+  const parsed = factsSchema.safeParse(doc);
+  if (parsed.success) return { facts: parsed.data, file, issues: [] };
+  return {
+    facts: {},
+    file,
+    issues: parsed.error.issues.map((i) => ({ path: keyPath("facts", i.path), message: i.message })),
+  };
+}
+
+/** Collects assumptions once per (kind, name). */
+export class AssumptionLog {
+  private readonly seen = new Map<string, Assumption>();
+
+  add(a: Assumption): void {
+    const key = `${a.kind}\u0000${a.name}`;
+    if (!this.seen.has(key)) this.seen.set(key, a);
+  }
+
+  list(): Assumption[] {
+    return [...this.seen.values()].sort(
+      (a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name),
+    );
+  }
+}

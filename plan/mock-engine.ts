@@ -1,0 +1,206 @@
+/**
+ * The mock engine: Pulumi's mock monitor (`pulumi.runtime.setMocks`) answered by the fake cloud,
+ * for one stack. It hands every registration to the recorder, answers StackReferences with the
+ * referenced stack's outputs, refuses a resource without an explicit provider when default
+ * providers are disabled, and keeps every failure to itself.
+ *
+ * A failure (a function the fake cloud does not know, a missing provider, a program error) is
+ * never handed back to the SDK, which would turn it into rejections it leaves unhandled (fatal
+ * in Node and jest): the monitor answers "failed, outputs unknown", the program runs to its end,
+ * and the caller reports the first failure from {@link MockEngine.failures}.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { fakeCall, fakeResource, isKnownResourceType } from "./fake-cloud";
+import type { AssumptionLog, KnownFacts } from "./facts";
+import { makeUrn, type Recorder, type Registration } from "./recorder";
+import { unwrap, UNKNOWN } from "./values";
+
+/** Mocks run as a preview: an output the fake cloud does not answer is unknown, as in `pulumi preview`. */
+const PREVIEW = true;
+const ORGANIZATION = "organization";
+const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+
+/** What a StackReference reads: the referenced stack's plain outputs and which are secret. */
+export interface ReferencedOutputs {
+  readonly outputs: Record<string, unknown>;
+  readonly secretOutputNames: readonly string[];
+}
+
+export interface EngineOptions {
+  readonly project: string;
+  readonly stack: string;
+  readonly config: Record<string, string>;
+  readonly secretKeys: readonly string[];
+  /** Packages whose default provider is disabled ("*": all). */
+  readonly disabledProviders: readonly string[];
+  readonly facts: KnownFacts;
+  readonly assumptions: AssumptionLog;
+  readonly recorder: Recorder;
+  /** Outputs of a referenced stack (`org/project/stack`); throws when it cannot be answered. */
+  readonly stackReference: (name: string) => ReferencedOutputs;
+}
+
+type MonitorLike = Record<
+  "registerResource" | "readResource" | "invoke",
+  (req: any, cb: any) => Promise<void>
+>;
+
+/** Monitor answers for a request the fake cloud refused: nothing known, nothing thrown. */
+const noValues = (values: Record<string, unknown> = {}) => ({ toJavaScript: () => values });
+const failedRegistration = (urn: string) => ({
+  getUrn: () => urn,
+  getId: () => "",
+  getObject: () => noValues(),
+  getPropertydependenciesMap: () => undefined,
+  // Not SUCCESS: the SDK then resolves every output as unknown.
+  getResult: () => 2,
+});
+const failedRead = (urn: string) => ({
+  getUrn: () => urn,
+  getProperties: () => noValues({ outputs: UNKNOWN, secretOutputNames: UNKNOWN }),
+});
+// One unknown value makes the whole result unknown, so `getXOutput(...)` applies are skipped.
+const failedInvoke = () => ({ getFailuresList: () => [], getReturn: () => noValues({ id: UNKNOWN }) });
+
+export class MockEngine {
+  /** Failures in the order they happened; the first is the cause of the rest. */
+  readonly failures: Error[] = [];
+  private pending: { parent: string; custom: boolean; protect: boolean } | undefined;
+
+  constructor(private readonly o: EngineOptions) {}
+
+  /** Points the SDK at this engine: the stack's config, the mocks, the monitor's error handling. */
+  async install(): Promise<void> {
+    const { project, stack } = this.o;
+    pulumi.runtime.setAllConfig(this.o.config, [...this.o.secretKeys]);
+    await pulumi.runtime.setMocks(this.mocks(), project, stack, PREVIEW, ORGANIZATION);
+    const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
+    for (const method of ["registerResource", "readResource"] as const) {
+      const original = monitor[method].bind(monitor);
+      monitor[method] = (req: any, cb: any) => {
+        // The mock monitor calls newResource synchronously from here: hand it what only the
+        // request knows (the parent, hence the URN; the effective, inherited `protect`).
+        this.pending = {
+          parent: req.getParent(),
+          custom: method === "readResource" ? true : req.getCustom(),
+          protect: method === "registerResource" ? req.getProtect() === true : false,
+        };
+        const urn = makeUrn(stack, project, req.getParent() || undefined, req.getType(), req.getName());
+        return original(req, (err: unknown, resp: unknown) => {
+          if (err) cb(null, method === "registerResource" ? failedRegistration(urn) : failedRead(urn));
+          else cb(err, resp);
+        });
+      };
+    }
+    const originalInvoke = monitor.invoke.bind(monitor);
+    monitor.invoke = (req: any, cb: any) =>
+      originalInvoke(req, (err: unknown, resp: unknown) => (err ? cb(null, failedInvoke()) : cb(err, resp)));
+  }
+
+  private fail(err: Error): never {
+    this.failures.push(err);
+    throw err;
+  }
+
+  private providerInputs(ref: string | undefined): Record<string, unknown> {
+    if (!ref) return {};
+    return this.o.recorder.get(ref.slice(0, ref.lastIndexOf("::")))?.rawInputs ?? {};
+  }
+
+  private requireExplicitProvider(token: string, provider: string | undefined, what: string): void {
+    const pkg = token.split(":")[0];
+    if (provider || pkg === "pulumi") return;
+    const disabled = this.o.disabledProviders;
+    if (disabled.includes(pkg) || disabled.includes("*")) {
+      throw new Error(
+        `Default provider for '${pkg}' disabled. '${token}' (${what}) must use an explicit provider (pulumi:disable-default-providers in Pulumi.yaml).`,
+      );
+    }
+  }
+
+  private assume = (kind: string, name: string, why: string, source: string) =>
+    this.o.assumptions.add({ kind, name, source, why });
+
+  private mocks(): pulumi.runtime.Mocks {
+    const { project, stack, facts } = this.o;
+    return {
+      newResource: (args) => {
+        const reg = this.pending;
+        this.pending = undefined;
+        const urn = makeUrn(stack, project, reg?.parent || undefined, args.type, args.name);
+        try {
+          const rawInputs = unwrap(args.inputs ?? {});
+          const custom = reg?.custom ?? args.custom ?? false;
+          const record: Registration = {
+            urn,
+            type: args.type,
+            name: args.name,
+            parent: reg?.parent || null,
+            custom,
+            protect: reg?.protect ?? false,
+            provider: args.provider ? args.provider.slice(0, args.provider.lastIndexOf("::")) : null,
+            rawInputs,
+            inputs: args.inputs ?? {},
+          };
+          this.o.recorder.add(record);
+          if (args.type === STACK_REFERENCE) {
+            const name = String(rawInputs.name ?? args.name);
+            const ref = this.o.stackReference(name);
+            const outputs: Record<string, unknown> = {};
+            for (const [k, v] of Object.entries(ref.outputs))
+              outputs[k] = ref.secretOutputNames.includes(k) ? pulumi.secret(v) : v;
+            return { id: name, state: { name, outputs, secretOutputNames: [...ref.secretOutputNames] } };
+          }
+          if (custom && !args.type.startsWith("pulumi:providers:"))
+            this.requireExplicitProvider(args.type, args.provider, urn);
+          if (custom && !isKnownResourceType(args.type))
+            this.assume(
+              "fake-outputs",
+              args.type,
+              "the fake cloud has no entry for this type (plan/fake-cloud): its id and ARN were made up by convention",
+              urn,
+            );
+          const answer = fakeResource({
+            stack,
+            project,
+            type: args.type,
+            name: args.name,
+            urn,
+            custom,
+            inputs: rawInputs,
+            provider: this.providerInputs(args.provider),
+            facts,
+            assume: (kind, name, why) => this.assume(kind, name, why, urn),
+          });
+          record.id = answer.id;
+          // Real providers echo their inputs (secrets stay wrapped, so they stay secret).
+          return { id: answer.id, state: custom ? { ...(args.inputs ?? {}), ...answer.outputs } : {} };
+        } catch (err) {
+          return this.fail(err as Error);
+        }
+      },
+      call: (args) => {
+        try {
+          this.requireExplicitProvider(args.token, args.provider, "function call");
+          return fakeCall({
+            stack,
+            project,
+            token: args.token,
+            inputs: unwrap(args.inputs ?? {}),
+            provider: this.providerInputs(args.provider),
+            facts,
+            assume: (kind, name, why) => this.assume(kind, name, why, args.token),
+          });
+        } catch (err) {
+          return this.fail(err as Error);
+        }
+      },
+    };
+  }
+}
+
+/** Waits for the SDK's outstanding RPCs (registrations still in flight). */
+export async function waitForRpcs(): Promise<void> {
+  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs?: () => Promise<void> };
+  await settings.waitForRPCs?.();
+}

@@ -1,0 +1,102 @@
+/**
+ * Plans one stack: the program against the mock engine, what it registered rendered by the
+ * recorder, then the stack's outputs, the policy rules, the cost and the assumptions.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { resolveSettings } from "../components/settings";
+// policy/ has its own package.json (main: the pack): name index explicitly.
+import { checkResources } from "../policy/index";
+import { disabledDefaultProviders, stackConfig, type ConfigOverrides } from "./config";
+import type { StackPlan } from "./contract";
+import { computeCost } from "./cost";
+import { AssumptionLog, type KnownFacts } from "./facts";
+import { MockEngine, waitForRpcs, type ReferencedOutputs } from "./mock-engine";
+import { Recorder } from "./recorder";
+import { containsSecret, render, unwrap } from "./values";
+
+export interface StackRun {
+  /** The stack's plan; absent when only its outputs were asked for. */
+  readonly plan?: StackPlan;
+  /** Plain output values (secrets unwrapped), kept in memory only to answer StackReferences. */
+  readonly referenced: ReferencedOutputs;
+}
+
+export interface StackRunRequest {
+  readonly dir: string;
+  readonly stack: string;
+  readonly overrides: ConfigOverrides;
+  readonly facts: KnownFacts;
+  readonly program: () => unknown;
+  readonly stackReference: (name: string, project: string) => ReferencedOutputs;
+  /** Outputs only: no rendering, rules or cost (a stack planned only to answer a reference). */
+  readonly outputsOnly?: boolean;
+}
+
+export async function runStack(req: StackRunRequest): Promise<StackRun> {
+  const { project, config, secretKeys } = stackConfig(req.dir, req.stack, req.overrides);
+  const recorder = new Recorder(req.stack, project);
+  const assumptions = new AssumptionLog();
+  const engine = new MockEngine({
+    project,
+    stack: req.stack,
+    config,
+    secretKeys,
+    disabledProviders: disabledDefaultProviders(config),
+    facts: req.facts,
+    assumptions,
+    recorder,
+    stackReference: (name) => req.stackReference(name, project),
+  });
+  await engine.install();
+  const run = await recorder.run(req.program);
+  await waitForRpcs();
+
+  // A fake-cloud failure surfaces as whatever it broke downstream; report its cause instead.
+  if (engine.failures.length > 0) throw engine.failures[0];
+  if (run.error !== undefined) throw run.error;
+
+  const serialized =
+    run.outputs !== null && typeof run.outputs === "object"
+      ? await pulumi.runtime.serializeProperties("stack outputs", run.outputs as Record<string, unknown>)
+      : {};
+  const outputs: Record<string, unknown> = {};
+  const rawOutputs: Record<string, unknown> = {};
+  const secretOutputNames: string[] = [];
+  for (const [k, v] of Object.entries(serialized)) {
+    if (v === undefined) continue;
+    if (!req.outputsOnly) outputs[k] = await render(v);
+    rawOutputs[k] = unwrap(v);
+    if (containsSecret(v)) secretOutputNames.push(k);
+  }
+  const referenced = { outputs: rawOutputs, secretOutputNames };
+  if (req.outputsOnly) return { referenced };
+
+  const resources = await recorder.resources();
+  // The rules judge with the settings the program ran with (it refused to run without them).
+  const resolved = resolveSettings({ project, stack: req.stack, config });
+  const s = resolved.ok ? resolved.settings : undefined;
+  const violations = checkResources(
+    resources,
+    s
+      ? {
+          spec: s.spec,
+          policy: s.policy,
+          role: s.role,
+          environment: s.environment?.name,
+          automationAppId: s.githubAppId,
+        }
+      : {},
+  );
+  return {
+    plan: {
+      project,
+      stack: req.stack,
+      resources,
+      outputs,
+      policy: { violations },
+      cost: computeCost(resources, recorder.ids()),
+      assumptions: assumptions.list(),
+    },
+    referenced,
+  };
+}
