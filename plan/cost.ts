@@ -154,6 +154,13 @@ export function computeCost(
     if (items.length > before) regionsUsed.push(region);
   }
 
+  // The Kubernetes runtime uses a cluster that exists already: none of its cost is ours to count.
+  for (const r of resources.filter((r) => r.type === "pulumi:providers:kubernetes")) {
+    add(r, 0, "existing Kubernetes cluster: nodes, control plane and load balancer are its owner's cost");
+    notes.add(
+      "Kubernetes environments run on an existing cluster: only the namespace quota is claimed from it",
+    );
+  }
   if (items.some((it) => it.type === "aws:ecr/repository:Repository")) {
     notes.add(`ECR storage assumes ${table.assumedEcrGbPerRepository} GB of images per repository`);
   }

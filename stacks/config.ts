@@ -26,6 +26,8 @@ export interface StackSecrets {
    * `pulumi config set --secret --path 'serviceSecrets.<service>.<KEY>' <value>`).
    */
   readonly serviceSecrets: Readonly<Record<string, Readonly<Record<string, pulumi.Output<string>>>>>;
+  /** The kubeconfig of a Kubernetes environment (the stack secret its `kubernetes.kubeconfig` names). */
+  readonly kubeconfig?: pulumi.Output<string>;
 }
 
 export interface StackContext extends Omit<StackSettings, "secrets"> {
@@ -60,6 +62,7 @@ export function loadStackContext(): StackContext {
           Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, pulumi.secret(v)])),
         ]),
       ),
+      kubeconfig: secret(secrets.kubeconfig),
     },
   };
 }

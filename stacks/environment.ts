@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { StackContext } from "./config";
+import { kubernetesRuntime } from "./kubernetes";
 import { createProviders } from "./providers";
 import {
   AgentDelivery,
@@ -51,70 +52,78 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
     ]),
   );
   // --- The server runtime: configuration parameters, the agent's documents, the server ----------
+  // (runtime: kubernetes puts the services on a cluster instead: stacks/kubernetes.ts)
+  const onKubernetes = environment.runtime === "kubernetes" && environment.kubernetes !== undefined;
   const logGroup = serverLogGroupName(team, environment.name);
-  const configs = Object.fromEntries(
-    ctx.spec.services.map((s) => [
-      s.name,
-      new ServiceConfig(
-        `${team}-${environment.name}-${stableServiceKey(s)}-config`,
+  const configs: Record<string, ServiceConfig> = onKubernetes
+    ? {}
+    : Object.fromEntries(
+        ctx.spec.services.map((s) => [
+          s.name,
+          new ServiceConfig(
+            `${team}-${environment.name}-${stableServiceKey(s)}-config`,
+            {
+              team,
+              environment: environment.name,
+              service: stableServiceKey(s),
+              values: s.env[environment.name] ?? {},
+              secrets: ctx.secrets.serviceSecrets[s.name] ?? {},
+            },
+            awsOpts,
+          ),
+        ]),
+      );
+  const agent = onKubernetes
+    ? undefined
+    : new AgentDelivery(
+        `${team}-${environment.name}-agent`,
         {
           team,
           environment: environment.name,
-          service: stableServiceKey(s),
-          values: s.env[environment.name] ?? {},
-          secrets: ctx.secrets.serviceSecrets[s.name] ?? {},
+          sites: ctx.spec.services.map((s) => ({
+            // The stable key names the document, as it names the deploy role scoped to it.
+            service: stableServiceKey(s),
+            registry: sharedAws.apply((a) => a.registries[s.name].url),
+            settings: {
+              site: s.name,
+              environment: environment.name,
+              releaseParameter: releaseParameters[s.name].name,
+              containerPort: s.public ? s.port : undefined,
+              healthCheckPath: s.public ? s.healthCheckPath : undefined,
+              // With a domain: https://<service>.<domain>; without: http://<address>/<service>/.
+              host: s.public && environment.domain ? `${s.name}.${environment.domain}` : undefined,
+              tls: Boolean(environment.domain),
+              pathPrefix: s.public && !environment.domain ? `/${s.name}` : undefined,
+              configPath: configs[s.name].path,
+              region: ctx.spec.aws.region,
+              logGroup,
+              dockerConfigDir: DOCKER_CONFIG_DIR,
+            },
+          })),
         },
         awsOpts,
-      ),
-    ]),
-  );
-  const agent = new AgentDelivery(
-    `${team}-${environment.name}-agent`,
-    {
-      team,
-      environment: environment.name,
-      sites: ctx.spec.services.map((s) => ({
-        // The stable key names the document, as it names the deploy role scoped to it.
-        service: stableServiceKey(s),
-        registry: sharedAws.apply((a) => a.registries[s.name].url),
-        settings: {
-          site: s.name,
-          environment: environment.name,
-          releaseParameter: releaseParameters[s.name].name,
-          containerPort: s.public ? s.port : undefined,
-          healthCheckPath: s.public ? s.healthCheckPath : undefined,
-          // With a domain: https://<service>.<domain>; without: http://<address>/<service>/.
-          host: s.public && environment.domain ? `${s.name}.${environment.domain}` : undefined,
-          tls: Boolean(environment.domain),
-          pathPrefix: s.public && !environment.domain ? `/${s.name}` : undefined,
-          configPath: configs[s.name].path,
+      );
+  const server = !agent
+    ? undefined
+    : new EnvironmentServer(
+        `${team}-${environment.name}`,
+        {
+          team,
+          environment,
+          specPath: `team.environments[${ctx.spec.environments.indexOf(environment)}]`,
           region: ctx.spec.aws.region,
-          logGroup,
-          dockerConfigDir: DOCKER_CONFIG_DIR,
+          services: ctx.spec.services.map((s) => ({
+            name: s.name,
+            public: s.public,
+            releaseParameter: releaseParameters[s.name].name,
+            configPath: configs[s.name].path,
+          })),
+          registries: ctx.spec.services.map((s) => repositoryName(team, stableServiceKey(s))),
+          bootDocument: { name: agent.bootDocumentName, version: agent.bootDocumentVersion },
+          ami: ctx.serverAmi,
         },
-      })),
-    },
-    awsOpts,
-  );
-  const server = new EnvironmentServer(
-    `${team}-${environment.name}`,
-    {
-      team,
-      environment,
-      specPath: `team.environments[${ctx.spec.environments.indexOf(environment)}]`,
-      region: ctx.spec.aws.region,
-      services: ctx.spec.services.map((s) => ({
-        name: s.name,
-        public: s.public,
-        releaseParameter: releaseParameters[s.name].name,
-        configPath: configs[s.name].path,
-      })),
-      registries: ctx.spec.services.map((s) => repositoryName(team, stableServiceKey(s))),
-      bootDocument: { name: agent.bootDocumentName, version: agent.bootDocumentVersion },
-      ami: ctx.serverAmi,
-    },
-    awsOpts,
-  );
+        awsOpts,
+      );
   const scope = invokeScope({ provider: providers.aws });
   // One deploy role per repository (one OIDC door per repository and environment), named by the
   // service's stable key so a rename keeps it: its registry, its release parameter, its deploy
@@ -134,30 +143,39 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
           region: ctx.spec.aws.region,
           registry: repositoryName(team, stableServiceKey(s)),
           releaseParameter: releaseParameters[s.name].name,
-          instanceIds: [server.instanceId],
+          instanceIds: server ? [server.instanceId] : [],
           scope,
         },
         awsOpts,
       ),
     ]),
   );
+  const cluster =
+    onKubernetes && environment.kubernetes
+      ? kubernetesRuntime(
+          ctx,
+          { ...environment, kubernetes: environment.kubernetes },
+          { provider: providers.aws, shared: sharedAws },
+          Object.fromEntries(Object.entries(deployRoles).map(([service, r]) => [service, r.arn])),
+        )
+      : undefined;
   /** What the GitHub section (environment variables) and the pipeline read. */
   const awsEnvironment = {
     /** Per service (current name). */
     deployRoleArns: Object.fromEntries(Object.entries(deployRoles).map(([service, r]) => [service, r.arn])),
     /** Per service (current name): the SSM document CI sends, the one its deploy role may send. */
     deployDocuments: Object.fromEntries(
-      ctx.spec.services.map((s) => [s.name, agent.deployDocuments[stableServiceKey(s)]]),
+      ctx.spec.services.map((s) => [s.name, agent?.deployDocuments[stableServiceKey(s)]]),
     ),
-    serverInstanceIds: [server.instanceId],
-    publicIp: server.publicIp,
-    publicUrls: server.publicUrls,
+    serverInstanceIds: server ? [server.instanceId] : [],
+    publicIp: server?.publicIp,
+    publicUrls: cluster?.publicUrls ?? server!.publicUrls,
     releaseParameters: Object.fromEntries(
       Object.entries(releaseParameters).map(([service, p]) => [service, p.name]),
     ),
-    logGroup: server.logGroupName,
-    bootDocument: agent.bootDocumentName,
-    serverAmi: server.ami,
+    logGroup: server?.logGroupName,
+    bootDocument: agent?.bootDocumentName,
+    serverAmi: server?.ami,
   };
 
   // --- GitHub (components/github): the GitHub environment on each repository, its deployment
@@ -175,14 +193,15 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
             [ENVIRONMENT_VARIABLES.deployRoleArn]: awsEnvironment.deployRoleArns[s.name],
             [ENVIRONMENT_VARIABLES.deployDocument]: awsEnvironment.deployDocuments[s.name],
             // Comma-separated: the deploy step passes them to SSM Run Command as they are.
-            [ENVIRONMENT_VARIABLES.serverInstanceIds]: pulumi
-              .all(awsEnvironment.serverInstanceIds)
-              .apply((ids) => ids.join(",")),
+            [ENVIRONMENT_VARIABLES.serverInstanceIds]: server
+              ? pulumi.all(awsEnvironment.serverInstanceIds).apply((ids) => ids.join(","))
+              : undefined,
             [ENVIRONMENT_VARIABLES.publicUrl]: awsEnvironment.publicUrls[s.name],
             [ENVIRONMENT_VARIABLES.releaseParameter]: awsEnvironment.releaseParameters[s.name],
             [ENVIRONMENT_VARIABLES.sentryEnvironment]: ctx.spec.notifications.sentry
               ? environment.name
               : undefined,
+            ...cluster?.variables,
           },
         ]),
       ),
@@ -190,6 +209,7 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
       secrets: {
         [ENVIRONMENT_SECRETS.slackWebhookUrl]: ctx.secrets.slackWebhookUrl,
         [ENVIRONMENT_SECRETS.sentryAuthToken]: ctx.secrets.sentryAuthToken,
+        ...cluster?.secrets,
       },
     },
     { provider: providers.github },

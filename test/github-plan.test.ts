@@ -7,6 +7,7 @@ import { planStacks, type PlannedResource, type StackPlan } from "./harness";
 import {
   deploymentOf,
   ENVIRONMENT_VARIABLES,
+  KUBERNETES_ENVIRONMENT_VARIABLES,
   GITHUB_ACTIONS_APP_ID,
   RELEASE_TAG,
   releasePolicy,
@@ -242,7 +243,9 @@ describe("production stack", () => {
       "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable",
     ).filter((v) => v.inputs.repository === "cart-api");
     expect(vars.map((v) => v.inputs.variableName).sort()).toEqual(
-      Object.values(ENVIRONMENT_VARIABLES).sort(),
+      Object.values(ENVIRONMENT_VARIABLES)
+        .filter((v) => !KUBERNETES_ENVIRONMENT_VARIABLES.includes(v))
+        .sort(),
     );
     for (const v of vars) expect([v.name, typeof v.inputs.value]).toEqual([v.name, "string"]);
   });

@@ -192,7 +192,12 @@ describe("a scaffolded team project", () => {
     expect(project.template).toBeUndefined();
     // A bare key is the project's namespace: payments-delivery:team.
     expect(validateTeamSpec(project.config.team.value).ok).toBe(true);
-    expect(project.config["pulumi:disable-default-providers"].value).toEqual(["aws", "github", "docker"]);
+    expect(project.config["pulumi:disable-default-providers"].value).toEqual([
+      "aws",
+      "github",
+      "docker",
+      "kubernetes",
+    ]);
     const staging = parse(fs.readFileSync(path.join(teamDir, "Pulumi.staging.yaml"), "utf8"));
     expect(staging.config).toEqual({
       "payments-delivery:role": "environment",

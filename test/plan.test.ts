@@ -141,7 +141,12 @@ describe("config", () => {
     expect(project).toBe("delivery-workflow");
     expect(JSON.parse(config["delivery-workflow:team"]).name).toBe("checkout");
     expect(config["delivery-workflow:environment"]).toBe("staging");
-    expect(JSON.parse(config["pulumi:disable-default-providers"])).toEqual(["aws", "github", "docker"]);
+    expect(JSON.parse(config["pulumi:disable-default-providers"])).toEqual([
+      "aws",
+      "github",
+      "docker",
+      "kubernetes",
+    ]);
     expect(secretKeys).toEqual([
       "delivery-workflow:githubToken",
       "delivery-workflow:sentryAuthToken",

@@ -55,7 +55,23 @@ export const ENVIRONMENT_VARIABLES = {
    * servers (one document per service and environment, so a deploy role can be scoped to it).
    */
   deployDocument: "DEPLOY_DOCUMENT",
+  /** Kubernetes runtime: the namespace whose Deployments CI may update. */
+  kubernetesNamespace: "KUBE_NAMESPACE",
+  /** Kubernetes runtime: the cluster's API server URL. */
+  kubernetesApiServer: "KUBE_API_SERVER",
+  /** Kubernetes runtime: base64 PEM of the API server's CA. */
+  kubernetesCaData: "KUBE_CA_DATA",
+  /** Kubernetes runtime on EKS: the cluster name `aws eks get-token` signs for (no token secret). */
+  eksClusterName: "EKS_CLUSTER_NAME",
 } as const;
+
+/** The environment variables only a Kubernetes environment sets; a server environment sets none of them. */
+export const KUBERNETES_ENVIRONMENT_VARIABLES: readonly string[] = [
+  ENVIRONMENT_VARIABLES.kubernetesNamespace,
+  ENVIRONMENT_VARIABLES.kubernetesApiServer,
+  ENVIRONMENT_VARIABLES.kubernetesCaData,
+  ENVIRONMENT_VARIABLES.eksClusterName,
+];
 
 /**
  * Parameters of a service's deploy document (SSM Run Command). CI sends the image by digest and
@@ -86,6 +102,11 @@ export const PREVIEW_ENVIRONMENT = "preview";
 export const ENVIRONMENT_SECRETS = {
   slackWebhookUrl: "SLACK_WEBHOOK_URL",
   sentryAuthToken: "SENTRY_AUTH_TOKEN",
+  /**
+   * Kubernetes runtime off EKS: the token of the namespace's `ci-deployer` ServiceAccount, which
+   * may only update that namespace's Deployments (on EKS, CI authenticates with its IAM role).
+   */
+  kubernetesToken: "KUBE_TOKEN",
 } as const;
 
 /**

@@ -39,8 +39,16 @@ export function defaultInstanceType(env: Pick<EnvironmentSpec, "role">): string 
   return env.role === "production" ? "t4g.small" : "t4g.micro";
 }
 
-/** The CPU an environment's runtime runs: its server's instance type. */
-export function environmentArchitecture(env: Pick<EnvironmentSpec, "role" | "instanceType">): Architecture {
+/** What an environment's architecture is derived from: its runtime, and its server or cluster. */
+export type ArchitectureSource = Pick<EnvironmentSpec, "role" | "instanceType"> &
+  Partial<Pick<EnvironmentSpec, "runtime" | "kubernetes">>;
+
+/**
+ * The CPU an environment's runtime runs: its cluster's nodes (`kubernetes.architecture`) on the
+ * Kubernetes runtime, else its server's instance type.
+ */
+export function environmentArchitecture(env: ArchitectureSource): Architecture {
+  if (env.runtime === "kubernetes" && env.kubernetes) return env.kubernetes.architecture;
   return architectureOfInstanceType(env.instanceType ?? defaultInstanceType(env));
 }
 
@@ -51,7 +59,7 @@ export function environmentArchitecture(env: Pick<EnvironmentSpec, "role" | "ins
  */
 /** What the architecture is derived from: each environment's name, role and runtime. */
 export interface ArchitectureInput {
-  readonly environments: readonly Pick<EnvironmentSpec, "name" | "role" | "instanceType">[];
+  readonly environments: readonly (ArchitectureSource & Pick<EnvironmentSpec, "name">)[];
 }
 
 export function architectureIssues(spec: ArchitectureInput): SpecIssue[] {
@@ -62,6 +70,16 @@ export function architectureIssues(spec: ArchitectureInput): SpecIssue[] {
   rest.forEach((env, i) => {
     const arch = environmentArchitecture(env);
     if (arch === expected) return;
+    if (env.runtime === "kubernetes" && env.kubernetes) {
+      issues.push({
+        path: `team.environments[${i + 1}].kubernetes.architecture`,
+        message:
+          `"${arch}" (the cluster's nodes), but environment "${first.name}" runs ${expected}: ` +
+          `an image is built once for one architecture and promoted unchanged, so every environment ` +
+          `must use the same (set kubernetes.architecture, or the servers' instanceType)`,
+      });
+      return;
+    }
     const type = env.instanceType ?? defaultInstanceType(env);
     issues.push({
       path: `team.environments[${i + 1}].instanceType`,

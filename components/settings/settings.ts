@@ -55,6 +55,8 @@ export interface SecretSettings {
   readonly sentryAuthToken?: string;
   /** Per service, its secret configuration in this environment: `{ <service>: { <KEY>: value } }`. */
   readonly serviceSecrets: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The kubeconfig of a Kubernetes environment: the stack secret its `kubernetes.kubeconfig` names. */
+  readonly kubeconfig?: string;
 }
 
 export interface StackSettings {
@@ -186,10 +188,21 @@ export function resolveSettings(source: ConfigSource): SettingsResult {
     const v = get(k);
     if (v !== undefined) raw[k] = v;
   }
+  // A Kubernetes environment names the stack secret that holds its kubeconfig.
+  const kubeconfigKey = teamResult.ok
+    ? kubeconfigKeyOf(teamResult.spec, get("environment") ?? source.stack)
+    : undefined;
+  const kubeconfig = kubeconfigKey ? get(kubeconfigKey) : undefined;
+  if (kubeconfigKey && kubeconfig === undefined) {
+    issues.push({
+      path: key(kubeconfigKey),
+      message: `is required: the kubeconfig of this environment's cluster (pulumi config set --secret ${kubeconfigKey} < kubeconfig.yaml)`,
+    });
+  }
   for (const k of Object.keys(config)) {
     if (!k.startsWith(`${ns}:`)) continue;
     const bare = k.slice(ns.length + 1);
-    if (bare !== "team" && !SETTING_KEYS.includes(bare))
+    if (bare !== "team" && bare !== kubeconfigKey && !SETTING_KEYS.includes(bare))
       issues.push({ path: k, message: "is not a known setting (check its spelling)" });
   }
   const parsed = settingsSchema.safeParse(raw);
@@ -283,9 +296,15 @@ export function resolveSettings(source: ConfigSource): SettingsResult {
         slackWebhookUrl: s.slackWebhookUrl,
         sentryAuthToken: s.sentryAuthToken,
         serviceSecrets,
+        kubeconfig,
       },
     },
   };
+}
+
+function kubeconfigKeyOf(spec: TeamSpec, environment: string): string | undefined {
+  const env = spec.environments.find((e) => e.name === environment);
+  return env?.runtime === "kubernetes" ? env.kubernetes?.kubeconfig : undefined;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>

@@ -5,6 +5,7 @@ export * from "./regions";
 export * from "./identity";
 export * from "./previews";
 export { validateTeamSpec, parseTeamSpec, type ValidationResult } from "./validate";
+export * from "./kubernetes";
 export {
   environmentNameIssues,
   formerNameIssues,

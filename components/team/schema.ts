@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { AWS_REGIONS } from "./regions";
+import { kubernetesRuntimeSchema, RUNTIMES } from "./kubernetes";
 
 /** Lowercase slug used for team, service and environment names. */
 export const SLUG_PATTERN = /^[a-z][a-z0-9-]*$/;
@@ -181,6 +182,10 @@ const environmentSchema = z.strictObject({
     .min(1)
     .max(16)
     .optional(),
+  /** Where the services run: one server, or an existing Kubernetes cluster. @default "server" */
+  runtime: z.enum(RUNTIMES).default("server"),
+  /** The cluster and per-service settings; required when runtime is kubernetes. */
+  kubernetes: kubernetesRuntimeSchema.optional(),
 });
 
 export const teamSpecSchema = z.strictObject({

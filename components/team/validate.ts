@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import { keyPath, showValue, SpecError, type SpecIssue } from "./issues";
+import { kubernetesIssues } from "./kubernetes";
 import { environmentNameIssues, formerNameIssues, nameShapeIssues, textIssues } from "./collisions";
 import { MODEL_SHAPES } from "./models";
 import { previewIssues } from "./previews";
@@ -297,6 +298,7 @@ function semanticIssues(input: unknown): SpecIssue[] {
     }
   });
 
+  issues.push(...kubernetesIssues(input, ROOT));
   issues.push(...previewIssues(input));
   return issues;
 }

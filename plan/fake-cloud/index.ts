@@ -14,6 +14,7 @@ import { createHash } from "crypto";
 import { aws } from "./aws";
 import { docker } from "./docker";
 import { github } from "./github";
+import { kubernetes } from "./kubernetes";
 import { isProviderType, provider, pulumiTables } from "./pulumi";
 import { UnknownTokenError, type FakeContext, type FakeTables } from "./types";
 import type { KnownFacts } from "../facts";
@@ -26,7 +27,7 @@ export const FAKE_PARTITION = "aws";
 /** Region used when neither the resource nor its provider names one (the AWS SDK's default). */
 export const DEFAULT_REGION = "us-east-1";
 
-const TABLES: readonly FakeTables[] = [aws, github, docker, pulumiTables];
+const TABLES: readonly FakeTables[] = [aws, github, docker, kubernetes, pulumiTables];
 
 function lookup<K extends keyof FakeTables>(kind: K, token: string): FakeTables[K][string] | undefined {
   if (kind === "resources" && isProviderType(token)) return provider as FakeTables[K][string];

@@ -38,6 +38,10 @@ import { iamDeployRoleOneEnvironment } from "./iam-deploy-role-one-environment";
 import { iamNoWildcardAction } from "./iam-no-wildcard-action";
 import { iamNoWildcardResource } from "./iam-no-wildcard-resource";
 import { iamOidcTrust } from "./iam-oidc-trust";
+import { k8sImageDigest } from "./k8s-image-digest";
+import { k8sNoPrivilegedPods } from "./k8s-no-privileged-pods";
+import { k8sProbes } from "./k8s-probes";
+import { k8sResources } from "./k8s-resources";
 import { kubernetesObjectNames } from "./kubernetes-object-names";
 import { releaseOneArchitecture } from "./release-one-architecture";
 
@@ -61,6 +65,10 @@ export const RULES: readonly Rule[] = [
   githubReleaseTagsImmutable,
   githubNoPlaintextSecrets,
   githubRepositoryPrivate,
+  k8sNoPrivilegedPods,
+  k8sProbes,
+  k8sResources,
+  k8sImageDigest,
   dataSafety,
   environmentCoverage,
   // Preflight: the limits and refusals of the real APIs, each citing its source.
