@@ -144,6 +144,24 @@ describe("the story the rules tell, per branch model", () => {
     },
   );
 
+  it.each(BRANCH_MODELS_UNDER_TEST)(
+    "%s: a team with sonar requires the sonar check on every protected branch, from GitHub Actions",
+    (model) => {
+      const sonar = { hostUrl: "https://sonarcloud.io", organization: "acme" };
+      const withSonar = rulesFor(teamFor(model, { quality: { sonar } }));
+      const without = rulesFor(teamFor(model));
+      for (const b of withSonar.policy.protectedBranches) {
+        const rs = withSonar.rulesets.find((r) => r.key === `branch-${b.name}`)!;
+        expect(rs.rules.requiredStatusChecks!.requiredChecks).toContainEqual({
+          context: "sonar",
+          integrationId: GITHUB_ACTIONS_APP_ID,
+        });
+        const plain = without.rulesets.find((r) => r.key === `branch-${b.name}`)!;
+        expect(plain.rules.requiredStatusChecks!.requiredChecks.map((c) => c.context)).not.toContain("sonar");
+      }
+    },
+  );
+
   it("staging-branch: PRs into main must pass the pr-source check; linear history only where squashing", () => {
     const { rulesets } = rulesFor(teamFor("staging-branch"));
     const main = applying(rulesets, "branch", "main").find((r) => r.rules.pullRequest)!;
@@ -329,6 +347,38 @@ describe("branch-name regex", () => {
     expect(re.test("feature/")).toBe(false);
     expect(re.test("develop")).toBe(false);
     expect(re.test("xfeature/a")).toBe(false);
+  });
+
+  // The pipeline commits a Dependabot config; Dependabot's branches go through the rulesets too.
+  it.each(BRANCH_MODELS_UNDER_TEST)("%s: Dependabot may create its pull-request branches", (model) => {
+    const spec = teamFor(model);
+    const policy = releasePolicy(spec);
+    const re = new RegExp(allowedBranchRegex(policy));
+    const names = [
+      "dependabot/github_actions/actions/checkout-4.2.2",
+      "dependabot/npm_and_yarn/npm-6f1e4b2c9d",
+      `dependabot/pre_commit/${policy.protectedBranches[0].name}/pre-commit-ec0e2e6f1a`,
+      "dependabot/docker/node-22.11.0-alpine",
+    ];
+    for (const plan of ["team", "enterprise"] as const) {
+      const rulesets = repositoryRulesets(
+        { ...spec, github: { ...spec.github, plan } },
+        policy,
+        "maintainers",
+      );
+      for (const name of names) {
+        expect({ plan, name, fence: anyoneMayCreate(rulesets, "branch", name) }).toEqual({
+          plan,
+          name,
+          fence: true,
+        });
+        expect(re.test(name)).toBe(true);
+      }
+      // Not a way around the fence: other names under the prefix still need the exact form.
+      expect(re.test("dependabot/a b")).toBe(false);
+      expect(re.test("dependabot/")).toBe(false);
+      expect(anyoneMayCreate(rulesets, "branch", "dependabot")).toBe(false);
+    }
   });
 });
 

@@ -127,7 +127,7 @@ describe("guard: the generated regex check agrees with the release policy", () =
       });
 
       if (d.trigger.kind === "tag") {
-        it(`${label}: deploy-${d.environment} refuses a tag on a commit that is not on ${d.sourceBranch}`, () => {
+        it(`${label}: deploy-${d.environment} refuses a tag on a commit that is not on ${d.requiredAncestorBranch}`, () => {
           const guard = stepWith(
             workflowOf(spec, deployWorkflowPath(d.environment)).jobs.guard,
             (s) => s.id === "guard",
@@ -141,7 +141,7 @@ describe("guard: the generated regex check agrees with the release policy", () =
           );
           expect(r.status).not.toBe(0);
           expect(r.stdout).toContain(
-            `::error::tag ${name} points at ${elsewhere}, which is not on ${d.sourceBranch}`,
+            `::error::tag ${name} points at ${elsewhere}, which is not on ${d.requiredAncestorBranch}`,
           );
           expect(r.outputs.deploy).toBeUndefined();
         });

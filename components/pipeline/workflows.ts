@@ -410,17 +410,11 @@ function eitherRegex(regexes: readonly string[]): string {
 // ---------------------------------------------------------------------------------------------
 // Deployments.
 
-/**
- * The branch a tagged commit must be on. The policy's `sourceBranch` of a tag-triggered
- * deployment (`main` for rc and release tags in trunk, `pre-production` for release tags there).
- */
-function requiredBranch(d: Deployment): string | undefined {
-  return d.trigger.kind === "tag" ? d.sourceBranch : undefined;
-}
-
 function guardJob(policy: ReleasePolicy, d: Deployment): Job {
   const others = policy.deployments.filter((o) => o !== d && o.trigger.kind === d.trigger.kind);
-  const branch = requiredBranch(d);
+  // The policy's one answer to "which branch must the tagged commit be on" (undefined for
+  // branch triggers: a push to the branch is on it by definition).
+  const branch = d.requiredAncestorBranch;
   return {
     name: "guard",
     "runs-on": RUNNER,
@@ -442,7 +436,7 @@ function guardJob(policy: ReleasePolicy, d: Deployment): Job {
           OTHER_REGEX: eitherRegex(others.map((o) => o.trigger.regex)),
           BUILD_IMAGE_TAG_PREFIX,
           TARGET_ENVIRONMENT: d.environment,
-          SOURCE_BRANCH: branch ?? d.sourceBranch,
+          ...(branch ? { REQUIRED_ANCESTOR_BRANCH: branch } : {}),
         },
       }),
     ],

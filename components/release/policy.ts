@@ -18,7 +18,7 @@ import {
   type EnvironmentSpec,
   type TeamSpec,
 } from "../team";
-import { STATUS_CHECKS, type StatusCheck } from "./contract";
+import { qualityChecks, STATUS_CHECKS, type StatusCheck } from "./contract";
 
 export type RefKind = "branch" | "tag";
 
@@ -162,6 +162,22 @@ export const RC_TAG: RefMatcher = {
 export const FEATURE_BRANCH = workBranch("feature");
 export const HOTFIX_BRANCH = workBranch("hotfix");
 
+/**
+ * Dependabot's pull-request branches (the pipeline commits `.github/dependabot.yml`):
+ * `dependabot/<ecosystem>/<dependency>-<version>`, with the target branch or group name as further
+ * segments. Rulesets apply to Dependabot like to anyone, so the branch-name fence must admit them
+ * or every update is refused. Dependabot keeps only `A-Za-z0-9/-_.(){}` in a branch name
+ * (dependabot-core `pull_request_creator/branch_namer/base.rb`, `sanitize_ref`), hence the
+ * character class; `/` is the default separator (`pull-request-branch-name.separator`).
+ */
+export const DEPENDABOT_BRANCH: RefMatcher = {
+  kind: "branch",
+  patterns: ["dependabot/*", "dependabot/**/*"],
+  regex: "^dependabot/[A-Za-z0-9._(){}-]+(/[A-Za-z0-9._(){}-]+)*$",
+  patternsExact: false,
+  label: "Dependabot branch dependabot/*",
+};
+
 function workBranch(prefix: string): RefMatcher {
   return {
     kind: "branch",
@@ -296,7 +312,14 @@ export function releasePolicy(spec: TeamSpec): ReleasePolicy {
       spec.people.requiredApprovals,
       ...fed.map((d) => byRole.get(d.role)?.requiredApprovals ?? 0),
     );
-    const checks: StatusCheck[] = [STATUS_CHECKS.lint, STATUS_CHECKS.test, STATUS_CHECKS.build];
+    // The pull-request workflow runs its quality jobs (`sonar`) on every protected branch's pull
+    // requests, so each one requires them: the same function decides both.
+    const checks: StatusCheck[] = [
+      STATUS_CHECKS.lint,
+      STATUS_CHECKS.test,
+      STATUS_CHECKS.build,
+      ...qualityChecks(spec),
+    ];
     if (b.onlyFrom) checks.push(STATUS_CHECKS.prSource);
     return {
       name: b.name,
@@ -305,7 +328,9 @@ export function releasePolicy(spec: TeamSpec): ReleasePolicy {
       mergeMethods: b.mergeMethods,
       linearHistory: b.mergeMethods.every((m) => m !== "merge"),
       requiredChecks: checks,
-      pullRequestsFrom: b.onlyFrom ? [branch(b.onlyFrom)] : [FEATURE_BRANCH, HOTFIX_BRANCH],
+      pullRequestsFrom: b.onlyFrom
+        ? [branch(b.onlyFrom)]
+        : [FEATURE_BRANCH, HOTFIX_BRANCH, DEPENDABOT_BRANCH],
       sourceEnforcedByCheck: b.onlyFrom !== undefined,
       requireUpToDate: b.onlyFrom === undefined,
       promotionTarget: b.onlyFrom !== undefined,
@@ -316,7 +341,7 @@ export function releasePolicy(spec: TeamSpec): ReleasePolicy {
     model: spec.branchModel,
     defaultBranch: preset.defaultBranch,
     protectedBranches,
-    workBranches: [FEATURE_BRANCH, HOTFIX_BRANCH],
+    workBranches: [FEATURE_BRANCH, HOTFIX_BRANCH, DEPENDABOT_BRANCH],
     releaseTags: preset.releaseTags,
     releaseTagRegex: anyOf(preset.releaseTags.map((t) => t.regex)),
     buildBranches: preset.buildBranches.map(branch),
