@@ -228,10 +228,12 @@ describe("production stack", () => {
     ).filter((p) => p.inputs.repository === "cart-api");
     expect(policies.map((p) => p.inputs)).toEqual([
       { repository: "cart-api", environment: "production", tagPattern: "v[0-9]*.[0-9]*.[0-9]*" },
+      // rollback.yml runs from the default branch for every environment.
+      { repository: "cart-api", environment: "production", branchPattern: "main" },
     ]);
     expect(production.outputs.githubEnvironment).toMatchObject({
       reviewers: ["alice-lead", "bob-ops"],
-      admits: ["refs/tags/v[0-9]*.[0-9]*.[0-9]*"],
+      admits: ["refs/tags/v[0-9]*.[0-9]*.[0-9]*", "refs/heads/main"],
       exactRule: RELEASE_TAG.regex,
     });
   });

@@ -22,6 +22,7 @@ import {
   judgePush,
   type Actor,
   deploymentPolicies,
+  deploymentRefs,
   environmentSettings,
   longLivedBranches,
   maintainersTeamName,
@@ -30,6 +31,7 @@ import {
   teamMembers,
   type RulesetSpec,
 } from "../components/github";
+import { deployWorkflowPath, ROLLBACK_WORKFLOW, serviceWorkflows } from "../components/pipeline";
 import { BRANCH_MODELS_UNDER_TEST, referenceTeam, teamFor } from "./fixtures";
 
 /** Does a ruleset's ref condition select this ref? (`~ALL`, includes minus excludes, fnmatch.) */
@@ -246,10 +248,11 @@ describe("the story the rules tell, per branch model", () => {
         const target = deploymentFor(policy, kind, name)?.environment;
         const admitted = environmentsAdmitting(policy, kind, name);
         if (target) expect([name, admitted]).toEqual([name, expect.arrayContaining([target])]);
-        // Where the fence is exact, it admits nothing the regex would not.
+        // Where the fence is exact, it admits nothing the regex would not, but the rollback branch.
         for (const env of admitted) {
           const d = policy.deployments.find((x) => x.environment === env)!;
-          if (d.trigger.patternsExact) expect([name, env]).toEqual([name, target]);
+          const rollback = kind === "branch" && name === d.rollbackBranch;
+          if (d.trigger.patternsExact && !rollback) expect([name, env]).toEqual([name, target]);
         }
       }
     },
@@ -260,7 +263,8 @@ describe("the story the rules tell, per branch model", () => {
     expect(deploymentPolicies(policy.deployments[0])).toEqual([
       { key: "branch-main", branchPattern: "main" },
     ]);
-    expect(environmentsAdmitting(policy, "branch", "main")).toEqual(["integration"]);
+    // Integration's trigger; staging and production admit it for rollback.yml only.
+    expect(environmentsAdmitting(policy, "branch", "main")).toEqual(["integration", "staging", "production"]);
     expect(environmentsAdmitting(policy, "branch", "feature/x")).toEqual([]);
     expect(environmentsAdmitting(policy, "tag", "v1.2.3-rc.1")).toContain("staging");
     expect(environmentsAdmitting(policy, "tag", "v1.2.3")).toEqual(["production"]);
@@ -334,6 +338,29 @@ describe("OpenSSF Scorecard Branch-Protection, top tier", () => {
       rulesets.find((r) => r.key === "branch-main")!.rules.pullRequest!.requiredApprovingReviewCount,
     ).toBe(1);
   });
+});
+
+describe("rollback from the default branch", () => {
+  it.each(BRANCH_MODELS_UNDER_TEST)(
+    "%s: every environment admits the default branch, and nothing on it deploys but its own trigger",
+    (model) => {
+      const spec = teamFor(model);
+      const policy = releasePolicy(spec);
+      const files = serviceWorkflows(spec, spec.services[0], policy);
+      for (const d of policy.deployments) {
+        expect(d.rollbackBranch).toBe(policy.defaultBranch);
+        // GitHub runs a job naming the environment only from a ref its policies admit.
+        expect(environmentsAdmitting(policy, "branch", policy.defaultBranch)).toContain(d.environment);
+        expect(deploymentRefs(d)).toContain(`refs/heads/${policy.defaultBranch}`);
+        // The deploy workflow has no dispatch: it runs on a push of its own refs, where the guard
+        // checks the exact rule; only rollback.yml can be dispatched from the default branch.
+        const deploy = files.get(deployWorkflowPath(d.environment))!;
+        expect(Object.keys(deploy.on)).toEqual(["push"]);
+      }
+      const dispatchable = [...files].filter(([, wf]) => "workflow_dispatch" in wf.on).map(([p]) => p);
+      expect(dispatchable).toEqual([ROLLBACK_WORKFLOW]);
+    },
+  );
 });
 
 describe("branch-name regex", () => {
@@ -452,6 +479,8 @@ describe("environments", () => {
     expect(environmentSettings(policy.deployments[0]).reviewers).toEqual({ users: [], teams: [] });
     expect(deploymentPolicies(policy.deployments[2])).toEqual([
       { key: "tag-v-0-9-x-0-9-x-0-9-x", tagPattern: "v[0-9]*.[0-9]*.[0-9]*" },
+      // rollback.yml is dispatched from the default branch.
+      { key: "branch-main", branchPattern: "main" },
     ]);
   });
 

@@ -112,6 +112,16 @@ export interface Deployment {
    * Undefined for branch triggers: a push to the branch is on it by definition.
    */
   readonly requiredAncestorBranch?: string;
+  /**
+   * The branch the rollback workflow is dispatched from: the default branch, for every
+   * environment (it always runs the reviewed, current `rollback.yml`, never an old tag's copy).
+   * The environment's deployment policy admits it beside the trigger's refs, or GitHub refuses
+   * the rollback job. That opens no shortcut: the deploy workflows run only on `push` of their
+   * own trigger refs (their guard checks the exact regex), the default branch takes only reviewed
+   * pull requests, and `rollback.yml` runs only a digest the environment itself ran before
+   * (`running-<environment>.` marker; production: `released-`), with the environment's reviewers.
+   */
+  readonly rollbackBranch: string;
 }
 
 export interface ReleasePolicy {
@@ -303,6 +313,7 @@ export function releasePolicy(spec: TeamSpec): ReleasePolicy {
       preventSelfReview: stage.role === "production",
       cancelInProgress: false,
       requiredAncestorBranch: stage.trigger.kind === "tag" ? stage.sourceBranch : undefined,
+      rollbackBranch: preset.defaultBranch,
     });
   }
 
