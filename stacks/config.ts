@@ -32,6 +32,8 @@ export interface StackSecrets {
   };
   readonly slackWebhookUrl?: pulumi.Output<string>;
   readonly sentryAuthToken?: pulumi.Output<string>;
+  /** SonarQube/SonarCloud token: the shared stack's repository secret SONAR_TOKEN. */
+  readonly sonarToken?: pulumi.Output<string>;
 }
 
 export interface StackContext {
@@ -71,9 +73,16 @@ const settingsSchema = z.strictObject({
   githubAppPrivateKey: z.string().min(1).optional(),
   slackWebhookUrl: z.string().optional(),
   sentryAuthToken: z.string().min(1).optional(),
+  sonarToken: z.string().min(1).optional(),
 });
 
-const SECRET_KEYS = ["githubToken", "githubAppPrivateKey", "slackWebhookUrl", "sentryAuthToken"] as const;
+const SECRET_KEYS = [
+  "githubToken",
+  "githubAppPrivateKey",
+  "slackWebhookUrl",
+  "sentryAuthToken",
+  "sonarToken",
+] as const;
 
 /**
  * Loads the stack context from Pulumi config. Throws a {@link SpecError} listing every problem.
@@ -184,6 +193,7 @@ export function loadStackContext(): StackContext {
           : undefined,
       slackWebhookUrl: secret(s.slackWebhookUrl),
       sentryAuthToken: secret(s.sentryAuthToken),
+      sonarToken: secret(s.sonarToken),
     },
   };
 }

@@ -10,7 +10,9 @@ import {
   GITHUB_ACTIONS_APP_ID,
   RELEASE_TAG,
   releasePolicy,
+  REPOSITORY_SECRETS,
   REPOSITORY_VARIABLES,
+  STATUS_CHECKS,
 } from "../components/release";
 import {
   codeownersFile,
@@ -25,6 +27,7 @@ interface RawTeam {
   branchModel?: string;
   services: Array<Record<string, unknown>>;
   environments: Array<{ role?: string; requiredReviewers?: string[] }>;
+  quality?: Record<string, unknown>;
 }
 const rawTeam = () => referenceTeamRaw() as unknown as RawTeam;
 
@@ -261,6 +264,47 @@ describe("production stack", () => {
       expect(s.inputs.value).toBe("[secret]");
       expect(s.inputs.secretName).toMatch(/^(SLACK_WEBHOOK_URL|SENTRY_AUTH_TOKEN)$/);
     }
+  });
+});
+
+describe("shared stack: repository secrets", () => {
+  it("gives every repository the Slack webhook the final notify job reads, as a secret through `value`", () => {
+    const secrets = ofType(shared, "github:index/actionsSecret:ActionsSecret");
+    // The reference team notifies Slack and has no Sonar: no token is configured or created.
+    expect(secrets.map((s) => [s.name, s.inputs.repository, s.inputs.secretName]).sort()).toEqual([
+      ["checkout-cart-api-secret-slack-webhook-url", "cart-api", REPOSITORY_SECRETS.slackWebhookUrl],
+      [
+        "checkout-payments-worker-secret-slack-webhook-url",
+        "payments-worker",
+        REPOSITORY_SECRETS.slackWebhookUrl,
+      ],
+    ]);
+    for (const s of secrets) {
+      expect(s.inputs.value).toBe("[secret]");
+      expect(s.inputs).not.toHaveProperty("plaintextValue");
+    }
+  });
+
+  it("sets SONAR_TOKEN from the shared stack's sonarToken when the team uses Sonar", async () => {
+    const team = rawTeam();
+    team.quality = { sonar: { hostUrl: "https://sonarcloud.io", organization: "acme-shop" } };
+    const [plan] = await planStacks({
+      stacks: ["shared"],
+      team,
+      secrets: { sonarToken: "squ_offlineSONARtoken0123456789" },
+    });
+    const secrets = ofType(plan, "github:index/actionsSecret:ActionsSecret");
+    const sonar = secrets.filter((s) => s.inputs.secretName === REPOSITORY_SECRETS.sonarToken);
+    expect(sonar.map((s) => s.inputs.repository).sort()).toEqual(["cart-api", "payments-worker"]);
+    for (const s of sonar) expect(s.inputs.value).toBe("[secret]");
+    expect(JSON.stringify(plan)).not.toContain("squ_offlineSONARtoken0123456789");
+    // The same spec requires the sonar check on every protected branch.
+    const main = byName(plan, "checkout-cart-api-ruleset-branch-main");
+    const rules = main.inputs.rules as { requiredStatusChecks: { requiredChecks: unknown[] } };
+    expect(rules.requiredStatusChecks.requiredChecks).toContainEqual({
+      context: STATUS_CHECKS.sonar,
+      integrationId: GITHUB_ACTIONS_APP_ID,
+    });
   });
 });
 

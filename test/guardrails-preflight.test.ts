@@ -55,6 +55,8 @@ describe("preflight rules on real plans", () => {
       contents: "write",
       members: "write",
       metadata: "read",
+      // The repository secrets the final notify job (and sonar) read: SLACK_WEBHOOK_URL.
+      secrets: "write",
       variables: "write",
       workflows: "write",
     });
