@@ -81,8 +81,10 @@ export interface ProtectedBranch {
  *  - `promote-commit`: the image built for the tagged commit, re-tagged with the tag name;
  *  - `promote-merge-parent`: the image of the merged branch's head (the merge commit's second
  *    parent), re-tagged `sha-<merge commit>`;
- *  - `promote-latest-rc`: the digest of the newest `vX.Y.Z-rc.N` of the tag's version,
- *    re-tagged `vX.Y.Z`; fails if there is none.
+ *  - `promote-latest-rc`: the digest of the newest `vX.Y.Z-rc.N` of the tag's version (numeric
+ *    order) that passed the earlier environment (its `passed-<environment>` marker: deploy, smoke
+ *    and regression) and was built from the release tag's own commit, re-tagged `vX.Y.Z`; fails,
+ *    naming each refused candidate's reason, if there is none.
  * Only `build` builds; every later stage runs the exact digest an earlier stage ran.
  */
 export type ArtifactStrategy = "build" | "promote-commit" | "promote-merge-parent" | "promote-latest-rc";
