@@ -2,6 +2,8 @@
  * The GitHub components through the offline plan (the fake cloud is the mock engine): type,
  * name, parent, provider, key inputs and options of every resource they register.
  */
+import * as fs from "fs";
+import * as path from "path";
 import * as github from "@pulumi/github";
 import { planStacks, type PlannedResource, type StackPlan } from "../plan/runner";
 import {
@@ -20,6 +22,7 @@ import {
   maintainersTeamName,
   repositoryRulesets,
 } from "../components/github";
+import { requiredAppPermissions } from "../components/github/app-permissions";
 import { referenceTeam, referenceTeamRaw } from "./fixtures";
 
 /** The parts of the raw spec these tests edit. */
@@ -305,6 +308,36 @@ describe("shared stack: repository secrets", () => {
       context: STATUS_CHECKS.sonar,
       integrationId: GITHUB_ACTIONS_APP_ID,
     });
+  });
+});
+
+describe("the READMEs' App permission tables", () => {
+  /** `| Members (organization) | write | shared | …` → ["members", "write", "shared"]. */
+  const rows = (file: string, columns: number) =>
+    fs
+      .readFileSync(path.join(__dirname, "..", file), "utf8")
+      .split("\n")
+      .map((line) => line.split("|").map((c) => c.trim()))
+      .filter((c) => c.length > columns && /^(read|write)$/.test(c[2]))
+      .map((c) => [c[1].split(" ")[0].toLowerCase(), c[2], c[3]] as const);
+
+  it("components/github/README.md lists exactly what each stack's resources need", () => {
+    const table = rows("components/github/README.md", 4);
+    const forStack = (stack: string) =>
+      Object.fromEntries(table.filter((r) => r[2] === stack || r[2] === "all").map((r) => [r[0], r[1]]));
+    expect(forStack("shared")).toEqual(requiredAppPermissions(shared.resources.map((r) => r.type)));
+    // Environment stacks also look teams up (getTeam: Members read), which no resource type shows.
+    expect(forStack("environment")).toEqual({
+      ...requiredAppPermissions(production.resources.map((r) => r.type)),
+      members: "read",
+    });
+  });
+
+  it("the top-level README lists every stack's permissions at the highest level any needs", () => {
+    const table = Object.fromEntries(rows("README.md", 3).map((r) => [r[0], r[1]]));
+    expect(table).toEqual(
+      requiredAppPermissions([...shared.resources, ...production.resources].map((r) => r.type)),
+    );
   });
 });
 
