@@ -28,6 +28,8 @@ export interface StackSecrets {
   readonly serviceSecrets: Readonly<Record<string, Readonly<Record<string, pulumi.Output<string>>>>>;
   /** The kubeconfig of a Kubernetes environment (the stack secret its `kubernetes.kubeconfig` names). */
   readonly kubeconfig?: pulumi.Output<string>;
+  /** SonarQube/SonarCloud token: the shared stack's repository secret SONAR_TOKEN. */
+  readonly sonarToken?: pulumi.Output<string>;
 }
 
 export interface StackContext extends Omit<StackSettings, "secrets"> {
@@ -63,6 +65,7 @@ export function loadStackContext(): StackContext {
         ]),
       ),
       kubeconfig: secret(secrets.kubeconfig),
+      sonarToken: secret(secrets.sonarToken),
     },
   };
 }

@@ -17,7 +17,7 @@ import {
 } from "../components/aws";
 import { RepositoryRulesets, TeamRepositories } from "../components/github";
 import { ServicePipelines } from "../components/pipeline";
-import { REPOSITORY_VARIABLES } from "../components/release";
+import { REPOSITORY_SECRETS, REPOSITORY_VARIABLES } from "../components/release";
 import { stableServiceKey } from "../components/team";
 
 export async function sharedStack(ctx: StackContext): Promise<Record<string, unknown>> {
@@ -113,6 +113,12 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
           },
         ]),
       ),
+      // Read by jobs outside any environment (the final `notify`, `sonar` on pull requests); an
+      // unconfigured one (undefined) is not created.
+      secrets: {
+        [REPOSITORY_SECRETS.slackWebhookUrl]: ctx.secrets.slackWebhookUrl,
+        [REPOSITORY_SECRETS.sonarToken]: ctx.secrets.sonarToken,
+      },
     },
     { provider: providers.github },
   );

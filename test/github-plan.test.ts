@@ -2,6 +2,8 @@
  * The GitHub components through the offline plan (the fake cloud is the mock engine): type,
  * name, parent, provider, key inputs and options of every resource they register.
  */
+import * as fs from "fs";
+import * as path from "path";
 import * as github from "@pulumi/github";
 import { planStacks, type PlannedResource, type StackPlan } from "./harness";
 import {
@@ -11,7 +13,9 @@ import {
   GITHUB_ACTIONS_APP_ID,
   RELEASE_TAG,
   releasePolicy,
+  REPOSITORY_SECRETS,
   REPOSITORY_VARIABLES,
+  STATUS_CHECKS,
 } from "../components/release";
 import {
   codeownersFile,
@@ -19,6 +23,7 @@ import {
   maintainersTeamName,
   repositoryRulesets,
 } from "../components/github";
+import { requiredAppPermissions } from "../components/github/app-permissions";
 import { referenceTeam, referenceTeamRaw } from "./fixtures";
 
 /** The parts of the raw spec these tests edit. */
@@ -26,6 +31,7 @@ interface RawTeam {
   branchModel?: string;
   services: Array<Record<string, unknown>>;
   environments: Array<{ role?: string; requiredReviewers?: string[] }>;
+  quality?: Record<string, unknown>;
 }
 const rawTeam = () => referenceTeamRaw() as unknown as RawTeam;
 
@@ -229,10 +235,12 @@ describe("production stack", () => {
     ).filter((p) => p.inputs.repository === "cart-api");
     expect(policies.map((p) => p.inputs)).toEqual([
       { repository: "cart-api", environment: "production", tagPattern: "v[0-9]*.[0-9]*.[0-9]*" },
+      // rollback.yml runs from the default branch for every environment.
+      { repository: "cart-api", environment: "production", branchPattern: "main" },
     ]);
     expect(production.outputs.githubEnvironment).toMatchObject({
       reviewers: ["alice-lead", "bob-ops"],
-      admits: ["refs/tags/v[0-9]*.[0-9]*.[0-9]*"],
+      admits: ["refs/tags/v[0-9]*.[0-9]*.[0-9]*", "refs/heads/main"],
       exactRule: RELEASE_TAG.regex,
     });
   });
@@ -262,6 +270,77 @@ describe("production stack", () => {
       expect(s.inputs.value).toBe("[secret]");
       expect(s.inputs.secretName).toMatch(/^(SLACK_WEBHOOK_URL|SENTRY_AUTH_TOKEN)$/);
     }
+  });
+});
+
+describe("shared stack: repository secrets", () => {
+  it("gives every repository the Slack webhook the final notify job reads, as a secret through `value`", () => {
+    const secrets = ofType(shared, "github:index/actionsSecret:ActionsSecret");
+    // The reference team notifies Slack and has no Sonar: no token is configured or created.
+    expect(secrets.map((s) => [s.name, s.inputs.repository, s.inputs.secretName]).sort()).toEqual([
+      ["checkout-cart-api-secret-slack-webhook-url", "cart-api", REPOSITORY_SECRETS.slackWebhookUrl],
+      [
+        "checkout-payments-worker-secret-slack-webhook-url",
+        "payments-worker",
+        REPOSITORY_SECRETS.slackWebhookUrl,
+      ],
+    ]);
+    for (const s of secrets) {
+      expect(s.inputs.value).toBe("[secret]");
+      expect(s.inputs).not.toHaveProperty("plaintextValue");
+    }
+  });
+
+  it("sets SONAR_TOKEN from the shared stack's sonarToken when the team uses Sonar", async () => {
+    const team = rawTeam();
+    team.quality = { sonar: { hostUrl: "https://sonarcloud.io", organization: "acme-shop" } };
+    const [plan] = await planStacks({
+      stacks: ["shared"],
+      team,
+      secrets: { sonarToken: "squ_offlineSONARtoken0123456789" },
+    });
+    const secrets = ofType(plan, "github:index/actionsSecret:ActionsSecret");
+    const sonar = secrets.filter((s) => s.inputs.secretName === REPOSITORY_SECRETS.sonarToken);
+    expect(sonar.map((s) => s.inputs.repository).sort()).toEqual(["cart-api", "payments-worker"]);
+    for (const s of sonar) expect(s.inputs.value).toBe("[secret]");
+    expect(JSON.stringify(plan)).not.toContain("squ_offlineSONARtoken0123456789");
+    // The same spec requires the sonar check on every protected branch.
+    const main = byName(plan, "checkout-cart-api-ruleset-branch-main");
+    const rules = main.inputs.rules as { requiredStatusChecks: { requiredChecks: unknown[] } };
+    expect(rules.requiredStatusChecks.requiredChecks).toContainEqual({
+      context: STATUS_CHECKS.sonar,
+      integrationId: GITHUB_ACTIONS_APP_ID,
+    });
+  });
+});
+
+describe("the READMEs' App permission tables", () => {
+  /** `| Members (organization) | write | shared | …` → ["members", "write", "shared"]. */
+  const rows = (file: string, columns: number) =>
+    fs
+      .readFileSync(path.join(__dirname, "..", file), "utf8")
+      .split("\n")
+      .map((line) => line.split("|").map((c) => c.trim()))
+      .filter((c) => c.length > columns && /^(read|write)$/.test(c[2]))
+      .map((c) => [c[1].split(" ")[0].toLowerCase(), c[2], c[3]] as const);
+
+  it("components/github/README.md lists exactly what each stack's resources need", () => {
+    const table = rows("components/github/README.md", 4);
+    const forStack = (stack: string) =>
+      Object.fromEntries(table.filter((r) => r[2] === stack || r[2] === "all").map((r) => [r[0], r[1]]));
+    expect(forStack("shared")).toEqual(requiredAppPermissions(shared.resources.map((r) => r.type)));
+    // Environment stacks also look teams up (getTeam: Members read), which no resource type shows.
+    expect(forStack("environment")).toEqual({
+      ...requiredAppPermissions(production.resources.map((r) => r.type)),
+      members: "read",
+    });
+  });
+
+  it("the top-level README lists every stack's permissions at the highest level any needs", () => {
+    const table = Object.fromEntries(rows("README.md", 3).map((r) => [r[0], r[1]]));
+    expect(table).toEqual(
+      requiredAppPermissions([...shared.resources, ...production.resources].map((r) => r.type)),
+    );
   });
 });
 

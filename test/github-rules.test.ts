@@ -22,6 +22,7 @@ import {
   judgePush,
   type Actor,
   deploymentPolicies,
+  deploymentRefs,
   environmentSettings,
   longLivedBranches,
   maintainersTeamName,
@@ -30,6 +31,7 @@ import {
   teamMembers,
   type RulesetSpec,
 } from "../components/github";
+import { deployWorkflowPath, ROLLBACK_WORKFLOW, serviceWorkflows } from "../components/pipeline";
 import { BRANCH_MODELS_UNDER_TEST, referenceTeam, teamFor } from "./fixtures";
 
 /** Does a ruleset's ref condition select this ref? (`~ALL`, includes minus excludes, fnmatch.) */
@@ -144,6 +146,24 @@ describe("the story the rules tell, per branch model", () => {
     },
   );
 
+  it.each(BRANCH_MODELS_UNDER_TEST)(
+    "%s: a team with sonar requires the sonar check on every protected branch, from GitHub Actions",
+    (model) => {
+      const sonar = { hostUrl: "https://sonarcloud.io", organization: "acme" };
+      const withSonar = rulesFor(teamFor(model, { quality: { sonar } }));
+      const without = rulesFor(teamFor(model));
+      for (const b of withSonar.policy.protectedBranches) {
+        const rs = withSonar.rulesets.find((r) => r.key === `branch-${b.name}`)!;
+        expect(rs.rules.requiredStatusChecks!.requiredChecks).toContainEqual({
+          context: "sonar",
+          integrationId: GITHUB_ACTIONS_APP_ID,
+        });
+        const plain = without.rulesets.find((r) => r.key === `branch-${b.name}`)!;
+        expect(plain.rules.requiredStatusChecks!.requiredChecks.map((c) => c.context)).not.toContain("sonar");
+      }
+    },
+  );
+
   it("staging-branch: PRs into main must pass the pr-source check; linear history only where squashing", () => {
     const { rulesets } = rulesFor(teamFor("staging-branch"));
     const main = applying(rulesets, "branch", "main").find((r) => r.rules.pullRequest)!;
@@ -228,10 +248,11 @@ describe("the story the rules tell, per branch model", () => {
         const target = deploymentFor(policy, kind, name)?.environment;
         const admitted = environmentsAdmitting(policy, kind, name);
         if (target) expect([name, admitted]).toEqual([name, expect.arrayContaining([target])]);
-        // Where the fence is exact, it admits nothing the regex would not.
+        // Where the fence is exact, it admits nothing the regex would not, but the rollback branch.
         for (const env of admitted) {
           const d = policy.deployments.find((x) => x.environment === env)!;
-          if (d.trigger.patternsExact) expect([name, env]).toEqual([name, target]);
+          const rollback = kind === "branch" && name === d.rollbackBranch;
+          if (d.trigger.patternsExact && !rollback) expect([name, env]).toEqual([name, target]);
         }
       }
     },
@@ -242,7 +263,8 @@ describe("the story the rules tell, per branch model", () => {
     expect(deploymentPolicies(policy.deployments[0])).toEqual([
       { key: "branch-main", branchPattern: "main" },
     ]);
-    expect(environmentsAdmitting(policy, "branch", "main")).toEqual(["integration"]);
+    // Integration's trigger; staging and production admit it for rollback.yml only.
+    expect(environmentsAdmitting(policy, "branch", "main")).toEqual(["integration", "staging", "production"]);
     expect(environmentsAdmitting(policy, "branch", "feature/x")).toEqual([]);
     expect(environmentsAdmitting(policy, "tag", "v1.2.3-rc.1")).toContain("staging");
     expect(environmentsAdmitting(policy, "tag", "v1.2.3")).toEqual(["production"]);
@@ -318,6 +340,29 @@ describe("OpenSSF Scorecard Branch-Protection, top tier", () => {
   });
 });
 
+describe("rollback from the default branch", () => {
+  it.each(BRANCH_MODELS_UNDER_TEST)(
+    "%s: every environment admits the default branch, and nothing on it deploys but its own trigger",
+    (model) => {
+      const spec = teamFor(model);
+      const policy = releasePolicy(spec);
+      const files = serviceWorkflows(spec, spec.services[0], policy);
+      for (const d of policy.deployments) {
+        expect(d.rollbackBranch).toBe(policy.defaultBranch);
+        // GitHub runs a job naming the environment only from a ref its policies admit.
+        expect(environmentsAdmitting(policy, "branch", policy.defaultBranch)).toContain(d.environment);
+        expect(deploymentRefs(d)).toContain(`refs/heads/${policy.defaultBranch}`);
+        // The deploy workflow has no dispatch: it runs on a push of its own refs, where the guard
+        // checks the exact rule; only rollback.yml can be dispatched from the default branch.
+        const deploy = files.get(deployWorkflowPath(d.environment))!;
+        expect(Object.keys(deploy.on)).toEqual(["push"]);
+      }
+      const dispatchable = [...files].filter(([, wf]) => "workflow_dispatch" in wf.on).map(([p]) => p);
+      expect(dispatchable).toEqual([ROLLBACK_WORKFLOW]);
+    },
+  );
+});
+
 describe("branch-name regex", () => {
   it.each(BRANCH_MODELS_UNDER_TEST)("%s: admits exactly the allowed names", (model) => {
     const policy = releasePolicy(teamFor(model));
@@ -329,6 +374,38 @@ describe("branch-name regex", () => {
     expect(re.test("feature/")).toBe(false);
     expect(re.test("develop")).toBe(false);
     expect(re.test("xfeature/a")).toBe(false);
+  });
+
+  // The pipeline commits a Dependabot config; Dependabot's branches go through the rulesets too.
+  it.each(BRANCH_MODELS_UNDER_TEST)("%s: Dependabot may create its pull-request branches", (model) => {
+    const spec = teamFor(model);
+    const policy = releasePolicy(spec);
+    const re = new RegExp(allowedBranchRegex(policy));
+    const names = [
+      "dependabot/github_actions/actions/checkout-4.2.2",
+      "dependabot/npm_and_yarn/npm-6f1e4b2c9d",
+      `dependabot/pre_commit/${policy.protectedBranches[0].name}/pre-commit-ec0e2e6f1a`,
+      "dependabot/docker/node-22.11.0-alpine",
+    ];
+    for (const plan of ["team", "enterprise"] as const) {
+      const rulesets = repositoryRulesets(
+        { ...spec, github: { ...spec.github, plan } },
+        policy,
+        "maintainers",
+      );
+      for (const name of names) {
+        expect({ plan, name, fence: anyoneMayCreate(rulesets, "branch", name) }).toEqual({
+          plan,
+          name,
+          fence: true,
+        });
+        expect(re.test(name)).toBe(true);
+      }
+      // Not a way around the fence: other names under the prefix still need the exact form.
+      expect(re.test("dependabot/a b")).toBe(false);
+      expect(re.test("dependabot/")).toBe(false);
+      expect(anyoneMayCreate(rulesets, "branch", "dependabot")).toBe(false);
+    }
   });
 });
 
@@ -402,6 +479,8 @@ describe("environments", () => {
     expect(environmentSettings(policy.deployments[0]).reviewers).toEqual({ users: [], teams: [] });
     expect(deploymentPolicies(policy.deployments[2])).toEqual([
       { key: "tag-v-0-9-x-0-9-x-0-9-x", tagPattern: "v[0-9]*.[0-9]*.[0-9]*" },
+      // rollback.yml is dispatched from the default branch.
+      { key: "branch-main", branchPattern: "main" },
     ]);
   });
 

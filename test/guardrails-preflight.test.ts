@@ -55,6 +55,8 @@ describe("preflight rules on real plans", () => {
       contents: "write",
       members: "write",
       metadata: "read",
+      // The repository secrets the final notify job (and sonar) read: SLACK_WEBHOOK_URL.
+      secrets: "write",
       variables: "write",
       workflows: "write",
     });
@@ -69,7 +71,9 @@ describe("preflight rules on real plans", () => {
     // wired today stays silent (the lead wires PolicyContext.lookups into plan/).
     expect(production.policy.violations.map((v) => v.policy)).not.toContain("aws-ec2-ami-architecture");
     // It is red all the same: one image cannot run on arm64 integration and x86 production.
-    expect(mandatory(production.policy.violations).map((v) => v.policy)).toContain("release-one-architecture");
+    expect(mandatory(production.policy.violations).map((v) => v.policy)).toContain(
+      "release-one-architecture",
+    );
     const found = checkResources(production.resources, { ...context(team, "production"), lookups }).filter(
       (v) => v.policy === "aws-ec2-ami-architecture",
     );

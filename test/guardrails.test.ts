@@ -170,4 +170,9 @@ describe("guardrails on the reference team", () => {
     }
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
   });
+
+  it("the README counts the rules the pack has", () => {
+    const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+    expect(readme.match(/^(\d+) rules \(the `RULES` list/m)?.[1]).toBe(String(RULES.length));
+  });
 });

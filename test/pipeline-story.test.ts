@@ -284,14 +284,20 @@ describe("trunk: feature → main → integration; rc → staging; release → p
     expect(s.slack().at(-1)?.text).toContain("api v1.0.0 to production: succeeded");
   });
 
-  it("production rolls back only to what production ran; staging to any build; never from a work branch", () => {
+  it("each environment rolls back only to what it ran (production: released); never from a work branch", () => {
     s.repo.git.commit("feature/wip", "wip");
     const m3 = s.repo.git.commit("main", "wip (squashed)");
     s.push("main");
     const refused = s.rollback("production", `sha-${m3}`);
     expect(results(refused)).toMatchObject({ rollback: "failure" });
     expect(log(refused)).toContain("never ran in production");
-    expect(results(s.rollback("staging", `sha-${m3}`))).toMatchObject({ rollback: "success" });
+    // The default branch reaches every environment's deployment policy, and staging has no
+    // reviewers: a build that only ran in integration is not a way into staging.
+    const skipped = s.rollback("staging", `sha-${m3}`);
+    expect(results(skipped)).toMatchObject({ rollback: "failure" });
+    expect(log(skipped)).toContain("never ran in staging");
+    expect(results(s.rollback("staging", "v1.0.0-rc.2"))).toMatchObject({ rollback: "success" });
+    expect(results(s.rollback("integration", `sha-${m3}`))).toMatchObject({ rollback: "success" });
     expect(results(s.rollback("staging", "v1.0.0", "feature/wip"))).toMatchObject({ rollback: "skipped" });
   });
 

@@ -160,9 +160,21 @@ describe("pull request workflow", () => {
       const names = [...Object.values(wf.jobs), ...Object.values(source?.wf.jobs ?? {})].map(
         (j: any) => j.name,
       );
-      for (const b of file.policy.protectedBranches)
-        for (const check of [...b.requiredChecks, ...qualityChecks(file.spec)])
-          expect(names).toContain(check);
+      for (const b of file.policy.protectedBranches) {
+        for (const check of b.requiredChecks) expect(names).toContain(check);
+        // The other way round: every STATUS_CHECKS job that reports on a pull request into the
+        // branch is one of its required checks (a sonar team requires `sonar`), and nothing else.
+        const reporting = [wf, source?.wf]
+          .filter((w): w is NonNullable<typeof w> => w?.on.pull_request.branches.includes(b.name))
+          .flatMap((w) => Object.entries(w.jobs) as [string, any][])
+          .filter(([id, job]) => (Object.values(STATUS_CHECKS) as string[]).includes(id) && job.name === id)
+          .map(([id]) => id);
+        expect({ branch: b.name, checks: [...b.requiredChecks].sort() }).toEqual({
+          branch: b.name,
+          checks: reporting.sort(),
+        });
+        expect(b.requiredChecks.filter((c) => c === STATUS_CHECKS.sonar)).toEqual(qualityChecks(file.spec));
+      }
       expect(wf.jobs[STATUS_CHECKS.sonar] !== undefined).toBe(file.spec.quality.sonar !== undefined);
       expect(wf.jobs.lint.name).toBe(STATUS_CHECKS.lint);
       expect(wf.jobs.test.name).toBe(STATUS_CHECKS.test);
@@ -228,8 +240,10 @@ describe("deploy workflows", () => {
         const guard = (wf.jobs.guard.steps as any[]).find((s) => s.id === "guard");
         expect(guard.env.TRIGGER_REGEX).toBe(d.trigger.regex);
         // A tag's commit must be on the policy's branch: the guard sees the whole history.
+        // The branch comes from the policy's `requiredAncestorBranch`, the one source of truth.
+        expect(guard.env.REQUIRED_ANCESTOR_BRANCH).toBe(d.requiredAncestorBranch);
         if (d.trigger.kind === "tag") {
-          expect(guard.env.SOURCE_BRANCH).toBe(d.sourceBranch);
+          expect(guard.env.REQUIRED_ANCESTOR_BRANCH).toBeDefined();
           expect(wf.jobs.guard.steps[0].with["fetch-depth"]).toBe(0);
         }
         const deploy = wf.jobs.deploy;

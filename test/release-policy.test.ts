@@ -84,6 +84,7 @@ describe("release policy", () => {
     expect(staging.pullRequestsFrom.map((m) => m.label)).toEqual([
       "feature branch feature/*",
       "hotfix branch hotfix/*",
+      "Dependabot branch dependabot/*",
     ]);
     expect(main.pullRequestsFrom.map((m) => m.patterns)).toEqual([["staging"]]);
     expect(main.sourceEnforcedByCheck).toBe(true);
@@ -164,6 +165,8 @@ describe("release policy", () => {
       "refs/heads/feature/**/*",
       "refs/heads/hotfix/*",
       "refs/heads/hotfix/**/*",
+      "refs/heads/dependabot/*",
+      "refs/heads/dependabot/**/*",
     ]);
   });
 

@@ -20,6 +20,7 @@ import {
   passedTagPrefix,
   RELEASED_IMAGE_TAG_PREFIX,
   releasePolicy,
+  runningImageTagPrefix,
   type RefKind,
 } from "../components/release";
 import {
@@ -127,7 +128,7 @@ describe("guard: the generated regex check agrees with the release policy", () =
       });
 
       if (d.trigger.kind === "tag") {
-        it(`${label}: deploy-${d.environment} refuses a tag on a commit that is not on ${d.sourceBranch}`, () => {
+        it(`${label}: deploy-${d.environment} refuses a tag on a commit that is not on ${d.requiredAncestorBranch}`, () => {
           const guard = stepWith(
             workflowOf(spec, deployWorkflowPath(d.environment)).jobs.guard,
             (s) => s.id === "guard",
@@ -141,7 +142,7 @@ describe("guard: the generated regex check agrees with the release policy", () =
           );
           expect(r.status).not.toBe(0);
           expect(r.stdout).toContain(
-            `::error::tag ${name} points at ${elsewhere}, which is not on ${d.sourceBranch}`,
+            `::error::tag ${name} points at ${elsewhere}, which is not on ${d.requiredAncestorBranch}`,
           );
           expect(r.outputs.deploy).toBeUndefined();
         });
@@ -448,13 +449,34 @@ describe("rollback: production runs again only what production ran", () => {
     expect(odd.stdout).toContain("::error::latest is not a release tag or build tag");
   });
 
-  it("in staging, any release or build tag that exists", () => {
-    const r = run(registry(), {
-      VERSION: "v1.2.3-rc.1",
-      REQUIRE_RELEASED: "false",
-      TARGET_ENVIRONMENT: "staging",
-    });
-    expect(r.status).toBe(0);
-    expect(r.outputs.digest).toBe(OTHER);
+  // rollback.yml runs from the default branch, which every environment admits, and staging has
+  // no reviewers: the marker check is what keeps a writer's dispatch to what staging ran.
+  it("in staging, only a digest staging ran (its own running- marker), whatever tag names it", () => {
+    const staging = (version: string, digests: Record<string, string>) =>
+      run(stubAws({ digests }), {
+        VERSION: version,
+        REQUIRE_RELEASED: "false",
+        TARGET_ENVIRONMENT: "staging",
+        RUNNING_IMAGE_TAG_PREFIX: String(find.env!.RUNNING_IMAGE_TAG_PREFIX).replace(
+          "${{ inputs.environment }}",
+          "staging",
+        ),
+      });
+    const ran = { "v1.2.3-rc.1": OTHER, [`running-staging.v1.2.3-rc.1`]: OTHER, [`sha-${sha}`]: DIGEST };
+    const ok = staging("v1.2.3-rc.1", ran);
+    expect(ok.status).toBe(0);
+    expect(ok.outputs.digest).toBe(OTHER);
+    // A build of the default branch that never ran in staging (only in integration) is refused.
+    const never = staging(`sha-${sha}`, { ...ran, [`running-integration.sha-${sha}`]: DIGEST });
+    expect(never.status).not.toBe(0);
+    expect(never.stdout).toContain("never ran in staging (no running-staging.… tag)");
+    expect(never.outputs.digest).toBeUndefined();
+    // Another environment's marker with a name that starts the same does not count.
+    const lookalike = staging(`sha-${sha}`, { ...ran, [`running-staging-eu.sha-${sha}`]: DIGEST });
+    expect(lookalike.status).not.toBe(0);
+  });
+
+  it("the workflow passes the target environment's own running- prefix", () => {
+    expect(find.env?.RUNNING_IMAGE_TAG_PREFIX).toBe(runningImageTagPrefix("${{ inputs.environment }}"));
   });
 });

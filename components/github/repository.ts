@@ -7,7 +7,7 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceSpec, TeamSpec } from "../team";
-import { pipelineBranches, REPOSITORY_VARIABLES, type ReleasePolicy } from "../release";
+import { pipelineBranches, REPOSITORY_SECRETS, REPOSITORY_VARIABLES, type ReleasePolicy } from "../release";
 import { CODEOWNERS_PATH, codeownersFile } from "./codeowners";
 import { isTeam, teamSlug } from "./principals";
 import { GITHUB_INITIAL_BRANCH, longLivedBranches, repositorySettings } from "./settings";
@@ -16,6 +16,12 @@ export type RepositoryVariableName = (typeof REPOSITORY_VARIABLES)[keyof typeof 
 /** Values for repository-level Actions variables; an undefined value creates no variable. */
 export type RepositoryVariables = Readonly<
   Partial<Record<RepositoryVariableName, pulumi.Input<string> | undefined>>
+>;
+
+export type RepositorySecretName = (typeof REPOSITORY_SECRETS)[keyof typeof REPOSITORY_SECRETS];
+/** Values for repository-level Actions secrets; an undefined value (not configured) creates none. */
+export type RepositorySecrets = Readonly<
+  Partial<Record<RepositorySecretName, pulumi.Input<string> | undefined>>
 >;
 
 export interface ServiceRepositoryArgs {
@@ -35,6 +41,14 @@ export interface ServiceRepositoryArgs {
    * @default none - a variable whose value is undefined is not created
    */
   readonly variables?: RepositoryVariables;
+  /**
+   * Repository-level Actions secrets, keyed by REPOSITORY_SECRETS names (the Slack webhook the
+   * final `notify` job reads, the Sonar token the `sonar` job reads: jobs outside any
+   * environment see only repository secrets). Wrapped in `pulumi.secret` and sent through the
+   * provider's `value` input only.
+   * @default none - a secret whose value is undefined is not created
+   */
+  readonly secrets?: RepositorySecrets;
   /**
    * Logical names this component had before (a renamed service's old `${prefix}-${oldName}`):
    * the component and every child are aliased, so a rename updates in place.
@@ -183,6 +197,19 @@ export class ServiceRepository extends pulumi.ComponentResource {
         `${name}-var-${kebab(variableName)}`,
         { repository: repo, variableName, value },
         keyed(`var-${kebab(variableName)}`),
+      );
+    }
+
+    for (const [secretName, value] of Object.entries(args.secrets ?? {})) {
+      if (value === undefined) continue;
+      new github.ActionsSecret(
+        `${name}-secret-${kebab(secretName)}`,
+        // `value`, not `plaintextValue`: @pulumi/github 6.15 (terraform-provider-github v6.13)
+        // deprecates `plaintext_value` for `value`, and the policy pack's
+        // github-no-plaintext-secrets refuses it. The provider encrypts the value with the
+        // repository's public key before `PUT /repos/{owner}/{repo}/actions/secrets/{name}`.
+        { repository: repo, secretName, value: pulumi.secret(value) },
+        keyed(`secret-${kebab(secretName)}`),
       );
     }
 

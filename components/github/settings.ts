@@ -3,7 +3,7 @@
  * policy: plain data, tested without Pulumi.
  */
 import type { ServiceSpec } from "../team";
-import { refPatterns, type Deployment, type MergeMethod, type ReleasePolicy } from "../release";
+import { type Deployment, type MergeMethod, type ReleasePolicy } from "../release";
 import { splitPrincipals, type Principals } from "./principals";
 
 /** The branch GitHub creates with `autoInit` (its default for new repositories). */
@@ -72,8 +72,16 @@ export interface DeploymentPolicySpec {
 
 /**
  * The environment's deployment policies: the deployment's trigger patterns, as tag patterns or
- * branch patterns. A coarse fence (fnmatch cannot say "digits only"): the workflow's exact regex
- * guard runs before any deploy.
+ * branch patterns, and the rollback branch (the default branch). A coarse fence (fnmatch cannot
+ * say "digits only"): the workflow's exact regex guard runs before any deploy.
+ *
+ * The rollback branch: `rollback.yml` is dispatched from the default branch for every
+ * environment, and GitHub runs a job that names an environment only when the run's ref matches
+ * one of its deployment branch policies ("Branches and tags: … Only branches and tags that
+ * match the specified name patterns can deploy to the environment", GitHub docs, "Managing
+ * environments for deployment" › Deployment branches and tags). Admitting it is safe (see
+ * `Deployment.rollbackBranch`): nothing on the default branch deploys but its own trigger's
+ * workflow and the rollback, which runs only what the environment already ran.
  */
 export function deploymentPolicies(deployment: Deployment): DeploymentPolicySpec[] {
   const trigger = deployment.trigger;
@@ -82,6 +90,9 @@ export function deploymentPolicies(deployment: Deployment): DeploymentPolicySpec
       ? { key: `tag-${patternKey(pattern)}`, tagPattern: pattern }
       : { key: `branch-${patternKey(pattern)}`, branchPattern: pattern },
   );
+  const rollback = deployment.rollbackBranch;
+  if (!specs.some((s) => s.branchPattern === rollback))
+    specs.push({ key: `branch-${patternKey(rollback)}`, branchPattern: rollback });
   const keys = specs.map((s) => s.key);
   const duplicate = keys.find((k, i) => keys.indexOf(k) !== i);
   if (duplicate)
@@ -135,7 +146,9 @@ export function environmentSettings(deployment: Deployment): EnvironmentSettings
   };
 }
 
-/** The full refs an environment admits (`refs/tags/v…`), for people reading a plan. */
+/** The full refs an environment admits (`refs/tags/v…`, the rollback branch), for people reading a plan. */
 export function deploymentRefs(deployment: Deployment): string[] {
-  return refPatterns(deployment.trigger);
+  return deploymentPolicies(deployment).map((p) =>
+    p.tagPattern !== undefined ? `refs/tags/${p.tagPattern}` : `refs/heads/${p.branchPattern}`,
+  );
 }

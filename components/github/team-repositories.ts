@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { TeamSpec } from "../team";
 import type { ReleasePolicy } from "../release";
-import { ServiceRepository, type RepositoryVariables } from "./repository";
+import { ServiceRepository, type RepositorySecrets, type RepositoryVariables } from "./repository";
 import { TeamAccess } from "./team";
 
 export interface TeamRepositoriesArgs {
@@ -18,6 +18,12 @@ export interface TeamRepositoriesArgs {
    * @default none - services without an entry get no variables
    */
   readonly variables?: Readonly<Record<string, RepositoryVariables>>;
+  /**
+   * Repository-level Actions secrets every service repository gets, keyed by REPOSITORY_SECRETS
+   * names (one Slack webhook and one Sonar token per team).
+   * @default none - notifications and Sonar have no credentials
+   */
+  readonly secrets?: RepositorySecrets;
 }
 
 export class TeamRepositories extends pulumi.ComponentResource {
@@ -45,6 +51,7 @@ export class TeamRepositories extends pulumi.ComponentResource {
           teamId: this.access.team.id,
           maintainersTeamId: this.access.maintainersTeam.id,
           variables: args.variables?.[service.name],
+          secrets: args.secrets,
           previousNames: service.formerNames.map((former) => `${name}-${former}`),
         },
         { parent: this },

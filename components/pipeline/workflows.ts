@@ -410,17 +410,11 @@ function eitherRegex(regexes: readonly string[]): string {
 // ---------------------------------------------------------------------------------------------
 // Deployments.
 
-/**
- * The branch a tagged commit must be on. The policy's `sourceBranch` of a tag-triggered
- * deployment (`main` for rc and release tags in trunk, `pre-production` for release tags there).
- */
-function requiredBranch(d: Deployment): string | undefined {
-  return d.trigger.kind === "tag" ? d.sourceBranch : undefined;
-}
-
 function guardJob(policy: ReleasePolicy, d: Deployment): Job {
   const others = policy.deployments.filter((o) => o !== d && o.trigger.kind === d.trigger.kind);
-  const branch = requiredBranch(d);
+  // The policy's one answer to "which branch must the tagged commit be on" (undefined for
+  // branch triggers: a push to the branch is on it by definition).
+  const branch = d.requiredAncestorBranch;
   return {
     name: "guard",
     "runs-on": RUNNER,
@@ -442,7 +436,7 @@ function guardJob(policy: ReleasePolicy, d: Deployment): Job {
           OTHER_REGEX: eitherRegex(others.map((o) => o.trigger.regex)),
           BUILD_IMAGE_TAG_PREFIX,
           TARGET_ENVIRONMENT: d.environment,
-          SOURCE_BRANCH: branch ?? d.sourceBranch,
+          ...(branch ? { REQUIRED_ANCESTOR_BRANCH: branch } : {}),
         },
       }),
     ],
@@ -808,10 +802,13 @@ export function deployWorkflow(
 /**
  * A rollback runs an image that exists again, dispatched from the default branch for every
  * environment (so it always runs the current `rollback.yml`, never an old tag's copy): each
- * environment's deployment policy must admit the default branch. Production accepts only a
- * digest production ran before (it carries a `released-…` tag), so it needs no new marker;
- * other environments accept any release or build tag that exists.
- * `deploy-agent rollback` on a server returns to the release the server ran before.
+ * environment's deployment policy admits the policy's `rollbackBranch` (the default branch).
+ * What bounds it, since any writer may dispatch it and only production has reviewers: it runs
+ * only a digest the target environment ran before — production one with a `released-…` tag,
+ * every other environment one with its own `running-<environment>.…` marker (written only after
+ * every server of that environment reported success). So a rollback into staging cannot pick a
+ * build that never reached staging, and it never adds a `passed-` marker: nothing it runs
+ * becomes promotable. `deploy-agent rollback` on a server returns to the release it ran before.
  */
 export function rollbackWorkflow(spec: TeamSpec, service: ServiceSpec, policy: ReleasePolicy): Workflow {
   const environment = expr("inputs.environment");
@@ -831,7 +828,7 @@ export function rollbackWorkflow(spec: TeamSpec, service: ServiceSpec, policy: R
       env: deployEnv(service, environment, expr("inputs.version")),
       steps: [
         assumeRole(ENVIRONMENT_VARIABLES.deployRoleArn),
-        run("Check the version exists (production: that production ran it)", "findVersion", {
+        run("Check the version is one this environment ran before", "findVersion", {
           id: "image",
           env: {
             VERSION_REGEXES: regexes.join("\n"),
@@ -839,6 +836,7 @@ export function rollbackWorkflow(spec: TeamSpec, service: ServiceSpec, policy: R
               ? expr(`inputs.environment == ${literal(production.environment)}`)
               : "false",
             RELEASED_IMAGE_TAG_PREFIX,
+            RUNNING_IMAGE_TAG_PREFIX: runningImageTagPrefix(environment),
             BUILD_IMAGE_TAG_PREFIX,
           },
         }),

@@ -18,7 +18,7 @@ import {
   type EnvironmentSpec,
   type TeamSpec,
 } from "../team";
-import { STATUS_CHECKS, type StatusCheck } from "./contract";
+import { qualityChecks, STATUS_CHECKS, type StatusCheck } from "./contract";
 
 export type RefKind = "branch" | "tag";
 
@@ -81,8 +81,10 @@ export interface ProtectedBranch {
  *  - `promote-commit`: the image built for the tagged commit, re-tagged with the tag name;
  *  - `promote-merge-parent`: the image of the merged branch's head (the merge commit's second
  *    parent), re-tagged `sha-<merge commit>`;
- *  - `promote-latest-rc`: the digest of the newest `vX.Y.Z-rc.N` of the tag's version,
- *    re-tagged `vX.Y.Z`; fails if there is none.
+ *  - `promote-latest-rc`: the digest of the newest `vX.Y.Z-rc.N` of the tag's version (numeric
+ *    order) that passed the earlier environment (its `passed-<environment>` marker: deploy, smoke
+ *    and regression) and was built from the release tag's own commit, re-tagged `vX.Y.Z`; fails,
+ *    naming each refused candidate's reason, if there is none.
  * Only `build` builds; every later stage runs the exact digest an earlier stage ran.
  */
 export type ArtifactStrategy = "build" | "promote-commit" | "promote-merge-parent" | "promote-latest-rc";
@@ -112,6 +114,16 @@ export interface Deployment {
    * Undefined for branch triggers: a push to the branch is on it by definition.
    */
   readonly requiredAncestorBranch?: string;
+  /**
+   * The branch the rollback workflow is dispatched from: the default branch, for every
+   * environment (it always runs the reviewed, current `rollback.yml`, never an old tag's copy).
+   * The environment's deployment policy admits it beside the trigger's refs, or GitHub refuses
+   * the rollback job. That opens no shortcut: the deploy workflows run only on `push` of their
+   * own trigger refs (their guard checks the exact regex), the default branch takes only reviewed
+   * pull requests, and `rollback.yml` runs only a digest the environment itself ran before
+   * (`running-<environment>.` marker; production: `released-`), with the environment's reviewers.
+   */
+  readonly rollbackBranch: string;
 }
 
 export interface ReleasePolicy {
@@ -161,6 +173,22 @@ export const RC_TAG: RefMatcher = {
 
 export const FEATURE_BRANCH = workBranch("feature");
 export const HOTFIX_BRANCH = workBranch("hotfix");
+
+/**
+ * Dependabot's pull-request branches (the pipeline commits `.github/dependabot.yml`):
+ * `dependabot/<ecosystem>/<dependency>-<version>`, with the target branch or group name as further
+ * segments. Rulesets apply to Dependabot like to anyone, so the branch-name fence must admit them
+ * or every update is refused. Dependabot keeps only `A-Za-z0-9/-_.(){}` in a branch name
+ * (dependabot-core `pull_request_creator/branch_namer/base.rb`, `sanitize_ref`), hence the
+ * character class; `/` is the default separator (`pull-request-branch-name.separator`).
+ */
+export const DEPENDABOT_BRANCH: RefMatcher = {
+  kind: "branch",
+  patterns: ["dependabot/*", "dependabot/**/*"],
+  regex: "^dependabot/[A-Za-z0-9._(){}-]+(/[A-Za-z0-9._(){}-]+)*$",
+  patternsExact: false,
+  label: "Dependabot branch dependabot/*",
+};
 
 function workBranch(prefix: string): RefMatcher {
   return {
@@ -287,6 +315,7 @@ export function releasePolicy(spec: TeamSpec): ReleasePolicy {
       preventSelfReview: stage.role === "production",
       cancelInProgress: false,
       requiredAncestorBranch: stage.trigger.kind === "tag" ? stage.sourceBranch : undefined,
+      rollbackBranch: preset.defaultBranch,
     });
   }
 
@@ -296,7 +325,14 @@ export function releasePolicy(spec: TeamSpec): ReleasePolicy {
       spec.people.requiredApprovals,
       ...fed.map((d) => byRole.get(d.role)?.requiredApprovals ?? 0),
     );
-    const checks: StatusCheck[] = [STATUS_CHECKS.lint, STATUS_CHECKS.test, STATUS_CHECKS.build];
+    // The pull-request workflow runs its quality jobs (`sonar`) on every protected branch's pull
+    // requests, so each one requires them: the same function decides both.
+    const checks: StatusCheck[] = [
+      STATUS_CHECKS.lint,
+      STATUS_CHECKS.test,
+      STATUS_CHECKS.build,
+      ...qualityChecks(spec),
+    ];
     if (b.onlyFrom) checks.push(STATUS_CHECKS.prSource);
     return {
       name: b.name,
@@ -305,7 +341,9 @@ export function releasePolicy(spec: TeamSpec): ReleasePolicy {
       mergeMethods: b.mergeMethods,
       linearHistory: b.mergeMethods.every((m) => m !== "merge"),
       requiredChecks: checks,
-      pullRequestsFrom: b.onlyFrom ? [branch(b.onlyFrom)] : [FEATURE_BRANCH, HOTFIX_BRANCH],
+      pullRequestsFrom: b.onlyFrom
+        ? [branch(b.onlyFrom)]
+        : [FEATURE_BRANCH, HOTFIX_BRANCH, DEPENDABOT_BRANCH],
       sourceEnforcedByCheck: b.onlyFrom !== undefined,
       requireUpToDate: b.onlyFrom === undefined,
       promotionTarget: b.onlyFrom !== undefined,
@@ -316,7 +354,7 @@ export function releasePolicy(spec: TeamSpec): ReleasePolicy {
     model: spec.branchModel,
     defaultBranch: preset.defaultBranch,
     protectedBranches,
-    workBranches: [FEATURE_BRANCH, HOTFIX_BRANCH],
+    workBranches: [FEATURE_BRANCH, HOTFIX_BRANCH, DEPENDABOT_BRANCH],
     releaseTags: preset.releaseTags,
     releaseTagRegex: anyOf(preset.releaseTags.map((t) => t.regex)),
     buildBranches: preset.buildBranches.map(branch),

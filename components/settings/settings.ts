@@ -18,7 +18,7 @@ import {
   type SpecIssue,
   type TeamSpec,
 } from "../team";
-import { releasePolicy, type ReleasePolicy } from "../release";
+import { architectureIssues, releasePolicy, type ReleasePolicy } from "../release";
 
 export type StackRole = "shared" | "environment";
 
@@ -57,6 +57,8 @@ export interface SecretSettings {
   readonly serviceSecrets: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** The kubeconfig of a Kubernetes environment: the stack secret its `kubernetes.kubeconfig` names. */
   readonly kubeconfig?: string;
+  /** SonarQube/SonarCloud token: the shared stack's repository secret SONAR_TOKEN. */
+  readonly sonarToken?: string;
 }
 
 export interface StackSettings {
@@ -113,6 +115,7 @@ const settingsSchema = z.strictObject({
   githubAppPrivateKey: z.string().min(1).optional(),
   slackWebhookUrl: z.string().optional(),
   sentryAuthToken: z.string().min(1).optional(),
+  sonarToken: z.string().min(1).optional(),
   serverAmi: z
     .string()
     .regex(/^ami-[0-9a-f]{8,17}$/, { message: "must be an AMI id such as ami-0123456789abcdef0" })
@@ -130,6 +133,7 @@ export const SECRET_SETTING_KEYS = [
   "slackWebhookUrl",
   "sentryAuthToken",
   "serviceSecrets",
+  "sonarToken",
 ] as const;
 
 /** The role a stack has: `role` when set, else `shared` for the stack named shared. */
@@ -255,6 +259,15 @@ export function resolveSettings(source: ConfigSource): SettingsResult {
         message: "is required when team.notifications.sentry is set (pulumi config set --secret)",
       });
     }
+    // Without the token the required sonar check fails on every pull request.
+    if (role === "shared" && spec.quality.sonar && s.sonarToken === undefined) {
+      issues.push({
+        path: key("sonarToken"),
+        message: "is required when team.quality.sonar is set (pulumi config set --secret)",
+      });
+    }
+    // One image is promoted everywhere: every environment must run one CPU architecture.
+    issues.push(...architectureIssues(spec));
   }
 
   const serviceSecrets = teamResult.ok
@@ -297,6 +310,7 @@ export function resolveSettings(source: ConfigSource): SettingsResult {
         sentryAuthToken: s.sentryAuthToken,
         serviceSecrets,
         kubeconfig,
+        sonarToken: s.sonarToken,
       },
     },
   };

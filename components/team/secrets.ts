@@ -14,6 +14,7 @@ export const SECRET_SETTINGS = [
   "githubAppPrivateKey",
   "slackWebhookUrl",
   "sentryAuthToken",
+  "sonarToken",
 ] as const;
 
 /** Values that are credentials whatever key holds them. */

@@ -1,4 +1,4 @@
-import { releasePolicy } from "../../components/release";
+import { architectureIssues, releasePolicy } from "../../components/release";
 import { parseTeamSpec } from "../../components/team";
 import { releaseOneArchitecture as rule } from "./release-one-architecture";
 import { messages, referenceContext, res } from "../testing";
@@ -10,6 +10,8 @@ function withTypes(...types: (string | undefined)[]) {
   const spec = parseTeamSpec({
     ...raw,
     environments: raw.environments.map((e, i) => ({ ...e, instanceType: types[i] })),
+    // A 1 GiB t3.micro holds no previews beside its service (the spec refuses them).
+    previews: { enabled: false },
   });
   return { spec, policy: releasePolicy(spec) };
 }
@@ -22,7 +24,14 @@ describe(rule.id, () => {
   });
   it("fires on an x86 environment among arm64 ones, naming its instanceType key", () => {
     expect(messages(rule, [stack], withTypes(undefined, undefined, "t3.small"))).toEqual([
-      "team.environments[2] (production, t3.small) runs x86_64 but team.environments[0] (integration, the default t4g) runs arm64: one image, built once and promoted by digest, cannot run on both. Set team.environments[2].instanceType to a Graviton (t4g, m7g, …) type",
+      'team.environments[2].instanceType: "t3.small" runs amd64, but environment "integration" runs arm64: an image is built once for one architecture and promoted unchanged, so every environment must use the same (Graviton types such as t4g.* are arm64; t3.*, m7i.* are amd64)',
     ]);
+  });
+  it("reports exactly what the release contract's architectureIssues reports (one rule, one place)", () => {
+    const ctx = withTypes("t3.micro", "t4g.small", undefined);
+    expect(messages(rule, [stack], ctx)).toEqual(
+      architectureIssues(ctx.spec).map((i) => `${i.path}: ${i.message}`),
+    );
+    expect(messages(rule, [stack], ctx)).toHaveLength(2);
   });
 });

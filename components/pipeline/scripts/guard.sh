@@ -3,21 +3,23 @@
 # Env: REF_TYPE, REF_NAME, COMMIT_SHA, TRIGGER_KIND, TRIGGER_REGEX, TRIGGER_LABEL,
 #   OTHER_REGEX (refs another deployment of the same kind owns; may be empty),
 #   BUILD_IMAGE_TAG_PREFIX, TARGET_ENVIRONMENT,
-#   SOURCE_BRANCH (the protected branch a tagged commit must be on, from the release policy).
+#   REQUIRED_ANCESTOR_BRANCH (the protected branch the commit must be on: the release policy's
+#   `requiredAncestorBranch`, set for tag triggers; unset or empty: no ancestry check).
 # Outputs: deploy (true/false), version (the tag, or sha-<commit> for a branch).
 #
 # fnmatch triggers are coarser than the policy's regexes (`v*.*.*` also fires for an rc tag),
 # so a ref another deployment owns ends the run quietly; any other ref fails loudly. A tag must
-# point at a commit of SOURCE_BRANCH: a release tag on a commit that never went through the
+# point at a commit of REQUIRED_ANCESTOR_BRANCH: a release tag on a commit that never went through the
 # branch (and the environment before it) would skip that stage.
 set -euo pipefail
 
 if [[ "$REF_TYPE" == "$TRIGGER_KIND" && "$REF_NAME" =~ $TRIGGER_REGEX ]]; then
+  ancestor="${REQUIRED_ANCESTOR_BRANCH:-}"
+  if [[ -n "$ancestor" ]] && ! git merge-base --is-ancestor "$COMMIT_SHA" "refs/remotes/origin/$ancestor" 2>/dev/null; then
+    echo "::error::$REF_TYPE $REF_NAME points at $COMMIT_SHA, which is not on $ancestor: refusing to deploy to $TARGET_ENVIRONMENT"
+    exit 1
+  fi
   if [[ "$TRIGGER_KIND" == "tag" ]]; then
-    if ! git merge-base --is-ancestor "$COMMIT_SHA" "refs/remotes/origin/$SOURCE_BRANCH" 2>/dev/null; then
-      echo "::error::tag $REF_NAME points at $COMMIT_SHA, which is not on $SOURCE_BRANCH: refusing to deploy to $TARGET_ENVIRONMENT"
-      exit 1
-    fi
     version="$REF_NAME"
   else
     version="${BUILD_IMAGE_TAG_PREFIX}${COMMIT_SHA}"
