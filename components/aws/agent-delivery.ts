@@ -60,7 +60,7 @@ export class AgentDelivery extends pulumi.ComponentResource {
           documentType: "Command",
           documentFormat: "JSON",
           targetType: "/AWS::EC2::Instance",
-          content: settings[i].apply((site) => documentContent(deployDocument(site), docName)),
+          content: settings[i].apply((site) => documentContent(deployDocument(site))),
           tags: { ...tags, service: s.service },
         },
         { parent: this },
@@ -79,7 +79,7 @@ export class AgentDelivery extends pulumi.ComponentResource {
         targetType: "/AWS::EC2::Instance",
         content: pulumi
           .all(settings)
-          .apply((sites) => documentContent(bootDocument(args.environment, sites), bootName)),
+          .apply((sites) => documentContent(bootDocument(args.environment, sites))),
         tags,
       },
       { parent: this },

@@ -191,13 +191,16 @@ export function bootDocument(environment: string, sites: readonly AgentSiteSetti
   };
 }
 
-/** The JSON content as sent to SSM, refused when it would not fit SSM's limit. */
-export function documentContent(doc: CommandDocument, name: string): string {
-  const content = JSON.stringify(doc);
-  const size = Buffer.byteLength(content);
-  if (size + DOCUMENT_PARAMETER_ALLOWANCE > SSM_DOCUMENT_MAX_BYTES)
-    throw new Error(
-      `SSM document ${name} would be ${size} bytes; SSM accepts at most ${SSM_DOCUMENT_MAX_BYTES} bytes including parameters`,
-    );
-  return content;
+/**
+ * The JSON content as sent to SSM. Its size is judged by the preflight rule
+ * `aws-ssm-document-limits`, which names the limit and the key to change; throwing here would
+ * crash the plan instead of refusing it.
+ */
+export function documentContent(doc: CommandDocument): string {
+  return JSON.stringify(doc);
+}
+
+/** Whether a document's content, with room for its parameters, fits SSM's 64 KB. */
+export function documentFits(content: string): boolean {
+  return Buffer.byteLength(content) + DOCUMENT_PARAMETER_ALLOWANCE <= SSM_DOCUMENT_MAX_BYTES;
 }

@@ -32,7 +32,11 @@ export const awsSsmDocumentLimits: StackRule = {
         const bytes = Buffer.byteLength(content, "utf8");
         if (bytes > CONTENT_MAX)
           say(
-            `document ${d.name}: content is ${n(bytes)} bytes; Systems Manager allows ${n(CONTENT_MAX)} (64 KB)`,
+            `document ${d.name}: content is ${n(bytes)} bytes; Systems Manager allows ${n(CONTENT_MAX)} (64 KB)` +
+              // A server's boot document carries every service's settings.
+              (/-boot$/.test(physicalName(d)?.name ?? "")
+                ? `; it grows with team.services (${ctx.spec?.services.length ?? "?"} services on one server): split them across environments or run this environment on Kubernetes (runtime: kubernetes)`
+                : ""),
           );
       }
       const name = physicalName(d);

@@ -6,6 +6,7 @@ import { awsEc2UserDataSize } from "./aws-ec2-user-data-size";
 import { awsEcrRepositoryName } from "./aws-ecr-repository-name";
 import { awsIamNameLength } from "./aws-iam-name-length";
 import { awsIamPolicySize } from "./aws-iam-policy-size";
+import { awsIamRoleQuota } from "./aws-iam-role-quota";
 import { awsSecurityGroupRuleCount } from "./aws-security-group-rule-count";
 import { awsSsmDocumentLimits } from "./aws-ssm-document-limits";
 import { awsSsmParameterLimits } from "./aws-ssm-parameter-limits";
@@ -76,6 +77,7 @@ export const RULES: readonly Rule[] = [
   awsEc2AmiArchitecture,
   releaseOneArchitecture,
   awsIamPolicySize,
+  awsIamRoleQuota,
   awsIamNameLength,
   awsSecurityGroupRuleCount,
   awsSsmParameterLimits,
