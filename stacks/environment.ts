@@ -222,7 +222,7 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
     role: environment.role,
     sharedTeam: shared.getOutput("team"),
     aws: awsEnvironment,
-    previews,
+    ...(previews ? { previews } : {}),
     // For people reading a plan: reviewers as the spec names them (GitHub stores numeric ids).
     githubEnvironment: githubEnvironment.summary,
   };
