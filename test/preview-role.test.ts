@@ -1,7 +1,6 @@
 /**
- * The preview role component under Pulumi's mocks (it is wired by the preview feature, so no
- * stack plans it yet): what it registers, and that its documents are the ones test/iam.test.ts
- * evaluates.
+ * The preview role component under Pulumi's mocks (the integration stack plans it: test/aws.test.ts):
+ * what it registers, and that its documents are the ones test/iam.test.ts evaluates.
  */
 import * as pulumi from "@pulumi/pulumi";
 
