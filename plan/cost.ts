@@ -4,7 +4,9 @@
  * parameters), so components need no cost hooks. A region or instance type the table lacks is
  * reported in `notes`, never silently invented.
  */
+import type { TeamSpec } from "../components/team";
 import type { CostItem, CostReport, PlannedResource } from "./contract";
+import { previewCost } from "./preview-cost";
 import { HOURS_PER_MONTH, PRICES, type PriceTable, type RegionPrices } from "./prices";
 
 export type { CostItem, CostReport } from "./contract";
@@ -183,4 +185,20 @@ function mostCommon(values: readonly string[]): string | undefined {
   let best: string | undefined;
   for (const [v, n] of counts) if (best === undefined || n > counts.get(best)!) best = v;
   return best;
+}
+
+/**
+ * The cost report of the stack that hosts previews, with an "of which previews" note: previews'
+ * marginal cost (plan/preview-cost.ts) is already inside the total (the upsized server, or their
+ * own server, is a planned resource), so it is shown, never added. Other stacks: unchanged.
+ */
+export function withPreviewNote(
+  report: CostReport,
+  spec: TeamSpec,
+  environment: string | undefined,
+): CostReport {
+  const preview = previewCost(spec);
+  if (!preview || environment === undefined || preview.environment !== environment) return report;
+  const note = `of which previews: ${usd(preview.monthly)}/month, already in the total (${preview.detail})`;
+  return { ...report, notes: [note, ...preview.notes, ...report.notes] };
 }

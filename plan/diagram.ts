@@ -9,6 +9,7 @@
  */
 import type { TeamSpec } from "../components/team";
 import type { ArtifactStrategy, Deployment, ReleasePolicy, RefMatcher } from "../components/release";
+import { previewDiagramLines } from "./preview-diagram";
 
 /** One node of the chart: a stable id and the lines of its label. */
 interface Node {
@@ -183,5 +184,7 @@ export function renderDiagram(spec: TeamSpec, policy: ReleasePolicy): string {
   }
 
   out.push(...edges.map((e) => `  ${e}`));
+  // Pull-request previews (plan/preview-diagram.ts): their node and edges, when the team has them.
+  out.push(...previewDiagramLines(spec, policy));
   return `${out.join("\n")}\n`;
 }

@@ -23,6 +23,7 @@ import {
 import { DeploymentEnvironment } from "../components/github";
 import { deploymentOf, ENVIRONMENT_SECRETS, ENVIRONMENT_VARIABLES } from "../components/release";
 import { stableServiceKey } from "../components/team";
+import { previewHost, previewServerSettings } from "./previews";
 
 export async function environmentStack(ctx: StackContext): Promise<Record<string, unknown>> {
   const environment = ctx.environment!;
@@ -55,6 +56,9 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
   // (runtime: kubernetes puts the services on a cluster instead: stacks/kubernetes.ts)
   const onKubernetes = environment.runtime === "kubernetes" && environment.kubernetes !== undefined;
   const logGroup = serverLogGroupName(team, environment.name);
+  // --- previews (issue 12; stacks/previews.ts): sizing and proxy ports of the hosting server ---
+  const previewServer = previewServerSettings(ctx, environment.name);
+  // --- end previews ---
   const configs: Record<string, ServiceConfig> = onKubernetes
     ? {}
     : Object.fromEntries(
@@ -121,6 +125,9 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
           registries: ctx.spec.services.map((s) => repositoryName(team, stableServiceKey(s))),
           bootDocument: { name: agent.bootDocumentName, version: agent.bootDocumentVersion },
           ami: ctx.serverAmi,
+          // previews: the type the preview sizing chose, and the proxy open for them
+          instanceType: previewServer?.instanceType,
+          proxyPorts: previewServer?.proxyPorts,
         },
         awsOpts,
       );
@@ -178,6 +185,22 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
     serverAmi: server?.ami,
   };
 
+  // --- previews (issue 12; stacks/previews.ts): per repository its preview document, role and
+  // `preview` GitHub environment ------------------------------------------------------------------
+  const previews =
+    previewServer && server
+      ? previewHost(ctx, {
+          settings: previewServer,
+          providers,
+          sharedAws,
+          scope,
+          instanceIds: [server.instanceId],
+          publicIp: server.publicIp,
+          logGroup,
+        })
+      : undefined;
+  // --- end previews ---
+
   // --- GitHub (components/github): the GitHub environment on each repository, its deployment
   // policies, reviewers, variables (from the AWS section) and secrets (ctx.secrets) ------------
   const githubEnvironment = new DeploymentEnvironment(
@@ -220,6 +243,7 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
     role: environment.role,
     sharedTeam: shared.getOutput("team"),
     aws: awsEnvironment,
+    ...(previews ? { previews } : {}),
     // For people reading a plan: reviewers as the spec names them (GitHub stores numeric ids).
     githubEnvironment: githubEnvironment.summary,
   };

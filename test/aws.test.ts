@@ -180,9 +180,74 @@ describe("shared stack", () => {
   });
 });
 
+describe("previews, in the stack that hosts them (integration's)", () => {
+  const services = spec.services.map((s) => s.name);
+  it("has per repository a preview document, a preview role and a preview GitHub environment", () => {
+    const integration = plans.integration;
+    expect(ofType(integration, "aws:ssm/document:Document").map((d) => d.inputs.name)).toEqual(
+      expect.arrayContaining(services.map((s) => `checkout-integration-${s}-preview`)),
+    );
+    const roles = ofType(integration, "aws:iam/role:Role").filter((r) =>
+      String(r.inputs.name).endsWith(".preview"),
+    );
+    expect(roles.map((r) => r.inputs.name).sort()).toEqual(
+      services.map((s) => `checkout.${s}.preview`).sort(),
+    );
+    const envs = ofType(integration, "github:index/repositoryEnvironment:RepositoryEnvironment").filter(
+      (e) => e.inputs.environment === "preview",
+    );
+    expect(envs.map((e) => e.inputs.repository).sort()).toEqual([...services].sort());
+    const variables = ofType(
+      integration,
+      "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable",
+    )
+      .filter((v) => v.inputs.environment === "preview")
+      .map((v) => `${v.inputs.repository}:${v.inputs.variableName}`)
+      .sort();
+    expect(variables).toEqual(
+      services
+        .flatMap((s) =>
+          ["PREVIEW_DOCUMENT", "PREVIEW_INSTANCE_IDS", "PREVIEW_ROLE_ARN"].map((v) => `${s}:${v}`),
+        )
+        .sort(),
+    );
+    // The document points previews at the server's address (no preview domain in the reference team).
+    const doc = ofType(integration, "aws:ssm/document:Document").find((d) =>
+      String(d.inputs.name).endsWith(`-${services[0]}-preview`),
+    )!;
+    const run: string[] = JSON.parse(String(doc.inputs.content)).mainSteps[0].inputs.runCommand;
+    const settings = run
+      .find((l) => l.endsWith('>"$dir/settings.env"'))!
+      .match(/echo '([A-Za-z0-9+/=]+)'/)![1];
+    expect(Buffer.from(settings, "base64").toString()).toMatch(
+      /PUBLIC_BASE_URL=.?http:\/\/\d+\.\d+\.\d+\.\d+/,
+    );
+  });
+  it("opens the proxy's port 80 on the hosting server even when no service is public", async () => {
+    const raw = referenceTeam() as { services: Record<string, unknown>[] };
+    const [integration] = await planStacks({
+      stacks: ["integration"],
+      team: { ...raw, services: raw.services.map((s) => ({ ...s, public: false })) },
+    });
+    const sg = one(integration, "aws:ec2/securityGroup:SecurityGroup");
+    expect((sg.inputs.ingress as { fromPort: number }[]).map((i) => i.fromPort)).toEqual([80]);
+  });
+  it("exists nowhere else", () => {
+    for (const stack of ["staging", "production"]) {
+      expect(
+        ofType(plans[stack], "aws:ssm/document:Document").filter((d) =>
+          String(d.inputs.name).endsWith("-preview"),
+        ),
+      ).toEqual([]);
+      expect(ofType(plans[stack], "delivery:aws:PreviewRole")).toEqual([]);
+    }
+  });
+});
+
 describe("environment stacks", () => {
   it.each([
-    ["integration", "t4g.micro", false],
+    // Integration hosts the reference team's previews: sized for 5 of each service (resolvePreviews).
+    ["integration", "t4g.medium", false],
     ["staging", "t4g.micro", false],
     ["production", "t4g.small", true],
   ])("%s: a hardened %s server, Elastic IP %s", (stack, instanceType, eip) => {

@@ -259,7 +259,18 @@ describe("repository A's roles cannot push to, promote into, or deploy repositor
     ["preview", "ssm:PutParameter", param("staging", A), false],
     ["preview", "ecr:BatchGetImage", regA, true],
     ["preview", "ecr:BatchGetImage", regB, false],
-    ["preview", "ecr:PutImage", regA, false],
+    // the preview job builds and pushes the pull request's image: its own repository only
+    ["preview", "ecr:PutImage", regA, true],
+    ["preview", "ecr:InitiateLayerUpload", regA, true],
+    ["preview", "ecr:UploadLayerPart", regA, true],
+    ["preview", "ecr:CompleteLayerUpload", regA, true],
+    ["preview", "ecr:BatchCheckLayerAvailability", regA, true],
+    ["preview", "ecr:PutImage", regB, false],
+    ["preview", "ecr:UploadLayerPart", regB, false],
+    ["preview", "ecr:InitiateLayerUpload", otherTeam, false],
+    ["preview", "ecr:PutImage", otherTeam, false],
+    ["preview", "ecr:DeleteRepository", regA, false],
+    ["preview", "ecr:BatchDeleteImage", regA, false],
   ];
   it.each(cases)("%s role: %s on %s: allowed=%s", async (role, action, resource, allowed) => {
     expect((await decide(a[role].permissions, action, resource)) === "Allowed").toBe(allowed);
@@ -344,6 +355,8 @@ describe("names and AWS's size limits for a 100-service team", () => {
   const big = parseTeamSpec({
     ...referenceTeam(),
     name: "t".repeat(39),
+    // 5 previews of 100 services fit no single server (the spec refuses it); names are the point here.
+    previews: { enabled: false },
     services: Array.from({ length: 100 }, (_, i) => ({ name: slug("s", i), port: 8080 + i })),
     environments: [
       { name: "i".repeat(39), role: "integration" },

@@ -6,6 +6,7 @@
 import {
   ENVIRONMENT_SECRETS,
   ENVIRONMENT_VARIABLES,
+  PREVIEW_VARIABLES,
   REPOSITORY_SECRETS,
   REPOSITORY_VARIABLES,
   RELEASED_IMAGE_TAG_PREFIX,
@@ -25,6 +26,7 @@ import {
   PULL_REQUEST_WORKFLOW,
   ROLLBACK_WORKFLOW,
 } from "../components/pipeline";
+import { PREVIEW_WORKFLOW_PATH } from "../components/pipeline/preview-workflow";
 import { planStacks } from "./harness";
 import { referenceTeam, teamFor } from "./fixtures";
 import { generatedFiles, isWorkflow, parseWorkflow, type GeneratedFile } from "./workflow-variants";
@@ -74,7 +76,8 @@ describe("security of every workflow", () => {
     for (const { file, wf } of workflows) {
       expect(Object.keys(wf.on)).not.toContain("pull_request_target");
       expect(file.content).not.toContain("pull_request_target");
-      expect(wf.permissions).toEqual({ contents: "read" });
+      // The preview workflow grants nothing at the top: each of its jobs asks for what it uses.
+      expect(wf.permissions).toEqual(file.path === PREVIEW_WORKFLOW_PATH ? {} : { contents: "read" });
     }
   });
 
@@ -97,7 +100,10 @@ describe("security of every workflow", () => {
       for (const [id, job] of Object.entries(wf.jobs)) {
         const runs = (job.steps as any[]).map((s) => s.run ?? "").join("\n");
         const needed: Record<string, string> = {};
-        if (uses(job, ACTIONS.checkout) || /\bgh api\b/.test(runs)) needed.contents = "read";
+        // A pull request comment (the preview's address) needs pull-requests: write, not contents.
+        const comments = /\bgh api\b.*issues\/.*comments/.test(runs);
+        if (uses(job, ACTIONS.checkout) || (/\bgh api\b/.test(runs) && !comments)) needed.contents = "read";
+        if (comments) needed["pull-requests"] = "write";
         if (/\bgh release create\b/.test(runs)) needed.contents = "write";
         if (uses(job, ACTIONS.configureAwsCredentials)) needed["id-token"] = "write";
         expect({ at: where(file, id), permissions: job.permissions }).toEqual({
@@ -112,6 +118,7 @@ describe("security of every workflow", () => {
     const allowedVars = new Set<string>([
       ...Object.values(REPOSITORY_VARIABLES),
       ...Object.values(ENVIRONMENT_VARIABLES),
+      ...Object.values(PREVIEW_VARIABLES),
     ]);
     const allowedSecrets = new Set<string>([
       ...Object.values(ENVIRONMENT_SECRETS),

@@ -1,7 +1,6 @@
 /**
- * The preview role component under Pulumi's mocks (it is wired by the preview feature, so no
- * stack plans it yet): what it registers, and that its documents are the ones test/iam.test.ts
- * evaluates.
+ * The preview role component under Pulumi's mocks (the integration stack plans it: test/aws.test.ts):
+ * what it registers, and that its documents are the ones test/iam.test.ts evaluates.
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -68,6 +67,19 @@ describe("PreviewRole", () => {
       "arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0",
     ]);
     expect(JSON.stringify(doc)).not.toMatch(/PutParameter|-deploy/);
+    // The PR preview job builds and pushes its image: push on its own repository, nothing wider.
+    const push = doc.Statement.find((s: { Sid: string }) => s.Sid === "PushOwnImages");
+    expect(push.Resource).toBe("arn:aws:ecr:eu-west-1:123456789012:repository/checkout/cart-api");
+    expect(push.Action).toEqual(
+      expect.arrayContaining([
+        "ecr:PutImage",
+        "ecr:InitiateLayerUpload",
+        "ecr:UploadLayerPart",
+        "ecr:CompleteLayerUpload",
+        "ecr:BatchCheckLayerAvailability",
+      ]),
+    );
+    expect(JSON.stringify(doc)).not.toMatch(/BatchDeleteImage|DeleteRepository/);
     expect(registered.map((r) => r.type)).toEqual([
       "delivery:aws:PreviewRole",
       "aws:iam/role:Role",

@@ -13,7 +13,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { ACTIONS } from "../components/pipeline/actions";
-import { PREVIEW_ACTIONS } from "../components/pipeline/preview-actions";
 import {
   PREVIEW_SCRIPTS,
   PREVIEW_SCRIPTS_DIR,
@@ -229,9 +228,7 @@ describe("preview workflow", () => {
   });
 
   it("pins every action by commit from the tables", () => {
-    const pinned = new Set(
-      [...Object.values(ACTIONS), ...Object.values(PREVIEW_ACTIONS)].map((a) => `${a.repository}@${a.sha}`),
-    );
+    const pinned = new Set(Object.values(ACTIONS).map((a) => `${a.repository}@${a.sha}`));
     const uses = Object.values(doc.jobs).flatMap((j) =>
       j.steps.map((s) => s.uses).filter((u): u is string => !!u),
     );
@@ -248,6 +245,6 @@ describe("preview workflow", () => {
     const x86 = previewWorkflow(parseTeamSpec(raw), service)!;
     const step = x86.jobs.preview.steps.find((s) => s.env?.DOCKER_PLATFORM)!;
     expect(step.env!.DOCKER_PLATFORM).toBe("linux/amd64");
-    expect(x86.jobs.preview.steps.some((s) => s.uses === PREVIEW_ACTIONS.setupQemu)).toBe(false);
+    expect(x86.jobs.preview.steps.some((s) => s.uses === ACTIONS.setupQemu)).toBe(false);
   });
 });

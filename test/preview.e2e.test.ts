@@ -282,7 +282,12 @@ beforeAll(async () => {
   fs.mkdirSync(home);
   const proxyLog = path.join(tmp, "kamal-proxy.log");
   const proxyFd = fs.openSync(proxyLog, "a");
-  Object.assign(env, { KAMAL_PROXY_SOCKET: path.join(tmp, "kamal-proxy.sock"), HOME: home });
+  // kamal-proxy puts its socket at $XDG_RUNTIME_DIR/kamal-proxy.sock (as on a server, /run/kamal-proxy).
+  Object.assign(env, {
+    KAMAL_PROXY_SOCKET: path.join(tmp, "kamal-proxy.sock"),
+    XDG_RUNTIME_DIR: tmp,
+    HOME: home,
+  });
   proxy = spawn("kamal-proxy", ["run", "--http-port", String(proxyPort), "--https-port", String(httpsPort)], {
     env,
     stdio: ["ignore", proxyFd, proxyFd],

@@ -46,15 +46,27 @@ describe("team.previews", () => {
     expect(previewMemoryNeededMib([{}, {}], 1, true)).toBeLessThanOrEqual(INSTANCE_MEMORY_MIB["t4g.small"]);
   });
 
-  it("checks the previews' own server without the environment's services", () => {
+  it("refuses previews on their own server by name: that server is not built yet", () => {
     const raw = referenceTeamRaw();
     raw.previews = { instanceType: "t4g.micro", maxPerService: 1 };
-    (raw.services as Record<string, unknown>[]).forEach((s) => (s.memoryMb = 128));
-    // 384 + 1 × 256 + 128: fits 1024.
-    expect(problems(raw)).toEqual([]);
-    raw.previews = { instanceType: "t4g.micro", maxPerService: 3 };
     expect(problems(raw)).toEqual([
-      "team.previews.maxPerService: 3 previews of each of 2 service(s) need 1280 MiB on t4g.micro (team.previews.instanceType), which has 1024 MiB; lower team.previews.maxPerService or services[i].memoryMb, or use t4g.small",
+      "team.previews.instanceType: previews on their own server are not built yet: remove the key to run them on the hosting environment's server (sized for them), or set team.previews.enabled: false",
+    ]);
+  });
+
+  it("refuses previews on a Kubernetes environment: no workflow applies their manifests yet", () => {
+    const raw = referenceTeamRaw();
+    const envs = raw.environments as Record<string, unknown>[];
+    envs[0] = {
+      ...envs[0],
+      runtime: "kubernetes",
+      domain: "integration.example.com",
+      kubernetes: { eks: { clusterName: "apps" }, architecture: "arm64" },
+    };
+    expect(problems(raw).filter((p) => p.startsWith("team.previews"))).toEqual([
+      expect.stringMatching(
+        /^team\.previews\.environment: "integration" runs on Kubernetes; the preview workflow deploys to a server/,
+      ),
     ]);
   });
 
@@ -108,15 +120,6 @@ describe("previews' cost", () => {
     const r = validateTeamSpec(raw);
     expect(r.ok).toBe(true);
     expect(previewCost(r.ok ? r.spec : referenceTeam())!.monthly).toBe(0);
-  });
-
-  it("is the own server's price, volume and address when previews have one", () => {
-    const raw = referenceTeamRaw();
-    raw.previews = { instanceType: "t4g.medium" };
-    const r = validateTeamSpec(raw);
-    if (!r.ok) throw new Error(JSON.stringify(r.issues));
-    const cost = previewCost(r.spec)!;
-    expect(cost.monthly).toBe(Math.round((0.0368 * 730 + 8 * 0.088 + 0.005 * 730) * 100) / 100);
   });
 
   it("names the server size for N concurrent previews", () => {

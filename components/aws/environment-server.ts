@@ -53,6 +53,12 @@ export interface EnvironmentServerArgs {
    */
   readonly instanceType?: string;
   /**
+   * Ports the proxy must answer on even when no service is public: pull-request previews answer
+   * through it (80; 443 too when previews have a domain: HTTPS and ACME TLS-ALPN/HTTP-01).
+   * @default none beyond the public services' 80 and 443
+   */
+  readonly proxyPorts?: readonly (80 | 443)[];
+  /**
    * Root volume size in GiB (gp3, encrypted).
    * @default 16 - the OS, a 1 GiB swap file and a few releases of each image
    */
@@ -146,23 +152,25 @@ export class EnvironmentServer extends pulumi.ComponentResource {
     const subnet = aws.ec2.getSubnetOutput({ id: subnetId }, { parent: this });
 
     const hasPublic = args.services.some((s) => s.public);
+    const openPorts = [
+      ...new Set<number>([...(hasPublic ? [80, 443] : []), ...(args.proxyPorts ?? [])]),
+    ].sort((a, b) => a - b);
     const securityGroup = new aws.ec2.SecurityGroup(
       `${name}-sg`,
       {
         vpcId: subnet.vpcId,
-        description: hasPublic
-          ? `HTTP and HTTPS to the proxy of team ${args.team} in ${env.name}; no SSH (SSM Session Manager)`
-          : `No ingress: team ${args.team} in ${env.name} runs only workers; no SSH (SSM Session Manager)`,
-        // Only the proxy is reachable: every release listens on a loopback port.
-        ingress: hasPublic
-          ? [80, 443].map((port) => ({
-              description: port === 80 ? "HTTP (and ACME HTTP-01 challenges)" : "HTTPS",
-              protocol: "tcp",
-              fromPort: port,
-              toPort: port,
-              cidrBlocks: ["0.0.0.0/0"],
-            }))
-          : [],
+        description:
+          openPorts.length > 0
+            ? `${openPorts.length === 2 ? "HTTP and HTTPS" : openPorts[0] === 80 ? "HTTP" : "HTTPS"} to the proxy of team ${args.team} in ${env.name}; no SSH (SSM Session Manager)`
+            : `No ingress: team ${args.team} in ${env.name} runs only workers; no SSH (SSM Session Manager)`,
+        // Only the proxy is reachable: every release (and preview) listens on a loopback port.
+        ingress: openPorts.map((port) => ({
+          description: port === 80 ? "HTTP (and ACME HTTP-01 challenges)" : "HTTPS",
+          protocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          cidrBlocks: ["0.0.0.0/0"],
+        })),
         // ECR, SSM, CloudWatch, Let's Encrypt and the Go module proxy, over the internet gateway.
         egress: [
           {

@@ -284,17 +284,24 @@ export interface PreviewScope extends RepositoryScope {
 
 /**
  * Preview role of one repository: run that service's preview document (deploy and remove
- * `pr-<n>`) on the preview servers, and read that service's images. No release parameter, no
- * other document, no push: a preview cannot change what any environment runs.
+ * `pr-<n>`) on the preview servers, and build and push that service's image (the preview job
+ * builds `sha-<commit>` of the pull request's head and deploys it by digest). No release
+ * parameter, no other document, no other repository: a preview cannot change what any
+ * environment runs.
+ *
+ * Push is on the service's own repository only. Its tags are IMMUTABLE (ContainerRegistry), so a
+ * pull request cannot overwrite a `sha-` image a release already uses: ECR refuses a PutImage
+ * whose tag exists with ImageTagAlreadyExistsException.
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html
  */
 export function previewPermissions(s: PreviewScope): PolicyDocument {
   return document(
     sendDocument("RunPreviewDocumentOnServers", s, s.previewDocument, s.instanceIds),
     READ_COMMAND_RESULTS,
     {
-      Sid: "ReadOwnImages",
+      Sid: "PushOwnImages",
       Effect: "Allow",
-      Action: union(ECR_PULL_ACTIONS, ["ecr:DescribeImages"]),
+      Action: union(ECR_PUSH_ACTIONS, ["ecr:DescribeImages"]),
       Resource: repositoryArn(s, s.repository),
     },
     REGISTRY_LOGIN,

@@ -75,7 +75,11 @@ load_settings() {
     export DOCKER_CONFIG="$DOCKER_CONFIG_DIR"
   fi
   if [[ -n "${PROXY_SOCKET:-}" ]]; then
-    export KAMAL_PROXY_SOCKET="$PROXY_SOCKET"
+    # kamal-proxy finds its control socket as $XDG_RUNTIME_DIR/kamal-proxy.sock and reads no other
+    # variable (internal/server/config.go); the deploy agent runs it with XDG_RUNTIME_DIR set so.
+    [[ "$(basename "$PROXY_SOCKET")" == kamal-proxy.sock ]] || die "PROXY_SOCKET must end in kamal-proxy.sock, got '$PROXY_SOCKET'"
+    XDG_RUNTIME_DIR="$(dirname "$PROXY_SOCKET")"
+    export XDG_RUNTIME_DIR KAMAL_PROXY_SOCKET="$PROXY_SOCKET"
   fi
   SERVICE_STATE="$STATE_ROOT/$SERVICE"
   mkdir -p "$SERVICE_STATE"

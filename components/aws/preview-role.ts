@@ -16,7 +16,7 @@ export interface PreviewRoleArgs {
   readonly repository: RepositoryRef;
   readonly oidcProviderArn: pulumi.Input<string>;
   readonly region: string;
-  /** The service's ECR repository name: read only. */
+  /** The service's ECR repository name: the one repository it may push to (immutable tags). */
   readonly registry: pulumi.Input<string>;
   /** Instance ids of the servers that host previews: the only targets of the preview document. */
   readonly instanceIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -35,8 +35,8 @@ export interface PreviewRoleArgs {
 
 /**
  * The role one repository's preview jobs assume from its `preview` GitHub environment: runs that
- * service's preview document (deploy or remove `pr-<n>`) on the preview servers and reads that
- * service's images. It cannot write any release parameter or send any deploy document.
+ * service's preview document (deploy or remove `pr-<n>`) on the preview servers and builds and
+ * pushes that service's images. It cannot write any release parameter or send any deploy document.
  */
 export class PreviewRole extends pulumi.ComponentResource {
   public readonly role: aws.iam.Role;

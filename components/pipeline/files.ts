@@ -4,6 +4,7 @@ import type { ServiceSpec, TeamSpec } from "../team";
 import type { PipelineFile } from "./model";
 import { DEPENDABOT_CONFIG, dependabotConfig } from "./dependabot";
 import { preCommitConfig } from "./precommit";
+import { previewWorkflowFile } from "./preview-workflow";
 import { dependabotYaml, preCommitYaml, workflowYaml } from "./serialize";
 import { serviceWorkflows } from "./workflows";
 
@@ -20,6 +21,9 @@ export function pipelineFiles(spec: TeamSpec, service: ServiceSpec, policy: Rele
   for (const [path, workflow] of serviceWorkflows(spec, service, policy)) {
     files.push({ key: keyOf(path), path, content: workflowYaml(workflow) });
   }
+  // Pull-request previews (issue 12): open/synchronize/reopen/close and the daily sweep.
+  const preview = previewWorkflowFile(spec, service);
+  if (preview) files.push(preview);
   files.push({
     key: keyOf(PRE_COMMIT_CONFIG),
     path: PRE_COMMIT_CONFIG,

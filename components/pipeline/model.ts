@@ -8,7 +8,8 @@
 import type { PinnedAction } from "./actions";
 
 /** Token scopes the generated jobs ask for; nothing else is ever granted. */
-export type PermissionScope = "contents" | "id-token";
+/** `pull-requests`: the preview workflow's pull request comment only. */
+export type PermissionScope = "contents" | "id-token" | "pull-requests";
 export type PermissionLevel = "read" | "write";
 /** `{}` means the job's token has no scopes at all. */
 export type Permissions = Partial<Record<PermissionScope, PermissionLevel>>;
@@ -57,13 +58,16 @@ export interface WorkflowDispatchInput {
 }
 
 /** Pull request activity types the generated workflows listen to. */
-export type PullRequestType = "opened" | "synchronize" | "reopened" | "edited";
+export type PullRequestType = "opened" | "synchronize" | "reopened" | "edited" | "closed";
 
 export interface Triggers {
   readonly pull_request?: {
     readonly types?: readonly PullRequestType[];
-    readonly branches: readonly string[];
+    /** @default every base branch (the preview workflow) */
+    readonly branches?: readonly string[];
   };
+  /** Cron schedules, UTC (the preview sweep). */
+  readonly schedule?: readonly { readonly cron: string }[];
   readonly push?: { readonly branches?: readonly string[]; readonly tags?: readonly string[] };
   readonly workflow_dispatch?: { readonly inputs: Readonly<Record<string, WorkflowDispatchInput>> };
 }

@@ -29,9 +29,8 @@ import {
 import { resolvePreviews, type ServiceSpec, type TeamSpec } from "../team";
 import * as fs from "fs";
 import * as path from "path";
-import { ACTIONS, type PinnedAction } from "./actions";
-import type { Workflow } from "./model";
-import { PREVIEW_ACTIONS } from "./preview-actions";
+import { ACTIONS } from "./actions";
+import type { Concurrency, Job, PullRequestType, Step, Triggers, Workflow } from "./model";
 import { workflowYaml } from "./serialize";
 import { RUNNER } from "./tools";
 
@@ -52,43 +51,21 @@ export function previewScript(name: keyof typeof PREVIEW_SCRIPTS): string {
 /** Daily, off the hour (GitHub delays runs at :00 under load). */
 export const PREVIEW_SWEEP_CRON = "23 4 * * *";
 
-// ---------------------------------------------------------------------------------------------
-// The workflow model of model.ts, widened by what previews need: `pull_request.types`,
-// `schedule`, and the `pull-requests` token scope. (At merge, widen model.ts and drop these.)
+// The preview workflow in model.ts's terms, with the keys every preview job sets made required.
+export type PreviewStep = Step;
 
-type Scope = "contents" | "id-token" | "pull-requests";
-type Permissions = Partial<Record<Scope, "read" | "write">>;
-type Scalar = string | number | boolean;
-
-export interface PreviewStep {
-  readonly name: string;
-  readonly id?: string;
-  readonly if?: string;
-  readonly uses?: PinnedAction;
-  readonly with?: Readonly<Record<string, Scalar>>;
-  readonly run?: string;
-  readonly env?: Readonly<Record<string, Scalar>>;
-}
-
-export interface PreviewJob {
-  readonly name: string;
-  readonly "runs-on": string;
+export interface PreviewJob extends Job {
   readonly if: string;
-  readonly permissions: Permissions;
   readonly environment: { readonly name: string; readonly url?: string };
-  readonly concurrency: { readonly group: string; readonly "cancel-in-progress": boolean };
-  readonly "timeout-minutes": number;
+  readonly concurrency: Concurrency;
   readonly steps: readonly PreviewStep[];
 }
 
-export interface PreviewWorkflow {
-  readonly name: string;
-  readonly on: {
-    readonly pull_request: { readonly types: readonly string[] };
+export interface PreviewWorkflow extends Workflow {
+  readonly on: Triggers & {
+    readonly pull_request: { readonly types: readonly PullRequestType[] };
     readonly schedule: readonly { readonly cron: string }[];
   };
-  readonly permissions: Permissions;
-  readonly defaults: { readonly run: { readonly shell: "bash" } };
   readonly jobs: Readonly<Record<string, PreviewJob>>;
 }
 
@@ -176,10 +153,10 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
         ? [
             {
               name: `Emulate ${platform} (QEMU)`,
-              uses: PREVIEW_ACTIONS.setupQemu,
+              uses: ACTIONS.setupQemu,
               with: { platforms: platform },
             },
-            { name: "Set up Docker Buildx", uses: PREVIEW_ACTIONS.setupBuildx },
+            { name: "Set up Docker Buildx", uses: ACTIONS.setupBuildx },
           ]
         : []),
       awsCredentials,
@@ -276,13 +253,9 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
   };
 }
 
-/**
- * The workflow as YAML, through the pipeline's serializer (pins with version comments, blank
- * lines between jobs). model.ts's `Workflow` does not yet spell `types`, `schedule` or the
- * `pull-requests` scope; the serializer is structural, so the widened model passes as it is.
- */
+/** The workflow as YAML, through the pipeline's serializer (pins with version comments). */
 export function previewWorkflowYaml(workflow: PreviewWorkflow): string {
-  return workflowYaml(workflow as unknown as Workflow);
+  return workflowYaml(workflow);
 }
 
 /** The file to commit into the service's repository, or undefined when previews are off. */

@@ -171,6 +171,22 @@ export function previewIssues(input: Loose): SpecIssue[] {
     });
     return issues;
   }
+  // Neither is built yet: refused by name rather than silently ignored.
+  if (env.runtime === "kubernetes") {
+    issues.push({
+      path: "team.previews.environment",
+      message: `${showValue(env.name)} runs on Kubernetes; the preview workflow deploys to a server (the namespace-per-preview manifests exist in components/kubernetes/previews.ts but no workflow applies them yet): host previews on a server environment or set team.previews.enabled: false`,
+    });
+    return issues;
+  }
+  if (typeof p.instanceType === "string") {
+    issues.push({
+      path: "team.previews.instanceType",
+      message:
+        "previews on their own server are not built yet: remove the key to run them on the hosting environment's server (sized for them), or set team.previews.enabled: false",
+    });
+    return issues;
+  }
   // Without a domain previews answer below /previews/ on the server, where a service of that name
   // would also be routed (services without a domain answer at /<service>).
   if (typeof p.domain !== "string") {

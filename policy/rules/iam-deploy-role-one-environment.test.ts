@@ -38,4 +38,12 @@ describe(rule.id, () => {
       ),
     ).toEqual(['trusts environment production but this stack provisions "staging"']);
   });
+  it("admits a preview role in the stack that hosts previews (integration's), and nowhere else", () => {
+    const preview = (stack: string) =>
+      role(["repo:acme-shop/cart-api:environment:preview"], "StringEquals", stack);
+    expect(messages(rule, [preview("integration")], referenceContext())).toEqual([]);
+    expect(messages(rule, [preview("staging")], referenceContext())).toEqual([
+      'trusts environment preview but this stack provisions "staging"',
+    ]);
+  });
 });

@@ -5,6 +5,8 @@
  * StringEquals (one repository per role is iam-oidc-trust's check). Mirrors GitHub's OIDC
  * hardening guide (environment-scoped subjects); no checkov id. Mandatory.
  */
+import { PREVIEW_ENVIRONMENT } from "../../components/release";
+import { resolvePreviews } from "../../components/team";
 import type { ResourceRule } from "../types";
 import { T, isUnknown } from "./util";
 import { conditionValues, githubTrustStatements, SUB_KEY } from "./iam-oidc-trust";
@@ -39,7 +41,11 @@ export const iamDeployRoleOneEnvironment: ResourceRule = {
     const loose = conditions.filter((c) => !c.operator.startsWith("StringEquals")).map((c) => c.operator);
     if (loose.length > 0)
       out.push(`tests the environment subject with ${[...new Set(loose)].join(", ")}; use StringEquals`);
-    if (ctx.environment && !environments.has(ctx.environment)) {
+    // The preview roles (one environment, `preview`) live in the stack that hosts previews.
+    const hostsPreviews =
+      ctx.spec !== undefined && resolvePreviews(ctx.spec)?.environment === ctx.environment;
+    const onlyPreview = environments.size === 1 && environments.has(PREVIEW_ENVIRONMENT);
+    if (ctx.environment && !environments.has(ctx.environment) && !(onlyPreview && hostsPreviews)) {
       out.push(
         `trusts environment ${[...environments].join(", ")} but this stack provisions "${ctx.environment}"`,
       );

@@ -1,0 +1,121 @@
+/**
+ * Pull-request previews (issue 12) in the environment stack that hosts them
+ * (`resolvePreviews(spec).environment`, integration's by default): what the server must be, and
+ * per repository the preview document, the preview role and the `preview` GitHub environment.
+ * environment.ts calls these two functions in its "previews" section; nothing else there changes.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { StackContext } from "./config";
+import type { Providers } from "./providers";
+import {
+  PreviewRole,
+  PROXY_RUNTIME_DIR,
+  repositoryName,
+  type ProviderScope,
+  type SharedAwsOutputs,
+} from "../components/aws";
+import { PreviewDocument, previewDocumentSettings } from "../components/aws/preview-document";
+import { PreviewEnvironment } from "../components/github/preview-environment";
+import { resolvePreviews, stableServiceKey, type PreviewPlan } from "../components/team";
+
+/** What the hosting environment's server needs for previews, or undefined when it hosts none. */
+export interface PreviewServerSettings {
+  readonly plan: PreviewPlan;
+  /** The type the preview sizing chose (the spec's, or the smallest that holds the previews). */
+  readonly instanceType: string;
+  /** The proxy answers previews on 80, and 443 with a preview domain, even with no public service. */
+  readonly proxyPorts: readonly (80 | 443)[];
+}
+
+/**
+ * The server settings previews need in `environmentName`'s stack. (The spec refuses previews on
+ * their own server, `team.previews.instanceType`, and on a Kubernetes environment: neither is
+ * built yet.)
+ */
+export function previewServerSettings(
+  ctx: StackContext,
+  environmentName: string,
+): PreviewServerSettings | undefined {
+  const plan = resolvePreviews(ctx.spec);
+  if (!plan || plan.environment !== environmentName) return undefined;
+  return { plan, instanceType: plan.instanceType, proxyPorts: plan.domain ? [80, 443] : [80] };
+}
+
+export interface PreviewHostArgs {
+  readonly settings: PreviewServerSettings;
+  readonly providers: Providers;
+  readonly sharedAws: pulumi.Output<SharedAwsOutputs>;
+  readonly scope: pulumi.Input<ProviderScope>;
+  /** Instance ids of the servers that host previews. */
+  readonly instanceIds: pulumi.Input<string>[];
+  /** The hosting server's public address: previews answer at http://<ip>/previews/… without a domain. */
+  readonly publicIp: pulumi.Input<string>;
+  readonly logGroup: string;
+}
+
+/**
+ * Per repository: its preview document on the hosting servers, its preview role (may send only
+ * that document, push only its own images) and its `preview` GitHub environment carrying the
+ * role ARN, document name, instance ids (PREVIEW_VARIABLES) and the Slack webhook secret.
+ */
+export function previewHost(ctx: StackContext, args: PreviewHostArgs): Record<string, unknown> {
+  const team = ctx.spec.name;
+  const environment = args.settings.plan.environment;
+  const awsOpts = { provider: args.providers.aws };
+  const perService = ctx.spec.services.map((s) => {
+    const key = stableServiceKey(s);
+    const document = new PreviewDocument(
+      `${team}-${environment}-${key}-preview`,
+      {
+        ...previewDocumentSettings(ctx.spec, s)!,
+        team,
+        service: key,
+        registryUrl: args.sharedAws.apply((a) => a.registries[s.name].url),
+        publicBaseUrl: pulumi.interpolate`http://${args.publicIp}`,
+        // The hosting environment's non-secret configuration (secrets never reach a preview).
+        config: s.env[environment],
+        region: ctx.spec.aws.region,
+        logGroup: args.logGroup,
+        // Where the deploy agent runs kamal-proxy (XDG_RUNTIME_DIR=PROXY_RUNTIME_DIR).
+        proxySocket: `${PROXY_RUNTIME_DIR}/kamal-proxy.sock`,
+      },
+      awsOpts,
+    );
+    const role = new PreviewRole(
+      `${team}-${key}-preview`,
+      {
+        team,
+        environment,
+        service: key,
+        repository: { owner: ctx.spec.github.owner, name: s.name },
+        oidcProviderArn: args.sharedAws.apply((a) => a.oidcProviderArn),
+        region: ctx.spec.aws.region,
+        registry: repositoryName(team, key),
+        instanceIds: args.instanceIds,
+        scope: args.scope,
+      },
+      awsOpts,
+    );
+    new PreviewEnvironment(
+      `${team}-${s.name}-preview`,
+      {
+        repository: s.name,
+        formerNames: s.formerNames,
+        roleArn: role.arn,
+        documentName: document.name,
+        instanceIds: args.instanceIds,
+        slackWebhookUrl: ctx.secrets.slackWebhookUrl,
+      },
+      { provider: args.providers.github },
+    );
+    return [s.name, { roleArn: role.arn, document: document.name }] as const;
+  });
+  return {
+    environment,
+    instanceType: args.settings.instanceType,
+    memoryNeededMib: args.settings.plan.memoryNeededMib,
+    maxPerService: args.settings.plan.maxPerService,
+    ttlDays: args.settings.plan.ttlDays,
+    services: Object.fromEntries(perService),
+  };
+}
