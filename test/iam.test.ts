@@ -350,6 +350,9 @@ describe("names and AWS's size limits for a 100-service team", () => {
       { name: "s".repeat(39), role: "staging" },
       { name: "p".repeat(39), role: "production" },
     ],
+    // Previews stay on (their roles are part of the worst case) on their own server, sized for one
+    // preview per service: five of 100 services fit no server (team.previews.maxPerService).
+    previews: { instanceType: "t4g.2xlarge", maxPerService: 1 },
   });
   const bigPolicy = releasePolicy(big);
   const instanceIds = ["i-0123456789abcdef0", "i-0123456789abcdef1"];
