@@ -14,12 +14,16 @@ const EXAMPLES = path.join(REPO_ROOT, "examples");
 const files = fs.readdirSync(EXAMPLES).filter((f) => /\.ya?ml$/.test(f));
 
 describe("examples/", () => {
-  it("holds one full team spec per branch model, named after it", () => {
-    expect(files.sort()).toEqual(["pre-production.yaml", "staging-branch.yaml", "trunk.yaml"]);
-    for (const file of files) {
+  it("holds one full team spec per branch model, named after it, and the 60-service large.yaml", () => {
+    // large.yaml (from the server runtime) is no branch model: it measures what grows with the
+    // number of services (user-data, SSM documents, the plan), so it must keep its 60 services.
+    expect(files.sort()).toEqual(["large.yaml", "pre-production.yaml", "staging-branch.yaml", "trunk.yaml"]);
+    for (const file of files.filter((f) => f !== "large.yaml")) {
       const spec = parseTeamSpec(parse(fs.readFileSync(path.join(EXAMPLES, file), "utf8")));
       expect([file, spec.branchModel]).toEqual([file, file.replace(/\.ya?ml$/, "")]);
     }
+    const large = parseTeamSpec(parse(fs.readFileSync(path.join(EXAMPLES, "large.yaml"), "utf8")));
+    expect(large.services).toHaveLength(60);
   });
 
   it("trunk.yaml is the reference team of Pulumi.yaml, word for word", () => {
