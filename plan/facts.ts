@@ -52,15 +52,24 @@ const factsSchema = z.strictObject({
        * (EC2 refuses a launch in a zone that does not offer the type). A type listed here is
        * confirmed in exactly those zones; a type not listed is assumed offered in every zone.
        */
+      /**
+       * Architecture of AMIs the team pins (stack config `serverAmi`), as
+       * `aws ec2 describe-images --image-ids <id>` reports it. An AMI not listed here is planned
+       * with its architecture unknown (an assumption), so no preflight can compare it.
+       */
+      amis: z
+        .record(
+          z.string().regex(/^ami-[0-9a-f]{8,17}$/, { message: "must be an AMI id (ami-…)" }),
+          z.strictObject({ architecture: z.enum(["arm64", "x86_64"]) }),
+        )
+        .default({}),
       instanceTypeOfferings: z
         .record(
           z.string(),
           z.record(
-            z
-              .string()
-              .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {
-                message: "must be an EC2 instance type such as t4g.small",
-              }),
+            z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {
+              message: "must be an EC2 instance type such as t4g.small",
+            }),
             z.array(z.string().min(1)).min(1),
           ),
         )

@@ -430,6 +430,32 @@ export const calls: Record<string, CallFake> = {
       region: ctx.region,
     };
   },
+  // A pinned AMI, looked up by image-id: its architecture from aws.amis of facts.yaml, else
+  // unknown (empty) and an assumption.
+  "aws:ec2/getAmi:getAmi": (inputs, ctx) => {
+    const filters: { name: string; values: string[] }[] = inputs.filters ?? [];
+    const id = filters.find((f) => f.name === "image-id")?.values?.[0];
+    if (!id) throw new Error("the fake cloud answers aws:ec2/getAmi only by image-id (a pinned serverAmi)");
+    const known = ctx.facts.aws?.amis[id];
+    if (!known)
+      ctx.assume(
+        "aws-ami",
+        id,
+        `facts.yaml lists no aws.amis.${id}: the plan assumes it exists, is shared with the account, and runs on the server's instance type (aws ec2 describe-images --image-ids ${id})`,
+      );
+    return {
+      id,
+      imageId: id,
+      architecture: known?.architecture ?? "",
+      arn: `arn:${ctx.partition}:ec2:${ctx.region}::image/${id}`,
+      name: `offline-${id}`,
+      ownerId: ctx.accountId,
+      state: "available",
+      rootDeviceType: "ebs",
+      virtualizationType: "hvm",
+      region: ctx.region,
+    };
+  },
   // The region's default VPC (the program filters is-default=true; an account may have none, and
   // the program then names the key): facts.yaml's aws.defaultVpcs, else one assumed.
   "aws:ec2/getVpcs:getVpcs": (inputs, ctx) => {
