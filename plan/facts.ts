@@ -1,7 +1,7 @@
 /**
  * Known facts about the GitHub organization and the AWS account, committed beside the spec as
  * `facts.yaml`: the offline plan answers lookups (users, teams, the default VPC and its subnets,
- * the account) only from here. Whatever the program looks up that this file does not confirm is
+ * the account, the zones offering an instance type) only from here. Whatever the program looks up that this file does not confirm is
  * still answered, so the plan runs on, but listed as an assumption in the text and the JSON.
  */
 import * as path from "path";
@@ -44,6 +44,34 @@ const factsSchema = z.strictObject({
             cidrBlock: z.string().default("172.31.0.0/16"),
             subnets: z.array(subnetSchema).min(1),
           }),
+        )
+        .default({}),
+      /**
+       * Zones of each region that offer an instance type, as
+       * `aws ec2 describe-instance-type-offerings --location-type availability-zone` lists them
+       * (EC2 refuses a launch in a zone that does not offer the type). A type listed here is
+       * confirmed in exactly those zones; a type not listed is assumed offered in every zone.
+       */
+      /**
+       * Architecture of AMIs the team pins (stack config `serverAmi`), as
+       * `aws ec2 describe-images --image-ids <id>` reports it. An AMI not listed here is planned
+       * with its architecture unknown (an assumption), so no preflight can compare it.
+       */
+      amis: z
+        .record(
+          z.string().regex(/^ami-[0-9a-f]{8,17}$/, { message: "must be an AMI id (ami-…)" }),
+          z.strictObject({ architecture: z.enum(["arm64", "x86_64"]) }),
+        )
+        .default({}),
+      instanceTypeOfferings: z
+        .record(
+          z.string(),
+          z.record(
+            z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {
+              message: "must be an EC2 instance type such as t4g.small",
+            }),
+            z.array(z.string().min(1)).min(1),
+          ),
         )
         .default({}),
     })

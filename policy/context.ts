@@ -9,6 +9,8 @@ import * as path from "path";
 import { parse } from "yaml";
 import {
   configFromDocuments,
+  configText,
+  declaredAppPermissions,
   readYamlFile,
   resolveSettings,
   type ProjectConfig,
@@ -27,10 +29,31 @@ export interface ProjectFiles {
 // The policy engine unwraps secrets before policies see them.
 const NOTHING_KNOWN: PolicyContext = { spec: undefined, secretsMarked: false };
 
+/**
+ * What the stack file alone says, whatever else resolves: a plain-text secret in it is worth a
+ * warning even when the team spec is broken or Pulumi.yaml is missing, and the App's declared
+ * permissions are the stack's own statement.
+ */
+function stackFileContext(stackDoc: unknown, project: string | undefined): PolicyContext {
+  const stackConfig = stackConfigOf(stackDoc);
+  const permissionsKey = Object.keys(stackConfig ?? {}).find((k) =>
+    project === undefined
+      ? k.endsWith(":githubAppPermissions")
+      : k === `${project}:githubAppPermissions` || k === "githubAppPermissions",
+  );
+  const permissions = permissionsKey === undefined ? undefined : stackConfig?.[permissionsKey];
+  return {
+    ...NOTHING_KNOWN,
+    githubAppPermissions:
+      permissions === undefined ? undefined : declaredAppPermissions(configText(permissions)),
+    stackConfig,
+  };
+}
+
 /** The context from a stack's config. Never throws. */
 function contextOf(cfg: ProjectConfig, stack: string, stackDoc: unknown): PolicyContext {
   const r = resolveSettings({ project: cfg.project, stack, config: cfg.config, secureKeys: cfg.secureKeys });
-  if (!r.ok) return NOTHING_KNOWN;
+  if (!r.ok) return stackFileContext(stackDoc, cfg.project);
   const s = r.settings;
   return {
     spec: s.spec,
@@ -50,7 +73,11 @@ export function contextFromProjectFiles(files: ProjectFiles): PolicyContext {
   try {
     const doc = (text: string | undefined) => (text === undefined ? undefined : parse(text));
     const stackDoc = doc(files.stack);
-    return contextOf(configFromDocuments(doc(files.project), stackDoc), files.stackName ?? "", stackDoc);
+    try {
+      return contextOf(configFromDocuments(doc(files.project), stackDoc), files.stackName ?? "", stackDoc);
+    } catch {
+      return stackFileContext(stackDoc, undefined);
+    }
   } catch {
     return NOTHING_KNOWN;
   }
@@ -61,7 +88,11 @@ export function loadProjectContext(projectDir: string, stack: string | undefined
   try {
     const project = readYamlFile(path.join(projectDir, "Pulumi.yaml"));
     const stackDoc = stack ? readYamlFile(path.join(projectDir, `Pulumi.${stack}.yaml`)) : undefined;
-    return contextOf(configFromDocuments(project, stackDoc), stack ?? "", stackDoc);
+    try {
+      return contextOf(configFromDocuments(project, stackDoc), stack ?? "", stackDoc);
+    } catch {
+      return stackFileContext(stackDoc, undefined);
+    }
   } catch {
     return NOTHING_KNOWN;
   }

@@ -173,8 +173,9 @@ export function teamProjectFiles(
 }
 
 /**
- * A facts file that confirms nothing yet: until the team lists its members, teams and default
- * VPCs, every login and network the plan relies on is reported as an assumption.
+ * A facts file that confirms nothing yet: until the team lists its members, teams, default VPCs
+ * and instance type offerings, every login, network and zone the plan relies on is reported as an
+ * assumption.
  */
 function factsFile(spec: TeamSpec): string {
   return (
@@ -183,6 +184,7 @@ function factsFile(spec: TeamSpec): string {
       "# only from this file and lists everything else the spec relies on under Assumptions.",
       "# Fill it in from the organization's People and Teams pages and, per region, from",
       "#   aws ec2 describe-vpcs --filters Name=is-default,Values=true  (and describe-subnets)",
+      "# and the zones offering each server type (describe-instance-type-offerings).",
       "",
     ].join("\n") +
     stringify({ github: { owner: spec.github.owner, users: [], teams: [] } }) +
@@ -194,6 +196,9 @@ function factsFile(spec: TeamSpec): string {
       "#       id: vpc-…",
       "#       subnets:",
       `#         - { id: subnet-…, availabilityZone: ${spec.aws.region}a }`,
+      "#   instanceTypeOfferings:  # aws ec2 describe-instance-type-offerings --location-type availability-zone",
+      `#     ${spec.aws.region}:`,
+      `#       t4g.micro: [${spec.aws.region}a, ${spec.aws.region}b]`,
       "",
     ].join("\n")
   );

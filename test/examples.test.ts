@@ -21,6 +21,8 @@ describe("examples/", () => {
       const spec = parseTeamSpec(parse(fs.readFileSync(path.join(EXAMPLES, file), "utf8")));
       expect([file, spec.branchModel]).toEqual([file, file.replace(/\.ya?ml$/, "")]);
     }
+    const large = parseTeamSpec(parse(fs.readFileSync(path.join(EXAMPLES, "large.yaml"), "utf8")));
+    expect(large.services).toHaveLength(60);
   });
 
   it("trunk.yaml is the reference team of Pulumi.yaml, word for word", () => {

@@ -109,6 +109,8 @@ describe("the PR check and the image job build for that platform", () => {
         { name: "staging", role: "staging", instanceType: "t3.micro" },
         { name: "production", role: "production", instanceType: "m7i.large" },
       ],
+      // A t3.micro holds no preview beside integration's own services (the spec refuses it).
+      previews: { enabled: false },
     });
     const { pr, image } = jobs(spec);
     for (const job of [pr, image]) {

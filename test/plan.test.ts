@@ -387,11 +387,46 @@ describe("assumptions: lookups facts.yaml does not confirm", () => {
       const [shared, staging] = await planStacks({ stacks: ["shared", "staging"], dir });
       const kinds = (p: StackPlan) => [...new Set(p.assumptions.map((a) => a.kind))].sort();
       expect(kinds(shared)).toEqual(["aws-account", "github-user"]);
-      expect(kinds(staging)).toEqual(["aws-account", "aws-vpc"]);
+      // The server runtime looks up the zones offering its instance type: without facts, assumed.
+      expect(kinds(staging)).toEqual(["aws-account", "aws-instance-type-offering", "aws-vpc"]);
+      expect(staging.assumptions.find((a) => a.kind === "aws-instance-type-offering")).toMatchObject({
+        name: "t4g.micro",
+        source: "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings",
+        why: expect.stringContaining("aws.instanceTypeOfferings.eu-west-1.t4g.micro"),
+      });
       expect(shared.assumptions.filter((a) => a.kind === "github-user").map((a) => a.name)).toEqual([
         "alice-lead",
         "bob-ops",
         "carol-payments",
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("launches in a zone facts.yaml says offers the type, and assumes a type it does not list", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "offerings-"));
+    const facts = (offered: string) =>
+      fs
+        .readFileSync(path.join(REPO_ROOT, "facts.yaml"), "utf8")
+        .replace(/t4g\.small: \[[^\]]*\]/, `t4g.small: [${offered}]`);
+    const serverSubnet = (plan: StackPlan) =>
+      plan.resources.find((r) => r.type === "aws:ec2/instance:Instance")?.inputs.subnetId;
+    try {
+      for (const f of ["Pulumi.yaml", "Pulumi.shared.yaml", "Pulumi.production.yaml"])
+        fs.copyFileSync(path.join(REPO_ROOT, f), path.join(dir, f));
+      // Declared in eu-west-1b only: the server takes that zone's default subnet, nothing assumed.
+      fs.writeFileSync(path.join(dir, "facts.yaml"), facts("eu-west-1b"));
+      const [production] = await planStacks({ stacks: ["production"], dir });
+      expect(production.assumptions).toEqual([]);
+      expect(serverSubnet(production)).toBe("subnet-0a1b2c3d4e5f60002");
+
+      // A type facts.yaml does not list: assumed offered everywhere, and said so.
+      const team = require("./fixtures").referenceTeamRaw();
+      team.environments.find((e: { name: string }) => e.name === "production").instanceType = "t4g.large";
+      const [large] = await planStacks({ stacks: ["production"], dir, team });
+      expect(large.assumptions.map((a) => [a.kind, a.name])).toEqual([
+        ["aws-instance-type-offering", "t4g.large"],
       ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -405,13 +440,14 @@ describe("assumptions: lookups facts.yaml does not confirm", () => {
         fs.copyFileSync(path.join(REPO_ROOT, f), path.join(dir, f));
       fs.writeFileSync(
         path.join(dir, "facts.yaml"),
-        "github: {owner: acme-shop, users: [ok, 7]}\naws: {accountId: '12', colour: blue}\n",
+        "github: {owner: acme-shop, users: [ok, 7]}\naws: {accountId: '12', colour: blue, instanceTypeOfferings: {eu-west-1: {T4G: [eu-west-1a]}}}\n",
       );
       const err = await planStacks({ stacks: ["shared"], dir }).catch((e) => e);
       expect(err).toBeInstanceOf(PlanError);
       expect(err.message).toContain("facts.github.users[1]:");
       expect(err.message).toContain("facts.aws.accountId:");
       expect(err.message).toMatch(/facts\.aws.*colour/);
+      expect(err.message).toContain("facts.aws.instanceTypeOfferings.eu-west-1.T4G: ");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -39,7 +39,7 @@ describe("team.previews", () => {
     const raw = referenceTeamRaw();
     (raw.environments as Record<string, unknown>[])[0].instanceType = "t4g.small";
     expect(problems(raw)).toEqual([
-      "team.previews.maxPerService: 5 previews of each of 2 service(s) need 3968 MiB on t4g.small (team.environments[0].instanceType), which has 2048 MiB; lower team.previews.maxPerService or services[i].memoryMb, or use t4g.medium",
+      "team.previews.maxPerService: 5 previews of each of 2 service(s) need 3968 MiB on t4g.small (team.environments[0].instanceType), which has 2048 MiB; lower team.previews.maxPerService or services[i].memoryMb, or use t4g.medium; or set team.previews.enabled: false (previews are on by default)",
     ]);
     raw.previews = { maxPerService: 1 };
     expect(problems(raw)).toEqual([]);

@@ -186,8 +186,13 @@ export class EnvironmentServer extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // A pinned AMI is looked up by id (a filter on image-id is exact, so no owner is needed): a
+    // deleted or unshared AMI fails here rather than at launch, and the lookup's architecture lets
+    // the preflight rule aws-ec2-ami-architecture refuse an AMI the instance type cannot run
+    // (EC2 RunInstances refuses that combination). The default needs no check: its parameter is
+    // chosen by the instance type's architecture.
     this.ami = args.ami
-      ? pulumi.output(args.ami)
+      ? aws.ec2.getAmiOutput({ filters: [{ name: "image-id", values: [args.ami] }] }, { parent: this }).id
       : aws.ssm.getParameterOutput(
           { name: al2023AmiParameter(architectureOfInstanceType(instanceType)) },
           { parent: this },

@@ -42,6 +42,7 @@ export const PREVIEW_SCRIPTS = {
   image: "preview-image.sh",
   command: "preview-command.sh",
   report: "preview-report.sh",
+  fail: "preview-fail.sh",
 } as const;
 
 export function previewScript(name: keyof typeof PREVIEW_SCRIPTS): string {
@@ -191,7 +192,7 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
       {
         name: "Fail unless the preview runs",
         if: "steps.deploy.outputs.outcome != 'deployed'",
-        run: 'echo "::error::no preview: ${MESSAGE:-the deploy did not succeed}"\nexit 1\n',
+        run: previewScript("fail"),
         env: { MESSAGE: expr("steps.deploy.outputs.message") },
       },
     ],

@@ -384,6 +384,15 @@ function parseServiceSecrets(
   return out;
 }
 
+/**
+ * `githubAppPermissions` as text (JSON, as config holds it): the mapping, or undefined when absent
+ * or not a mapping of permission names to read, write or admin. For readers that judge a stack
+ * file whose other settings may not resolve (the policy pack).
+ */
+export function declaredAppPermissions(text: string | undefined): Record<string, string> | undefined {
+  return parsePermissions(text, "githubAppPermissions", []);
+}
+
 /** `githubAppPermissions`: a mapping of GitHub App permission names to read, write or admin. */
 function parsePermissions(
   text: string | undefined,

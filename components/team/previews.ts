@@ -212,19 +212,25 @@ export function previewIssues(input: Loose): SpecIssue[] {
   const where = ownServer
     ? "team.previews.instanceType"
     : `team.environments[${(Array.isArray(input.environments) ? input.environments : []).indexOf(env)}].instanceType`;
+  // Previews are on by default, so a team that never wrote `previews:` (and chose a small server to
+  // keep it cheap) is refused here too. The refusal stands rather than shrinking maxPerService or
+  // turning previews off behind the team's back: an explicit instanceType is the team's cost
+  // decision, and even one preview does not fit a micro server beside the environment's own
+  // services. But the message names the switch such a team is looking for.
+  const offHint = "; or set team.previews.enabled: false (previews are on by default)";
   if (type !== undefined) {
     const have = INSTANCE_MEMORY_MIB[type];
     if (have !== undefined && have < need) {
       const fits = smallestTypeHolding(need, familyOf(type));
       issues.push({
         path: "team.previews.maxPerService",
-        message: `${maxPerService} previews of each of ${services.length} service(s) need ${need} MiB on ${type} (${where}), which has ${have} MiB; lower team.previews.maxPerService or services[i].memoryMb, or use ${fits ?? "a larger instance type"}`,
+        message: `${maxPerService} previews of each of ${services.length} service(s) need ${need} MiB on ${type} (${where}), which has ${have} MiB; lower team.previews.maxPerService or services[i].memoryMb, or use ${fits ?? "a larger instance type"}${offHint}`,
       });
     }
   } else if (smallestTypeHolding(need) === undefined) {
     issues.push({
       path: "team.previews.maxPerService",
-      message: `${maxPerService} previews of each of ${services.length} service(s) need ${need} MiB, more than the largest t4g server (32768 MiB); lower it or services[i].memoryMb`,
+      message: `${maxPerService} previews of each of ${services.length} service(s) need ${need} MiB, more than the largest t4g server (32768 MiB); lower it or services[i].memoryMb${offHint}`,
     });
   }
   return issues;

@@ -334,11 +334,42 @@ export const calls: Record<string, CallFake> = {
       tags: {},
     };
   },
-  "aws:ec2/getSubnets:getSubnets": (_inputs, ctx) => ({
-    id: ctx.region,
-    ids: defaultVpc(ctx).subnets.map((s) => s.id),
-    region: ctx.region,
-  }),
+  // The program filters by vpc-id, subnet-id or default-for-az, and availability-zone (the zones
+  // offering its instance type): answered from the default VPC's subnets, filtered the same way,
+  // so a type offered in no zone with a subnet fails offline as it would in pulumi up.
+  "aws:ec2/getSubnets:getSubnets": (inputs, ctx) => {
+    const vpc = defaultVpc(ctx);
+    const filters: { name: string; values: string[] }[] = inputs.filters ?? [];
+    const values = (name: string) => filters.find((f) => f.name === name)?.values;
+    const zones = values("availability-zone");
+    const ids = values("subnet-id");
+    const vpcIds = values("vpc-id");
+    let subnets: { id: string; availabilityZone: string }[];
+    if (ids) {
+      subnets = ids.map((id) => vpc.subnets.find((s) => s.id === id) ?? { id, availabilityZone: "" });
+    } else if (vpcIds === undefined || vpcIds.includes(vpc.id)) {
+      subnets = vpc.subnets;
+    } else {
+      // The spec's own vpcId: facts.yaml records only default VPCs, so its subnets are made up.
+      ctx.assume(
+        "aws-vpc",
+        vpcIds.join(","),
+        "not a VPC of facts.yaml: the plan assumes it has a default subnet in every zone of the region",
+      );
+      subnets = ["a", "b", "c"].map((z) => ({
+        id: `subnet-${ctx.hex(17, `${vpcIds.join(",")}-${z}`)}`,
+        availabilityZone: `${ctx.region}${z}`,
+      }));
+    }
+    return {
+      id: ctx.region,
+      // A listed subnet facts.yaml does not know is kept (its zone unknown) rather than refused.
+      ids: subnets
+        .filter((s) => !zones || s.availabilityZone === "" || zones.includes(s.availabilityZone))
+        .map((s) => s.id),
+      region: ctx.region,
+    };
+  },
   // The subnet a server launches in (components/aws/environment-server.ts).
   "aws:ec2/getSubnet:getSubnet": (inputs, ctx) => {
     const vpc = defaultVpc(ctx);
@@ -373,13 +404,24 @@ export const calls: Record<string, CallFake> = {
       region: ctx.region,
     };
   },
-  // Zones offering the server's instance type: facts.yaml does not record offerings, so every
-  // zone of the default VPC is assumed to offer it.
+  // Zones offering the server's instance type: aws.instanceTypeOfferings of facts.yaml when it
+  // lists the type for the region; otherwise every zone of the default VPC, as an assumption.
   "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": (inputs, ctx) => {
-    const type =
-      (inputs.filters ?? []).find((f: { name: string }) => f.name === "instance-type")?.values?.[0] ?? "";
-    const zones = [...new Set(defaultVpc(ctx).subnets.map((s) => s.availabilityZone))];
-    ctx.assume("aws-instance-type-offering", String(type), `assumed offered in every zone of ${ctx.region}`);
+    const type = String(
+      (inputs.filters ?? []).find((f: { name: string }) => f.name === "instance-type")?.values?.[0] ?? "",
+    );
+    const declared = ctx.facts.aws?.instanceTypeOfferings[ctx.region]?.[type];
+    let zones: string[];
+    if (declared) {
+      zones = [...declared];
+    } else {
+      zones = [...new Set(defaultVpc(ctx).subnets.map((s) => s.availabilityZone))];
+      ctx.assume(
+        "aws-instance-type-offering",
+        type,
+        `facts.yaml lists no aws.instanceTypeOfferings.${ctx.region}.${type}: assumed offered in every zone of ${ctx.region} (aws ec2 describe-instance-type-offerings --location-type availability-zone --filters Name=instance-type,Values=${type})`,
+      );
+    }
     return {
       id: ctx.region,
       locations: zones,
@@ -388,12 +430,43 @@ export const calls: Record<string, CallFake> = {
       region: ctx.region,
     };
   },
-  // The default VPC, found by filter (an account may have none: the program then names the key).
-  "aws:ec2/getVpcs:getVpcs": (_inputs, ctx) => ({
-    id: ctx.region,
-    ids: [defaultVpc(ctx).id],
-    region: ctx.region,
-  }),
+  // A pinned AMI, looked up by image-id: its architecture from aws.amis of facts.yaml, else
+  // unknown (empty) and an assumption.
+  "aws:ec2/getAmi:getAmi": (inputs, ctx) => {
+    const filters: { name: string; values: string[] }[] = inputs.filters ?? [];
+    const id = filters.find((f) => f.name === "image-id")?.values?.[0];
+    if (!id) throw new Error("the fake cloud answers aws:ec2/getAmi only by image-id (a pinned serverAmi)");
+    const known = ctx.facts.aws?.amis[id];
+    if (!known)
+      ctx.assume(
+        "aws-ami",
+        id,
+        `facts.yaml lists no aws.amis.${id}: the plan assumes it exists, is shared with the account, and runs on the server's instance type (aws ec2 describe-images --image-ids ${id})`,
+      );
+    return {
+      id,
+      imageId: id,
+      architecture: known?.architecture ?? "",
+      arn: `arn:${ctx.partition}:ec2:${ctx.region}::image/${id}`,
+      name: `offline-${id}`,
+      ownerId: ctx.accountId,
+      state: "available",
+      rootDeviceType: "ebs",
+      virtualizationType: "hvm",
+      region: ctx.region,
+    };
+  },
+  // The region's default VPC (the program filters is-default=true; an account may have none, and
+  // the program then names the key): facts.yaml's aws.defaultVpcs, else one assumed.
+  "aws:ec2/getVpcs:getVpcs": (inputs, ctx) => {
+    const filters: { name: string; values: string[] }[] = inputs.filters ?? [];
+    const isDefault = filters.find((f) => f.name === "is-default")?.values;
+    if (isDefault === undefined || !isDefault.includes("true"))
+      throw new Error(
+        "the fake cloud answers aws:ec2/getVpcs only for the default VPC (filter is-default=true); facts.yaml records no other VPCs",
+      );
+    return { id: ctx.region, ids: [defaultVpc(ctx).id], region: ctx.region };
+  },
 };
 
 export const aws: FakeTables = { resources, calls };
