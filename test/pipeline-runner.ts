@@ -6,8 +6,8 @@
  * after a failure only with `always()`), and runs every `run:` script with bash. `uses:` steps are
  * played by the runner: checkout checks the event's commit out of a real git clone (with the
  * whole history); the others (language set-up, AWS credentials, QEMU, artifacts) have no effect
- * here. Everything the scripts call outside bash (aws, docker, gh, curl, python, pre-commit) is a
- * stub on PATH that records what it was asked.
+ * here. Everything the scripts call outside bash (aws, docker, gh, curl, kubectl, python,
+ * pre-commit) is a stub on PATH that records what it was asked.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -97,6 +97,31 @@ for a in "$@"; do [[ "$prev" == --data ]] && data="$a"; prev="$a"; done
 printf '%s\\t%s\\n' "$url" "$data" >> "$STORY_CURL"
 if [[ -e "$STORY_DOWN" && "$url" == *"$(cat "$STORY_DOWN")"* ]]; then echo "curl: (22) 503" >&2; exit 22; fi
 `,
+  // A cluster of Deployments in $STORY_KUBE/<namespace>/<deployment>.{image,previous}: set image
+  // changes one (keeping the previous for undo), rollout status fails while $STORY_KUBE/fail
+  // exists and the image is not the previous one (new pods never ready; the old ones are), undo
+  // returns to the previous. Every call is recorded with its namespace.
+  kubectl: `#!/usr/bin/env bash
+set -euo pipefail
+echo "kubectl [$KUBE_NAMESPACE] $*" >> "$STUB_LOG"
+dir="$STORY_KUBE/$KUBE_NAMESPACE"
+mkdir -p "$dir"
+name() { local d="$1"; echo "\${d#deployment/}"; }
+case "$1 $2" in
+  "config "*) ;;
+  "get deployment/"*) n="$(name "$2")"; cat "$dir/$n.image" 2>/dev/null || true ;;
+  "get pods") ;;
+  "set image") n="$(name "$3")"; cp "$dir/$n.image" "$dir/$n.previous" 2>/dev/null || : > "$dir/$n.previous"
+    printf '%s' "\${4#*=}" > "$dir/$n.image" ;;
+  "annotate "*) ;;
+  "rollout status") n="$(name "$3")"
+    if [[ -e "$STORY_KUBE/fail" && "$(cat "$dir/$n.image")" != "$(cat "$dir/$n.previous" 2>/dev/null)" ]]; then
+      echo "error: timed out waiting for the condition" >&2; exit 1
+    fi ;;
+  "rollout undo") n="$(name "$3")"; cp "$dir/$n.previous" "$dir/$n.image" ;;
+  *) echo "stub kubectl: unexpected $*" >&2; exit 2 ;;
+esac
+`,
   python: `#!/usr/bin/env bash\necho "python $*" >> "$STUB_LOG"\n`,
   "pre-commit": `#!/usr/bin/env bash\necho "pre-commit $*" >> "$STUB_LOG"\n`,
 };
@@ -111,6 +136,10 @@ export interface Repository {
   readonly secrets: Record<string, string>;
   readonly stubs: string;
   readonly env: Record<string, string>;
+  /** The image a Deployment of the stand-in cluster runs ("" when never set). */
+  kubeImage(namespace: string, deployment: string): string;
+  /** Makes every rollout of a new image time out (false: rollouts succeed). */
+  kubeFails(fail: boolean): void;
   /** Slack payloads and Sentry bodies, in order. */
   posts(): { url: string; data: string }[];
   releases(): string[];
@@ -133,6 +162,8 @@ export function repository(
   const curlLog = path.join(stubs, "curl.log");
   const releases = path.join(stubs, "releases");
   const down = path.join(stubs, "down");
+  const kube = path.join(stubs, "kube");
+  fs.mkdirSync(kube);
   fs.writeFileSync(curlLog, "");
   fs.writeFileSync(releases, "");
   return {
@@ -149,7 +180,16 @@ export function repository(
       STORY_CURL: curlLog,
       STORY_RELEASES: releases,
       STORY_DOWN: down,
+      STORY_KUBE: kube,
     },
+    kubeImage: (namespace, deployment) => {
+      const f = path.join(kube, namespace, `${deployment}.image`);
+      return fs.existsSync(f) ? fs.readFileSync(f, "utf8") : "";
+    },
+    kubeFails: (fail) =>
+      fail
+        ? fs.writeFileSync(path.join(kube, "fail"), "")
+        : fs.rmSync(path.join(kube, "fail"), { force: true }),
     posts: () =>
       fs
         .readFileSync(curlLog, "utf8")
@@ -174,6 +214,10 @@ function lookup(ctx: Context, dotted: string): unknown {
 
 function evaluate(expression: string, ctx: Context): unknown {
   const e = expression.trim();
+  // `!( … )` and `a || b`, the forms the rollback's runtime conditions use (no nesting inside).
+  const not = /^!\((.*)\)$/.exec(e);
+  if (not) return !isTrue(evaluate(not[1], ctx));
+  if (e.includes(" || ")) return e.split(" || ").some((part) => isTrue(evaluate(part, ctx)));
   const cmp = /^(.+?)\s*(==|!=)\s*(.+)$/.exec(e);
   if (cmp) {
     const equal = String(evaluate(cmp[1], ctx)) === String(evaluate(cmp[3], ctx));
@@ -191,10 +235,13 @@ function interpolate(value: unknown, ctx: Context): string {
   return String(value).replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, x: string) => String(evaluate(x, ctx)));
 }
 
+function isTrue(v: unknown): boolean {
+  return v === true || (typeof v === "string" && v !== "" && v !== "false");
+}
+
 function truthy(condition: string, ctx: Context): boolean {
   const bare = condition.replace(/^\$\{\{\s*|\s*\}\}$/g, "");
-  const v = evaluate(bare, ctx);
-  return v === true || (typeof v === "string" && v !== "" && v !== "false");
+  return isTrue(evaluate(bare, ctx));
 }
 
 /** Runs a workflow for an event in a repository; returns every job's result and log. */
@@ -285,6 +332,7 @@ export function runWorkflow(
           GITHUB_SERVER_URL: "https://github.com",
           GITHUB_REPOSITORY: github.repository,
           GITHUB_RUN_ID: "1",
+          RUNNER_TEMP: repo.stubs,
           AWS_REGION: "us-east-1",
           IMAGE_WAIT_INTERVAL: "0",
           DEPLOY_POLL_SECONDS: "0",

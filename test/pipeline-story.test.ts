@@ -7,6 +7,9 @@
  * and records its release only after the servers succeeded, staging's failures block production,
  * production promotes only what passed the environment before it, every run reports to Slack
  * once, and a rollback from the default branch returns an environment to an earlier release.
+ * Issue 13: the same story with staging and production on Kubernetes (a recording kubectl
+ * stand-in holds the Deployments): set the image by digest, undo a rollout that never became
+ * ready, roll back to a released digest.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -18,7 +21,7 @@ import {
   type ReleasePolicy,
 } from "../components/release";
 import { pipelineFiles } from "../components/pipeline";
-import type { BranchModel, TeamSpec } from "../components/team";
+import { environmentNamespace, type BranchModel, type TeamSpec } from "../components/team";
 import { teamFor } from "./fixtures";
 import { gitRepo, stubAws } from "./pipeline-harness";
 import {
@@ -40,12 +43,13 @@ class Story {
   readonly workflows: Map<string, any>;
   readonly runs: RunReport[] = [];
 
-  constructor(model: BranchModel) {
+  constructor(model: BranchModel, overrides: Record<string, unknown> = {}) {
     this.spec = teamFor(model, {
       services: [
         { name: "api", language: "generic", commands: { lint: "true", test: "echo unit tests pass" } },
       ],
       notifications: { slack: { channel: "#deploys" }, sentry: { org: "acme", project: "api" } },
+      ...overrides,
     });
     this.policy = releasePolicy(this.spec);
     this.workflows = new Map(
@@ -76,6 +80,15 @@ class Story {
         RELEASE_PARAMETER: `/payments/${d.environment}/api/release`,
         SENTRY_ENVIRONMENT: d.environment,
         DEPLOY_DOCUMENT: `payments-${d.environment}-api-deploy`,
+        // What stacks/kubernetes.ts sets on a Kubernetes environment (EKS: no token).
+        ...(this.spec.environments.find((e) => e.name === d.environment)?.runtime === "kubernetes"
+          ? {
+              KUBE_NAMESPACE: environmentNamespace(this.spec.name, d.environment),
+              KUBE_API_SERVER: "https://cluster.example.invalid",
+              KUBE_CA_DATA: Buffer.from("-----BEGIN CERTIFICATE-----\n").toString("base64"),
+              EKS_CLUSTER_NAME: "acme-shared",
+            }
+          : {}),
       };
     this.repo = repository(
       "api",
@@ -441,5 +454,103 @@ describe("pre-production: master → integration; master → pre-production (pro
     );
     expect(s.slack()).toHaveLength(reported.length);
     for (const m of s.slack()) expect(m.channel).toBe("#deploys");
+  });
+});
+
+describe("trunk, mixed runtimes: integration on a server, staging and production on Kubernetes", () => {
+  const kubernetes = { eks: { clusterName: "acme-shared" }, architecture: "arm64" };
+  const s = new Story("trunk", {
+    environments: [
+      { name: "integration", role: "integration" },
+      { name: "staging", role: "staging", runtime: "kubernetes", kubernetes },
+      { name: "production", role: "production", runtime: "kubernetes", kubernetes },
+    ],
+  });
+  const ns = (environment: string) => environmentNamespace(s.spec.name, environment);
+  const kubectl = () =>
+    s.repo.aws
+      .calls()
+      .split("\n")
+      .filter((l) => l.startsWith("kubectl "));
+  let m1 = "";
+
+  it("the merge builds once and deploys integration on its server (SSM), no kubectl", () => {
+    s.repo.git.commit("feature/cart", "cart");
+    m1 = s.repo.git.commit("main", "cart (squashed)");
+    const r = s.deployOf(s.push("main"), "integration");
+    expect(results(r)).toMatchObject({ image: "success", deploy: "success" });
+    const d = s.digest(`sha-${m1}`);
+    expect(s.repo.aws.state().sent?.at(-1)?.document).toBe("payments-integration-api-deploy");
+    expect(s.parameter("integration")).toBe(`${REGISTRY}@${d}`);
+    expect(kubectl()).toEqual([]);
+  });
+
+  it("the rc promotes the same digest to staging: Deployment image set by digest, rollout waited, release recorded", () => {
+    const sentBefore = s.repo.aws.state().sent?.length;
+    const r = s.deployOf(s.tag("v1.0.0-rc.1", m1), "staging");
+    expect(results(r)).toMatchObject({ guard: "success", deploy: "success", notify: "success" });
+    const d = s.digest(`sha-${m1}`);
+    expect(s.digest("v1.0.0-rc.1")).toBe(d);
+    expect(s.repo.kubeImage(ns("staging"), "api")).toBe(`${REGISTRY}@${d}`);
+    expect(kubectl()).toEqual(
+      expect.arrayContaining([
+        `kubectl [${ns("staging")}] set image deployment/api api=${REGISTRY}@${d}`,
+        `kubectl [${ns("staging")}] rollout status deployment/api --timeout=5m`,
+      ]),
+    );
+    // No SSM command on Kubernetes; the release parameter and the markers as on servers.
+    expect(s.repo.aws.state().sent?.length).toBe(sentBefore);
+    expect(s.parameter("staging")).toBe(`${REGISTRY}@${d}`);
+    expect(s.digest(runningImageTag("staging", "v1.0.0-rc.1"))).toBe(d);
+    expect(s.digest(`${passedTagPrefix("staging")}v1.0.0-rc.1`)).toBe(d);
+    expect(r.jobs.deploy.log).toMatch(/--- Regression suite against the deployed service \(0\)/);
+  });
+
+  it("the release promotes what passed staging to production on Kubernetes", () => {
+    const r = s.deployOf(s.tag("v1.0.0", m1), "production");
+    expect(results(r)).toMatchObject({ deploy: "success", "github-release": "success" });
+    const d = s.digest(`sha-${m1}`);
+    expect(s.repo.kubeImage(ns("production"), "api")).toBe(`${REGISTRY}@${d}`);
+    expect(s.digest(`${RELEASED_IMAGE_TAG_PREFIX}v1.0.0`)).toBe(d);
+    expect(s.parameter("production")).toBe(`${REGISTRY}@${d}`);
+  });
+
+  it("a rollout that never becomes ready is undone to the previous ReplicaSet; nothing is recorded", () => {
+    s.repo.git.commit("feature/pay", "pay");
+    const m2 = s.repo.git.commit("main", "pay (squashed)");
+    s.push("main");
+    const before = `${REGISTRY}@${s.digest(`sha-${m1}`)}`;
+    s.repo.kubeFails(true);
+    const r = s.deployOf(s.tag("v1.1.0-rc.1", m2), "staging");
+    s.repo.kubeFails(false);
+    expect(results(r)).toMatchObject({ deploy: "failure" });
+    expect(kubectl()).toContain(`kubectl [${ns("staging")}] rollout undo deployment/api`);
+    expect(s.repo.kubeImage(ns("staging"), "api")).toBe(before);
+    expect(s.parameter("staging")).toBe(before);
+    expect(s.digest(runningImageTag("staging", "v1.1.0-rc.1"))).toBeUndefined();
+    expect(s.digest(`${passedTagPrefix("staging")}v1.1.0-rc.1`)).toBeUndefined();
+    expect(r.jobs.deploy.log).not.toMatch(/--- Smoke test/);
+  });
+
+  it("rollback pins a released digest on Kubernetes, and still uses SSM for integration", () => {
+    s.repo.git.commit("feature/two", "two");
+    const m3 = s.repo.git.commit("main", "two (squashed)");
+    s.push("main");
+    s.tag("v1.2.0-rc.1", m3);
+    expect(results(s.deployOf(s.tag("v1.2.0", m3), "production"))).toMatchObject({ deploy: "success" });
+    expect(s.repo.kubeImage(ns("production"), "api")).toBe(`${REGISTRY}@${s.digest(`sha-${m3}`)}`);
+
+    const sentBefore = s.repo.aws.state().sent?.length;
+    const back = s.rollback("production", "v1.0.0");
+    expect(results(back)).toEqual({ rollback: "success", notify: "success" });
+    expect(s.repo.kubeImage(ns("production"), "api")).toBe(`${REGISTRY}@${s.digest("v1.0.0")}`);
+    expect(s.parameter("production")).toBe(`${REGISTRY}@${s.digest("v1.0.0")}`);
+    expect(s.repo.aws.state().sent?.length).toBe(sentBefore);
+    expect(back.jobs.rollback.log).toMatch(/--- Roll back: set the released image by digest/);
+
+    const integration = s.rollback("integration", `sha-${m1}`);
+    expect(results(integration)).toMatchObject({ rollback: "success" });
+    expect(s.repo.aws.state().sent?.at(-1)?.document).toBe("payments-integration-api-deploy");
+    expect(integration.jobs.rollback.log).not.toMatch(/kubectl|Roll back: set the released image/);
   });
 });

@@ -280,14 +280,17 @@ describe("deploy workflows", () => {
         // it passed after its smoke test (and regression suite), as its last step before Sentry.
         const steps = deploy.steps as any[];
         const running = steps.filter((s) => s.env?.MARK_TAG_PREFIX === runningImageTagPrefix(d.environment));
-        expect(steps.indexOf(running[0])).toBe(steps.findIndex((s) => /send-command/.test(s.run ?? "")) + 1);
+        // The step that writes the release parameter: the server's SSM deploy, or the record
+        // after a Kubernetes rollout. The running marker follows it.
+        const recordAt = steps.findIndex((s) => /put-parameter/.test(s.run ?? ""));
+        expect(steps.indexOf(running[0])).toBe(recordAt + 1);
         const marks = steps.filter((s) => s.env?.MARK_TAG_PREFIX !== undefined && !running.includes(s));
         expect(marks.map((m) => m.env.MARK_TAG_PREFIX)).toEqual([
           d.role === "production" ? RELEASED_IMAGE_TAG_PREFIX : passedTagPrefix(d.environment),
         ]);
         expect(marks[0].env.IMAGE_DIGEST).toBe("${{ steps.image.outputs.digest }}");
         const at = (pattern: RegExp) => steps.findIndex((s) => pattern.test(s.run ?? ""));
-        const deployAt = at(/send-command/);
+        const deployAt = recordAt;
         const markAt = steps.indexOf(marks[0]);
         if (d.role === "production") expect(markAt).toBe(deployAt + 2);
         else expect(markAt).toBeGreaterThan(at(/curl --fail/));
@@ -347,6 +350,88 @@ describe("deploy workflows", () => {
   });
 });
 
+describe("runtime per environment (examples/kubernetes.yaml: integration on a server, staging and production on Kubernetes)", () => {
+  const mixed = workflows.filter(({ file }) => file.variant.startsWith("mixed runtimes"));
+  const stepsOf = (job: any) => job.steps as any[];
+  const kubeStep = (s: any) => /kubectl rollout status/.test(s.run ?? "");
+  const ssmStep = (s: any) => /send-command/.test(s.run ?? "");
+
+  it("covers both services of the example", () => {
+    expect(new Set(mixed.map(({ file }) => file.service.name))).toEqual(
+      new Set(["cart-api", "payments-worker"]),
+    );
+  });
+
+  it("deploys integration through SSM, staging and production by digest on Kubernetes, the same digest promoted", () => {
+    for (const { file, wf } of mixed.filter(({ file }) => file.path.includes("/deploy-"))) {
+      const environment = wf.jobs.deploy.environment.name as string;
+      const steps = stepsOf(wf.jobs.deploy);
+      const onKube = environment !== "integration";
+      expect({ environment, ssm: steps.some(ssmStep), kube: steps.some(kubeStep) }).toEqual({
+        environment,
+        ssm: !onKube,
+        kube: onKube,
+      });
+      // Built once (integration), promoted by digest: no build job beyond the build deployment.
+      const d = file.policy.deployments.find((x) => x.environment === environment)!;
+      expect(wf.jobs.image !== undefined).toBe(d.artifact === "build");
+      if (!onKube) continue;
+      const kube = steps.find(kubeStep);
+      // After the credentials (AWS_REGION, EKS token) and the image step (the digest), no condition.
+      expect(steps.indexOf(kube)).toBeGreaterThan(steps.findIndex((s) => s.id === "image"));
+      expect(steps.findIndex((s) => s.with?.["role-to-assume"])).toBe(0);
+      expect(kube.if).toBeUndefined();
+      expect(kube.env).toMatchObject({
+        IMAGE_DIGEST: "${{ steps.image.outputs.digest }}",
+        ACTION: "deploy",
+        KUBE_NAMESPACE: `\${{ vars.${ENVIRONMENT_VARIABLES.kubernetesNamespace} }}`,
+        EKS_CLUSTER_NAME: `\${{ vars.${ENVIRONMENT_VARIABLES.eksClusterName} }}`,
+        KUBE_TOKEN: `\${{ secrets.${ENVIRONMENT_SECRETS.kubernetesToken} }}`,
+      });
+      expect(kube.run).toMatch(/kubectl set image/);
+      expect(kube.run).toMatch(/kubectl rollout undo/);
+      expect(kube.env.ROLLOUT_TIMEOUT).toMatch(/^\d+m$/);
+      // The release parameter is written right after the rollout, then the running marker.
+      const record = steps[steps.indexOf(kube) + 1];
+      expect(record.run).toMatch(/put-parameter/);
+      expect(record.env.RELEASE_PARAMETER_NAME).toBe(
+        `\${{ vars.${ENVIRONMENT_VARIABLES.releaseParameter} }}`,
+      );
+      expect(steps[steps.indexOf(kube) + 2].env.MARK_TAG_PREFIX).toBe(runningImageTagPrefix(environment));
+      // The same smoke test (and in staging the regression suite) as on servers.
+      expect(steps.some((s) => /curl --fail/.test(s.run ?? ""))).toBe(true);
+      expect(steps.some((s) => /REGRESSION_SUITE/.test(s.run ?? ""))).toBe(d.role === "staging");
+    }
+  });
+
+  it("rolls back with the runtime of the chosen environment: exactly one of the two runs", () => {
+    const onKube = "inputs.environment == 'staging' || inputs.environment == 'production'";
+    for (const { wf } of mixed.filter(({ file }) => file.path === ROLLBACK_WORKFLOW)) {
+      const steps = stepsOf(wf.jobs.rollback);
+      const ssm = steps.filter(ssmStep);
+      const kube = steps.filter(kubeStep);
+      expect(ssm.map((s) => s.if)).toEqual([`!(${onKube})`]);
+      expect(kube.map((s) => s.if)).toEqual([onKube]);
+      expect(kube[0].env.ACTION).toBe("rollback");
+      // The digest the version check pinned (a release this environment ran), not a tag.
+      expect(steps.findIndex((s) => s.id === "image")).toBeLessThan(steps.indexOf(kube[0]));
+      expect(kube[0].env.IMAGE_DIGEST).toBe("${{ steps.image.outputs.digest }}");
+      const record = steps[steps.indexOf(kube[0]) + 1];
+      expect({ run: /put-parameter/.test(record.run), if: record.if }).toEqual({ run: true, if: onKube });
+    }
+  });
+
+  it("a team on servers only keeps the SSM steps with no condition", () => {
+    for (const { wf } of workflows.filter(
+      ({ file }) => file.variant === "reference team" && file.path === ROLLBACK_WORKFLOW,
+    )) {
+      const steps = stepsOf(wf.jobs.rollback);
+      expect(steps.filter(kubeStep)).toEqual([]);
+      expect(steps.filter(ssmStep).map((s) => s.if)).toEqual([undefined]);
+    }
+  });
+});
+
 describe("rollback workflow", () => {
   it("offers every environment, checks the version, deploys it in that environment's queue", () => {
     for (const { file, wf } of workflows.filter(({ file }) => file.path === ROLLBACK_WORKFLOW)) {
@@ -363,8 +448,11 @@ describe("rollback workflow", () => {
       const steps = (job.steps as any[]).map((s) => s.run ?? "").join("\n");
       expect(steps).toMatch(/describe-images/);
       expect(steps).toMatch(/put-parameter/);
-      expect(steps).toMatch(/send-command/);
       expect(steps).toMatch(/curl --fail/);
+      // Each runtime's deploy steps, conditioned on the chosen environment on a mixed team.
+      const kube = file.spec.environments.filter((e) => e.runtime === "kubernetes").map((e) => e.name);
+      expect(/send-command/.test(steps)).toBe(kube.length < file.spec.environments.length);
+      expect(/kubectl rollout status/.test(steps)).toBe(kube.length > 0);
       // Production rolls back only to an image production ran (it carries released-…): no new marker.
       const production = file.policy.deployments.find((d) => d.role === "production");
       const find = (job.steps as any[]).find((s) => s.id === "image");

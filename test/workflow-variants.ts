@@ -1,9 +1,12 @@
 /**
  * The specs every workflow test runs over, and helpers to take generated workflows apart.
  * Variants: the reference team; each branch model; Slack and Sentry on and off; every
- * language preset; commands and thresholds from the spec.
+ * language preset; commands and thresholds from the spec; a mixed-runtime team
+ * (examples/kubernetes.yaml: integration on a server, staging and production on Kubernetes).
  */
 import { spawnSync } from "child_process";
+import { readFileSync } from "fs";
+import * as path from "path";
 import { parse } from "yaml";
 import { releasePolicy, type ReleasePolicy } from "../components/release";
 import { parseTeamSpec, type ServiceSpec, type TeamSpec } from "../components/team";
@@ -41,6 +44,13 @@ function referenceWithout(...keys: ("slack" | "sentry")[]): TeamSpec {
   return parseTeamSpec(raw);
 }
 
+/** examples/kubernetes.yaml as it is: integration on a server, staging and production on EKS. */
+export function mixedRuntimeTeam(): TeamSpec {
+  return parseTeamSpec(
+    parse(readFileSync(path.join(__dirname, "..", "examples", "kubernetes.yaml"), "utf8")),
+  );
+}
+
 export function variants(): Variant[] {
   const notifications = (referenceTeamRaw() as { notifications: unknown }).notifications;
   return [
@@ -76,6 +86,7 @@ export function variants(): Variant[] {
         previews: { enabled: false },
       }),
     },
+    { label: "mixed runtimes (examples/kubernetes.yaml)", spec: mixedRuntimeTeam() },
   ];
 }
 

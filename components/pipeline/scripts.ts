@@ -43,6 +43,7 @@ export const SCRIPTS = {
   promoteRelease: "promote-release.sh",
   findVersion: "find-version.sh",
   deploy: "deploy.sh",
+  recordRelease: "record-release.sh",
   markImage: "mark-image.sh",
   smokeTest: "smoke-test.sh",
   regressionSuite: "regression-suite.sh",

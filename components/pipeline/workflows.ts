@@ -10,8 +10,10 @@
  *    at a time per environment: guard (exact regex; a tag's commit must be on the policy's branch)
  *    → (build: checks, build once for the runtime's platform and push `sha-<commit>`) → deploy in
  *    `environment: <name>`: promote without rebuilding where the policy says so (production only
- *    what passed the environment before), deploy through the service's SSM document, write the
- *    release parameter only after every server succeeded, smoke test, (non-production) regression
+ *    what passed the environment before), deploy through the service's SSM document (on a
+ *    `runtime: kubernetes` environment: set the Deployment's image by digest, wait for the
+ *    rollout, undo a failed one), write the release parameter only after every server (or the
+ *    rollout) succeeded, smoke test, (non-production) regression
  *    suite and the `passed-<env>-` marker, (production) the `released-` marker, Sentry
  *    → GitHub release (production on a tag) → one Slack report of the whole run.
  *  - `rollback.yml`: workflow_dispatch from the default branch (environment, version) → deploy an
@@ -44,6 +46,7 @@ import {
 } from "../release";
 import type { ServiceSpec, TeamSpec } from "../team";
 import { ACTIONS } from "./actions";
+import { kubernetesDeploySteps } from "./kubernetes-steps";
 import type { Job, Permissions, Step, Workflow } from "./model";
 import { stepScript } from "./scripts";
 import { ARM_RUNNER, REGRESSION_SUITE_PATH, REPORT_DIR, RUNNER, TOOLS } from "./tools";
@@ -595,6 +598,33 @@ function deployStep(service: ServiceSpec): Step {
   });
 }
 
+/**
+ * The Kubernetes runtime's counterpart of {@link deployStep}: set the Deployment's image by
+ * digest, wait for the rollout (undo to the previous ReplicaSet on failure), then write the
+ * release parameter as the server runtime does, only after success. kubectl is the one
+ * preinstalled on GitHub's ubuntu-24.04 runner image (listed under "Tools" in
+ * https://github.com/actions/runner-images/blob/main/images/ubuntu/Ubuntu2404-Readme.md), so no
+ * third-party action is added; AWS_REGION (EKS token) comes from configure-aws-credentials.
+ * `condition` runs them only on the Kubernetes environments of a rollback that serves all.
+ */
+function kubernetesSteps(action: "deploy" | "rollback", condition?: string): Step[] {
+  return [
+    ...kubernetesDeploySteps({ action, condition }),
+    run("Record the release (after the rollout succeeded)", "recordRelease", {
+      ...(condition ? { if: condition } : {}),
+      env: {
+        IMAGE_DIGEST: expr("steps.image.outputs.digest"),
+        RELEASE_PARAMETER_NAME: variable(ENVIRONMENT_VARIABLES.releaseParameter),
+      },
+    }),
+  ];
+}
+
+/** The names of the spec's environments that run on Kubernetes. */
+export function kubernetesEnvironments(spec: TeamSpec): string[] {
+  return spec.environments.filter((e) => e.runtime === "kubernetes").map((e) => e.name);
+}
+
 function smokeStep(service: ServiceSpec): Step {
   return run("Smoke test", "smokeTest", { env: { HEALTH_PATH: service.healthCheckPath } });
 }
@@ -643,7 +673,9 @@ function deployJob(spec: TeamSpec, service: ServiceSpec, policy: ReleasePolicy, 
     steps: [
       assumeRole(ENVIRONMENT_VARIABLES.deployRoleArn),
       imageStep(policy, d),
-      deployStep(service),
+      ...(kubernetesEnvironments(spec).includes(d.environment)
+        ? kubernetesSteps("deploy")
+        : [deployStep(service)]),
       runningStep(d.environment),
       ...(production
         ? [
@@ -810,6 +842,20 @@ export function deployWorkflow(
  * build that never reached staging, and it never adds a `passed-` marker: nothing it runs
  * becomes promotable. `deploy-agent rollback` on a server returns to the release it ran before.
  */
+/**
+ * The rollback's deploy steps by the chosen environment's runtime: one workflow serves every
+ * environment, so on a mixed team each runtime's steps run `if:` the input names one of its
+ * environments (exactly one of the two sets runs).
+ */
+function rollbackDeploySteps(spec: TeamSpec, service: ServiceSpec, policy: ReleasePolicy): Step[] {
+  const all = policy.deployments.map((d) => d.environment);
+  const kube = kubernetesEnvironments(spec).filter((e) => all.includes(e));
+  if (kube.length === 0) return [deployStep(service)];
+  if (kube.length === all.length) return kubernetesSteps("rollback");
+  const onKube = kube.map((e) => `inputs.environment == ${literal(e)}`).join(" || ");
+  return [{ ...deployStep(service), if: `!(${onKube})` }, ...kubernetesSteps("rollback", onKube)];
+}
+
 export function rollbackWorkflow(spec: TeamSpec, service: ServiceSpec, policy: ReleasePolicy): Workflow {
   const environment = expr("inputs.environment");
   const regexes = [...policy.releaseTags.map((t) => t.regex), BUILD_IMAGE_TAG_REGEX];
@@ -840,7 +886,7 @@ export function rollbackWorkflow(spec: TeamSpec, service: ServiceSpec, policy: R
             BUILD_IMAGE_TAG_PREFIX,
           },
         }),
-        deployStep(service),
+        ...rollbackDeploySteps(spec, service, policy),
         runningStep(environment),
         smokeStep(service),
         ...sentryStep(spec, service),
