@@ -51,7 +51,10 @@ export function filterMatches(patterns: readonly string[], name: string): boolea
 export function triggers(wf: any, event: Event): boolean {
   if (event.name === "pull_request") {
     const pr = wf.on.pull_request;
-    return pr !== undefined && filterMatches(pr.branches as string[], event.baseRef ?? "");
+    // Without a branches filter a pull_request workflow runs for every base branch (GitHub docs,
+    // "Using filters to target specific branches for pull request events").
+    if (pr === undefined) return false;
+    return pr?.branches === undefined || filterMatches(pr.branches as string[], event.baseRef ?? "");
   }
   if (event.name === "workflow_dispatch") return wf.on.workflow_dispatch !== undefined;
   const push = wf.on.push;

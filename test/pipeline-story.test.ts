@@ -21,6 +21,7 @@ import {
   type ReleasePolicy,
 } from "../components/release";
 import { pipelineFiles } from "../components/pipeline";
+import { PREVIEW_WORKFLOW_PATH } from "../components/pipeline/preview-workflow";
 import { environmentNamespace, type BranchModel, type TeamSpec } from "../components/team";
 import { teamFor } from "./fixtures";
 import { gitRepo, stubAws } from "./pipeline-harness";
@@ -54,7 +55,9 @@ class Story {
     this.policy = releasePolicy(this.spec);
     this.workflows = new Map(
       pipelineFiles(this.spec, this.spec.services[0], this.policy)
-        .filter((f) => f.path.startsWith(".github/workflows/"))
+        // The release path only: the preview workflow has its own tests (preview-workflow,
+        // preview-scripts, and the real engine in preview.e2e).
+        .filter((f) => f.path.startsWith(".github/workflows/") && f.path !== PREVIEW_WORKFLOW_PATH)
         .map((f) => [f.path, parseWorkflow(f.content)]),
     );
     const git = gitRepo(this.policy.defaultBranch);

@@ -270,8 +270,9 @@ describe("the text output", () => {
       const lines = text.split("\n");
       // About a terminal page: per-repository build roles added one group line to the shared stack,
       // the rulesets' own component (created after the pipeline's files) a few more; the GitHub App
-      // permissions the stack needs two (a blank line and "GitHub App permissions this stack needs").
-      expect(lines.length).toBeLessThanOrEqual(77 + 2);
+      // permissions the stack needs two (a blank line and "GitHub App permissions this stack needs");
+      // the integration stack hosts previews: one row for their resource types, one cost note.
+      expect(lines.length).toBeLessThanOrEqual(77 + 2 + 2);
       expect(plan.resources.length).toBeGreaterThan(lines.length);
       expect(text).toMatch(/… \d+ more /);
       const detail = renderStack(plan, { detail: true });

@@ -99,6 +99,11 @@ export const resources: Record<string, ResourceFake> = {
     id: `${inputs.repository}:${inputs.environment}:${inputs.secretName}`,
     outputs: { createdAt: timestamp, updatedAt: timestamp },
   }),
+  // A repository Actions secret (github_actions_secret): the provider's id is `<repository>:<name>`.
+  "github:index/actionsSecret:ActionsSecret": (inputs) => ({
+    id: `${inputs.repository}:${inputs.secretName}`,
+    outputs: { createdAt: timestamp, updatedAt: timestamp },
+  }),
   "github:index/branch:Branch": (inputs, ctx) => ({
     id: `${inputs.repository}:${inputs.branch}`,
     outputs: {
