@@ -4,7 +4,12 @@
  * engine and registry, `npm install` of a scaffolded team, generated and scaled teams). A suite
  * joins e2e by its name (`*.e2e.test.ts`) or by being listed here. `.ci/run` runs both.
  */
-const E2E = ["/test/(scale|fuzz|guardrails-300)\\.test\\.ts$", "\\.e2e\\.test\\.ts$"];
+// By name: the CLI planning every example (examples), real git replays (git-replay, pipeline-story),
+// generated and scaled teams (scale, fuzz, guardrails-300).
+const E2E = [
+  "/test/(scale|fuzz|guardrails-300|examples|git-replay|pipeline-story)\\.test\\.ts$",
+  "\\.e2e\\.test\\.ts$",
+];
 
 /** @type {import('jest').Config} */
 const base = {
