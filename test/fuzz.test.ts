@@ -161,7 +161,9 @@ const anySpec = fc
 
 // ---------------------------------------------------------------------------------------------
 
-const KEY_PATH = /^team(\.|\[|$)/;
+// A key inside the spec (`team.services[0].name`), or the config key itself when the spec is no
+// mapping at all (`delivery-workflow:team: must be an object`).
+const KEY_PATH = /^(team|delivery-workflow:team)(\.|\[|$)/;
 const STACK_TRACE = /\n\s+at .+:\d+:\d+/;
 
 function expectNamedIssues(issues: readonly SpecIssue[]): void {
