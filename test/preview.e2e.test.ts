@@ -10,13 +10,11 @@
  * Needs root, Debian's docker.io, docker-registry, busybox-static, and kamal-proxy
  * (`npm run test:setup` installs them). Nothing is skipped: if a part cannot start, the test fails.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as net from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
-import { stringify } from "yaml";
 import {
   previewAddress,
   previewAgentScript,
@@ -25,6 +23,7 @@ import {
   type PreviewAgentSettings,
 } from "../components/aws/preview-agent";
 import { previewDocumentContent } from "../components/aws/preview-document";
+import { ServerHarness } from "./server-harness";
 
 jest.setTimeout(180_000);
 
@@ -33,26 +32,11 @@ const HOST_SERVICE = "cart-web";
 const DOMAIN = "previews.test";
 const DAY = 86_400;
 
-let tmp = "";
-let bridge = "";
-let dockerd: ChildProcess | undefined;
-let registry: ChildProcess | undefined;
-let proxy: ChildProcess | undefined;
-let registryHost = "";
-let proxyPort = 0;
+// The Docker engine, registry and kamal-proxy of the server-runtime tests; the previews' agent
+// runs beside them instead of the deploy agent.
+const h = new ServerHarness();
 let portBase = 0;
 const env: NodeJS.ProcessEnv = {};
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** A run of `count` consecutive free loopback ports (for the previews' port range). */
 async function freeRange(count: number): Promise<number> {
@@ -72,18 +56,7 @@ function canListen(port: number): Promise<boolean> {
   });
 }
 
-function docker(...args: string[]): string {
-  return execFileSync("docker", args, { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-}
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms: number, why: () => string) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what} did not come up within ${ms} ms: ${why()}`);
-}
+const docker = (...args: string[]) => h.docker(...args);
 
 const agent = new http.Agent({ keepAlive: false });
 // A request fails when it is refused, reset or answered with an error, not when a machine shared
@@ -111,52 +84,22 @@ function get(
   });
 }
 
-function tail(file: string): string {
-  try {
-    return fs.readFileSync(file, "utf8").split("\n").slice(-15).join("\n");
-  } catch {
-    return `(no ${file})`;
-  }
-}
-
 /** An image FROM scratch with busybox-static (also as /bin/sh) serving `index` and /healthz. */
 function buildImage(service: string, tag: string, index: string, healthy = true): string {
-  const dir = fs.mkdtempSync(path.join(tmp, "img-"));
-  fs.mkdirSync(path.join(dir, "bin"));
-  fs.mkdirSync(path.join(dir, "www"));
-  for (const name of ["busybox", "sh"]) {
-    fs.copyFileSync("/bin/busybox", path.join(dir, "bin", name));
-    fs.chmodSync(path.join(dir, "bin", name), 0o755);
-  }
-  fs.writeFileSync(path.join(dir, "www", "index.html"), index);
-  if (healthy) fs.writeFileSync(path.join(dir, "www", "healthz"), "ok");
-  fs.writeFileSync(
-    path.join(dir, "Dockerfile"),
-    [
-      "FROM scratch",
-      "COPY bin /bin",
-      "COPY www /www",
-      'CMD ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]',
-      "",
-    ].join("\n"),
-  );
-  const ref = `${registryHost}/checkout/${service}:${tag}`;
-  docker("build", "--quiet", "--tag", ref, dir);
-  docker("push", ref);
-  const digest = docker("inspect", "--format", "{{index .RepoDigests 0}}", ref);
+  const digest = h.buildImage(service, tag, { index, healthy, shell: true });
   expect(digest).toMatch(/@sha256:[0-9a-f]{64}$/);
   return digest;
 }
 
-const publicBaseUrl = () => `http://127.0.0.1:${proxyPort}`;
+const publicBaseUrl = () => `http://127.0.0.1:${h.proxyPort}`;
 
 function settings(service: string, extra: Partial<PreviewAgentSettings> = {}): string {
-  const file = path.join(tmp, `${service}.env`);
+  const file = path.join(h.tmp, `${service}.env`);
   fs.writeFileSync(
     file,
     previewSettingsFile({
       service,
-      registry: `${registryHost}/checkout/${service}`,
+      registry: h.repository(service),
       containerPort: 8080,
       healthCheckPath: "/healthz",
       maxPreviews: 2,
@@ -165,7 +108,7 @@ function settings(service: string, extra: Partial<PreviewAgentSettings> = {}): s
       publicBaseUrl: publicBaseUrl(),
       portBase,
       portCount: 20,
-      proxySocket: path.join(tmp, "kamal-proxy.sock"),
+      proxySocket: h.proxySocket,
       ...extra,
     }),
   );
@@ -179,7 +122,7 @@ interface Run {
 }
 
 function previewAgent(settingsFile: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Run {
-  const r = spawnSync("bash", [path.join(tmp, "preview-agent"), ...args], {
+  const r = spawnSync("bash", [path.join(h.tmp, "preview-agent"), ...args], {
     env: { ...env, PREVIEW_SETTINGS: settingsFile, ...extraEnv },
     encoding: "utf8",
     timeout: 90_000,
@@ -189,7 +132,7 @@ function previewAgent(settingsFile: string, args: string[], extraEnv: NodeJS.Pro
 
 function previewAgentAsync(settingsFile: string, args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn("bash", [path.join(tmp, "preview-agent"), ...args], {
+    const child = spawn("bash", [path.join(h.tmp, "preview-agent"), ...args], {
       env: { ...env, PREVIEW_SETTINGS: settingsFile },
     });
     let stdout = "";
@@ -204,109 +147,20 @@ const previewPath = (pr: number) =>
   new URL(previewAddress({ service: SERVICE, pr, publicBaseUrl: publicBaseUrl() })).pathname;
 
 async function body(pr: number, file = ""): Promise<string> {
-  return (await get(proxyPort, `${previewPath(pr)}${file}`)).body.trim();
+  return (await get(h.proxyPort, `${previewPath(pr)}${file}`)).body.trim();
 }
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "preview-agent-"));
-  bridge = `dpv${process.pid % 100000}`;
-  const subnet = `10.${150 + (process.pid % 40)}.${process.pid % 250}.1/24`;
-  execFileSync("ip", ["link", "add", "name", bridge, "type", "bridge"]);
-  execFileSync("ip", ["addr", "add", subnet, "dev", bridge]);
-  execFileSync("ip", ["link", "set", bridge, "up"]);
-
-  const sock = path.join(tmp, "docker.sock");
-  const log = path.join(tmp, "dockerd.log");
-  const logFd = fs.openSync(log, "a");
-  dockerd = spawn(
-    "dockerd",
-    [
-      "-H",
-      `unix://${sock}`,
-      "--data-root",
-      path.join(tmp, "data"),
-      "--exec-root",
-      path.join(tmp, "exec"),
-      "--pidfile",
-      path.join(tmp, "dockerd.pid"),
-      `--bridge=${bridge}`,
-      "--iptables=false",
-      "--ip6tables=false",
-      "--ip-forward=false",
-      "--ip-masq=false",
-    ],
-    { stdio: ["ignore", logFd, logFd] },
-  );
-  fs.closeSync(logFd);
-  let dockerdExit = "";
-  dockerd.on("exit", (code, signal) => (dockerdExit = `dockerd exited (${code ?? signal})`));
-  Object.assign(env, process.env, {
-    DOCKER_HOST: `unix://${sock}`,
-    DOCKER_BUILDKIT: "0",
-    DOCKER_CONFIG: path.join(tmp, "docker-config"),
-  });
-  await waitFor(
-    "dockerd",
-    () => !dockerdExit && spawnSync("docker", ["version"], { env, stdio: "ignore" }).status === 0,
-    20_000,
-    () => `${dockerdExit}\n${tail(log)}`,
-  );
-
-  const port = await freePort();
-  registryHost = `127.0.0.1:${port}`;
-  const config = path.join(tmp, "registry.yml");
-  fs.writeFileSync(
-    config,
-    stringify({
-      version: 0.1,
-      log: { level: "warn" },
-      storage: { filesystem: { rootdirectory: path.join(tmp, "registry") } },
-      http: { addr: registryHost },
-    }),
-  );
-  const regLog = path.join(tmp, "registry.log");
-  const regFd = fs.openSync(regLog, "a");
-  registry = spawn("docker-registry", ["serve", config], { stdio: ["ignore", regFd, regFd] });
-  fs.closeSync(regFd);
-  await waitFor(
-    "docker-registry",
-    async () => (await get(port, "/v2/")).status === 200,
-    10_000,
-    () => tail(regLog),
-  );
-
-  // kamal-proxy as on a server, with its socket and state in the test's folder.
-  proxyPort = await freePort();
-  const httpsPort = await freePort();
-  const home = path.join(tmp, "home");
-  fs.mkdirSync(home);
-  const proxyLog = path.join(tmp, "kamal-proxy.log");
-  const proxyFd = fs.openSync(proxyLog, "a");
-  // kamal-proxy puts its socket at $XDG_RUNTIME_DIR/kamal-proxy.sock (as on a server, /run/kamal-proxy).
-  Object.assign(env, {
-    KAMAL_PROXY_SOCKET: path.join(tmp, "kamal-proxy.sock"),
-    XDG_RUNTIME_DIR: tmp,
-    HOME: home,
-  });
-  proxy = spawn("kamal-proxy", ["run", "--http-port", String(proxyPort), "--https-port", String(httpsPort)], {
-    env,
-    stdio: ["ignore", proxyFd, proxyFd],
-  });
-  fs.closeSync(proxyFd);
-  let proxyExit = "";
-  proxy.on("exit", (code, signal) => (proxyExit = `kamal-proxy exited (${code ?? signal})`));
-  proxy.on("error", (e) => (proxyExit = `kamal-proxy did not start: ${e.message}`));
-  await waitFor(
-    "kamal-proxy",
-    async () => !proxyExit && (await get(proxyPort, "/")).status === 404,
-    10_000,
-    () => `${proxyExit}\n${tail(proxyLog)}`,
-  );
-
+  await h.start();
   portBase = await freeRange(20);
-  fs.writeFileSync(path.join(tmp, "preview-agent"), previewAgentScript(), { mode: 0o755 });
-  Object.assign(env, {
-    PREVIEW_STATE_DIR: path.join(tmp, "state"),
+  fs.writeFileSync(path.join(h.tmp, "preview-agent"), previewAgentScript(), { mode: 0o755 });
+  // The harness's environment (DOCKER_HOST, DOCKER_CONFIG, ...) and kamal-proxy's, as on a server:
+  // its socket is $XDG_RUNTIME_DIR/kamal-proxy.sock (/run/kamal-proxy there).
+  Object.assign(env, h.env, {
+    KAMAL_PROXY_SOCKET: h.proxySocket,
+    XDG_RUNTIME_DIR: h.proxyRuntimeDir,
+    HOME: h.proxyHome,
+    PREVIEW_STATE_DIR: path.join(h.tmp, "state"),
     PREVIEW_HEALTH_TIMEOUT: "10",
     // busybox httpd as PID 1 ignores SIGTERM: do not wait the production grace period for it.
     PREVIEW_STOP_TIMEOUT: "1",
@@ -314,27 +168,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const stop = async (child: ChildProcess | undefined) => {
-    if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    process.kill(child.pid, "SIGTERM");
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 15_000)))]);
-    clearTimeout(timer);
-    if (child.exitCode === null && child.signalCode === null) process.kill(child.pid, "SIGKILL");
-  };
   agent.destroy();
-  await stop(proxy);
-  await stop(registry);
-  if (env.DOCKER_HOST) {
-    const ids = spawnSync("docker", ["ps", "--all", "--quiet"], { env, encoding: "utf8" })
-      .stdout.split("\n")
-      .filter(Boolean);
-    if (ids.length > 0) spawnSync("docker", ["rm", "--force", ...ids], { env, stdio: "ignore" });
-  }
-  await stop(dockerd);
-  if (bridge) spawnSync("ip", ["link", "del", bridge]);
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  await h.stop();
 });
 
 /**
@@ -357,7 +192,7 @@ async function load(
     const s = stats[p];
     while (s.sent < max && Date.now() < deadline && (!finished || s.sent < min)) {
       s.sent++;
-      const r = await get(proxyPort, p);
+      const r = await get(h.proxyPort, p);
       if (r.status !== 200) {
         s.failed++;
         s.statuses.push(`${Date.now() % 100000}:${r.status}:${r.error ?? r.body.slice(0, 40)}`);
@@ -380,7 +215,7 @@ describe("previews on a real Docker engine behind kamal-proxy", () => {
     a2 = buildImage(SERVICE, "sha-a2", "preview one, second push");
     b1 = buildImage(SERVICE, "sha-b1", "preview two");
     c1 = buildImage(SERVICE, "sha-c1", "preview three");
-    const envFile = path.join(tmp, "container.env");
+    const envFile = path.join(h.tmp, "container.env");
     fs.writeFileSync(
       envFile,
       previewEnvFile({ LOG_LEVEL: "debug", API_BASE: "http://integration.internal" }),
@@ -421,7 +256,7 @@ describe("previews on a real Docker engine behind kamal-proxy", () => {
 
   it("runs the seed command once, after the first deploy", async () => {
     expect(await body(1, "seed.txt")).toBe("seeded");
-    expect(fs.existsSync(path.join(tmp, "state", SERVICE, "pr-1", "seeded"))).toBe(true);
+    expect(fs.existsSync(path.join(h.tmp, "state", SERVICE, "pr-1", "seeded"))).toBe(true);
   });
 
   it("updates one preview under load without a failed request to either", async () => {
@@ -456,7 +291,7 @@ describe("previews on a real Docker engine behind kamal-proxy", () => {
     expect(r.stdout.trim()).toBe(
       `preview limit reached: 2 previews of ${SERVICE} are running (pr-1, pr-2); close one or raise team.previews.maxPerService`,
     );
-    expect((await get(proxyPort, previewPath(3))).status).toBe(404);
+    expect((await get(h.proxyPort, previewPath(3))).status).toBe(404);
     // A push to a running preview is not a new one: it is still allowed.
     expect(previewAgent(file, ["deploy", "2", b1]).status).toBe(0);
   });
@@ -477,8 +312,10 @@ describe("previews on a real Docker engine behind kamal-proxy", () => {
     const other = buildImage("payments-worker", "sha-x", "not cart-api");
     const r = previewAgent(file, ["deploy", "1", other]);
     expect(r.status).toBe(1);
-    expect(r.output).toContain(`previews of ${SERVICE} run only ${registryHost}/checkout/${SERVICE}@sha256:`);
-    const byTag = previewAgent(file, ["deploy", "1", `${registryHost}/checkout/${SERVICE}:sha-a1`]);
+    expect(r.output).toContain(
+      `previews of ${SERVICE} run only ${h.registryHost}/checkout/${SERVICE}@sha256:`,
+    );
+    const byTag = previewAgent(file, ["deploy", "1", `${h.registryHost}/checkout/${SERVICE}:sha-a1`]);
     expect(byTag.status).toBe(1);
   });
 
@@ -486,7 +323,7 @@ describe("previews on a real Docker engine behind kamal-proxy", () => {
     const r = previewAgent(file, ["remove", "1"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("removed=pr-1");
-    expect((await get(proxyPort, previewPath(1))).status).toBe(404);
+    expect((await get(h.proxyPort, previewPath(1))).status).toBe(404);
     expect(await body(2)).toBe("preview two");
     expect(docker("ps", "--all", "--format", "{{.Names}}")).toBe(`${SERVICE}-pr-2`);
     // Removing again (a second close event) is not an error.
@@ -502,7 +339,7 @@ describe("previews on a real Docker engine behind kamal-proxy", () => {
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toBe("removed=pr-3");
     expect(r.output).toMatch(/kept pr-2/);
-    expect((await get(proxyPort, previewPath(3))).status).toBe(404);
+    expect((await get(h.proxyPort, previewPath(3))).status).toBe(404);
     expect(await body(2)).toBe("preview two");
     // Three days later pr-2 is idle too.
     const later = previewAgent(file, ["sweep"], { PREVIEW_NOW: String(now + 3 * DAY + 120) });
@@ -515,7 +352,7 @@ describe("previews on a real Docker engine behind kamal-proxy", () => {
       team: "checkout",
       environment: "integration",
       service: SERVICE,
-      registryUrl: `${registryHost}/checkout/${SERVICE}`,
+      registryUrl: `${h.registryHost}/checkout/${SERVICE}`,
       containerPort: 8080,
       healthCheckPath: "/healthz",
       maxPerService: 2,
@@ -526,8 +363,8 @@ describe("previews on a real Docker engine behind kamal-proxy", () => {
       dockerConfigDir: env.DOCKER_CONFIG,
       proxySocket: env.KAMAL_PROXY_SOCKET,
       // The server's /run and /var/lib folders become the test's.
-      runDir: path.join(tmp, "run"),
-      stateDir: path.join(tmp, "document-state"),
+      runDir: path.join(h.tmp, "run"),
+      stateDir: path.join(h.tmp, "document-state"),
     }) as { mainSteps: { inputs: { runCommand: string[] } }[] };
     const script = content.mainSteps[0].inputs.runCommand.join("\n");
     const ssm = (vars: Record<string, string>) =>
@@ -546,7 +383,7 @@ describe("previews on a real Docker engine behind kamal-proxy", () => {
     expect(vars).toEqual(expect.arrayContaining(["LOG_LEVEL=warn", "PREVIEW=true"]));
     const remove = ssm({ SSM_action: "remove", SSM_pr: "11", SSM_image: "" });
     expect(remove.status).toBe(0);
-    expect((await get(proxyPort, previewPath(11))).status).toBe(404);
+    expect((await get(h.proxyPort, previewPath(11))).status).toBe(404);
   });
 
   it("routes by host name when the team has a preview domain", async () => {
@@ -555,10 +392,10 @@ describe("previews on a real Docker engine behind kamal-proxy", () => {
     const r = previewAgent(hostFile, ["deploy", "7", web]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`url=http://pr-7.${HOST_SERVICE}.${DOMAIN}/`);
-    expect((await get(proxyPort, "/", `pr-7.${HOST_SERVICE}.${DOMAIN}`)).body.trim()).toBe(
+    expect((await get(h.proxyPort, "/", `pr-7.${HOST_SERVICE}.${DOMAIN}`)).body.trim()).toBe(
       "web preview seven",
     );
-    expect((await get(proxyPort, "/", `pr-8.${HOST_SERVICE}.${DOMAIN}`)).status).toBe(404);
+    expect((await get(h.proxyPort, "/", `pr-8.${HOST_SERVICE}.${DOMAIN}`)).status).toBe(404);
     expect(previewAgent(hostFile, ["remove", "7"]).status).toBe(0);
   });
 });

@@ -93,6 +93,8 @@ export interface ImageOptions {
   readonly healthy?: boolean;
   /** Command instead of busybox httpd. */
   readonly cmd?: string[];
+  /** busybox as /bin/sh too, for commands run with `sh -c` in the container. @default false */
+  readonly shell?: boolean;
 }
 
 export interface AgentResult {
@@ -124,6 +126,16 @@ export class ServerHarness {
   }
   get dataRoot(): string {
     return path.join(this.tmp, "data");
+  }
+  /** kamal-proxy's $XDG_RUNTIME_DIR: its control socket is kamal-proxy.sock in it. */
+  get proxyRuntimeDir(): string {
+    return path.join(this.tmp, "proxy-run");
+  }
+  get proxySocket(): string {
+    return path.join(this.proxyRuntimeDir, "kamal-proxy.sock");
+  }
+  get proxyHome(): string {
+    return path.join(this.tmp, "proxy-home");
   }
 
   repository(service: string): string {
@@ -211,7 +223,7 @@ export class ServerHarness {
     );
     await this.startRegistry();
 
-    const runtime = path.join(this.tmp, "proxy-run");
+    const runtime = this.proxyRuntimeDir;
     fs.mkdirSync(runtime, { mode: 0o700 });
     this.proxyPort = await freePort();
     const proxyLog = path.join(this.tmp, "kamal-proxy.log");
@@ -221,7 +233,7 @@ export class ServerHarness {
       ["run", "--http-port", String(this.proxyPort), "--https-port", String(await freePort())],
       {
         stdio: ["ignore", proxyFd, proxyFd],
-        env: { ...process.env, HOME: path.join(this.tmp, "proxy-home"), XDG_RUNTIME_DIR: runtime },
+        env: { ...process.env, HOME: this.proxyHome, XDG_RUNTIME_DIR: runtime },
       },
     );
     fs.closeSync(proxyFd);
@@ -248,7 +260,7 @@ export class ServerHarness {
       DELIVERY_AGENT_CONFIG_DIR: this.configDir,
       DELIVERY_AGENT_STATE_DIR: path.join(this.tmp, "agent-state"),
       DELIVERY_AGENT_PROXY_RUNTIME_DIR: runtime,
-      DELIVERY_AGENT_PROXY_ACME_CACHE: path.join(this.tmp, "proxy-home", "certs"),
+      DELIVERY_AGENT_PROXY_ACME_CACHE: path.join(this.proxyHome, "certs"),
       DELIVERY_AGENT_HEALTH_TIMEOUT: "6",
       DELIVERY_AGENT_DRAIN_TIMEOUT: "5",
       // busybox httpd as PID 1 ignores SIGTERM: do not wait the production grace period for it.
@@ -331,13 +343,18 @@ export class ServerHarness {
     return fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
   }
 
-  /** An image FROM scratch with busybox-static: `/` says `index`; `/healthz` exists when healthy. */
+  /**
+   * An image FROM scratch with busybox-static, pushed (only its digest stays, so the agent pulls it):
+   * `/` says `index`; `/healthz` exists when healthy.
+   */
   buildImage(service: string, tag: string, o: ImageOptions): string {
     const dir = fs.mkdtempSync(path.join(this.tmp, "img-"));
     fs.mkdirSync(path.join(dir, "bin"));
     fs.mkdirSync(path.join(dir, "www"));
-    fs.copyFileSync("/bin/busybox", path.join(dir, "bin", "busybox"));
-    fs.chmodSync(path.join(dir, "bin", "busybox"), 0o755);
+    for (const name of o.shell ? ["busybox", "sh"] : ["busybox"]) {
+      fs.copyFileSync("/bin/busybox", path.join(dir, "bin", name));
+      fs.chmodSync(path.join(dir, "bin", name), 0o755);
+    }
     fs.writeFileSync(path.join(dir, "www", "index.html"), o.index);
     if (o.healthy ?? true) fs.writeFileSync(path.join(dir, "www", "healthz"), "ok");
     const cmd = o.cmd ?? ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"];
