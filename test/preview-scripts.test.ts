@@ -9,7 +9,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PREVIEW_LIMIT_EXIT_STATUS } from "../components/release";
-import { PREVIEW_SCRIPTS, PREVIEW_SCRIPTS_DIR } from "../components/pipeline/preview-workflow";
+import { scriptPath } from "../components/pipeline/scripts";
+
+/** The preview workflow's entry scripts (components/pipeline/scripts/preview-*.sh). */
+const PREVIEW_SCRIPTS = {
+  image: "previewImage",
+  command: "previewCommand",
+  report: "previewReport",
+  fail: "previewFail",
+} as const;
 
 let tmp = "";
 beforeEach(() => {
@@ -53,7 +61,7 @@ afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 function run(script: keyof typeof PREVIEW_SCRIPTS, env: Record<string, string>) {
   const output = path.join(tmp, "github-output");
   fs.writeFileSync(output, "");
-  const r = spawnSync("bash", [path.join(PREVIEW_SCRIPTS_DIR, PREVIEW_SCRIPTS[script])], {
+  const r = spawnSync("bash", [scriptPath(PREVIEW_SCRIPTS[script])], {
     env: {
       PATH: `${path.join(tmp, "bin")}:${process.env.PATH}`,
       STUB_LOG: path.join(tmp, "log"),

@@ -13,9 +13,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { ACTIONS } from "../components/pipeline/actions";
+import { scriptPath } from "../components/pipeline/scripts";
 import {
-  PREVIEW_SCRIPTS,
-  PREVIEW_SCRIPTS_DIR,
   PREVIEW_WORKFLOW_PATH,
   previewWorkflow,
   previewWorkflowFile,
@@ -161,8 +160,8 @@ describe("preview workflow", () => {
       expect(script).not.toContain("${{");
       expect(shellcheck(script)).toBe("");
     }
-    for (const name of Object.values(PREVIEW_SCRIPTS)) {
-      expect(shellcheck(fs.readFileSync(path.join(PREVIEW_SCRIPTS_DIR, name), "utf8"))).toBe("");
+    for (const name of ["previewImage", "previewCommand", "previewReport", "previewFail"] as const) {
+      expect(shellcheck(fs.readFileSync(scriptPath(name), "utf8"))).toBe("");
     }
     // The checker is real: a planted fault is reported.
     expect(shellcheck('echo $1\nrm -rf "$dir"/*\n')).toContain("SC2086");

@@ -27,27 +27,13 @@ import {
   dockerPlatform,
 } from "../release";
 import { resolvePreviews, type ServiceSpec, type TeamSpec } from "../team";
-import * as fs from "fs";
-import * as path from "path";
 import { ACTIONS } from "./actions";
 import type { Concurrency, Job, PullRequestType, Step, Triggers, Workflow } from "./model";
+import { stepScript } from "./scripts";
 import { workflowYaml } from "./serialize";
 import { RUNNER } from "./tools";
 
 export const PREVIEW_WORKFLOW_PATH = ".github/workflows/preview.yml";
-
-/** The preview workflow's scripts, beside this module (copied into `dist/` by the build). */
-export const PREVIEW_SCRIPTS_DIR = path.join(__dirname, "preview-scripts");
-export const PREVIEW_SCRIPTS = {
-  image: "preview-image.sh",
-  command: "preview-command.sh",
-  report: "preview-report.sh",
-  fail: "preview-fail.sh",
-} as const;
-
-export function previewScript(name: keyof typeof PREVIEW_SCRIPTS): string {
-  return fs.readFileSync(path.join(PREVIEW_SCRIPTS_DIR, PREVIEW_SCRIPTS[name]), "utf8");
-}
 
 /** Daily, off the hour (GitHub delays runs at :00 under load). */
 export const PREVIEW_SWEEP_CRON = "23 4 * * *";
@@ -164,7 +150,7 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
       {
         name: "Build the image once (sha-<commit>)",
         id: "image",
-        run: previewScript("image"),
+        run: stepScript("previewImage"),
         env: {
           REGISTRY_URL: variable(REPOSITORY_VARIABLES.registryUrl),
           COMMIT_SHA: expr("github.sha"),
@@ -175,13 +161,13 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
       {
         name: `Deploy preview pr-<n> of ${service.name}`,
         id: "deploy",
-        run: previewScript("command"),
+        run: stepScript("previewCommand"),
         env: commandEnv("deploy", expr("steps.image.outputs.image")),
       },
       {
         name: "Tell the pull request (and Slack, once)",
         if: "always() && steps.deploy.outputs.outcome != ''",
-        run: previewScript("report"),
+        run: stepScript("previewReport"),
         env: reportEnv(
           service.name,
           expr("steps.deploy.outputs.outcome"),
@@ -192,7 +178,7 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
       {
         name: "Fail unless the preview runs",
         if: "steps.deploy.outputs.outcome != 'deployed'",
-        run: previewScript("fail"),
+        run: stepScript("previewFail"),
         env: { MESSAGE: expr("steps.deploy.outputs.message") },
       },
     ],
@@ -212,13 +198,13 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
       {
         name: `Remove preview pr-<n> of ${service.name}`,
         id: "remove",
-        run: previewScript("command"),
+        run: stepScript("previewCommand"),
         env: commandEnv("remove"),
       },
       {
         name: "Tell the pull request (and Slack)",
         if: "steps.remove.outputs.outcome == 'removed'",
-        run: previewScript("report"),
+        run: stepScript("previewReport"),
         env: reportEnv(service.name, "removed", "", ""),
       },
     ],
@@ -236,7 +222,7 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
       awsCredentials,
       {
         name: `Remove previews of ${service.name} idle for ${spec.previews.ttlDays} day(s)`,
-        run: previewScript("command"),
+        run: stepScript("previewCommand"),
         env: commandEnv("sweep"),
       },
     ],

@@ -50,6 +50,10 @@ export const SCRIPTS = {
   githubRelease: "github-release.sh",
   sentryRelease: "sentry-release.sh",
   notifySlack: "notify-slack.sh",
+  previewImage: "preview-image.sh",
+  previewCommand: "preview-command.sh",
+  previewReport: "preview-report.sh",
+  previewFail: "preview-fail.sh",
 } as const;
 export type ScriptName = keyof typeof SCRIPTS;
 
