@@ -11,6 +11,7 @@
 import {
   previewMemoryNeededMib,
   resolvePreviews,
+  SERVER_ROOT_VOLUME_GIB,
   smallestTypeHolding,
   type TeamSpec,
 } from "../components/team";
@@ -51,12 +52,13 @@ export function previewCost(spec: TeamSpec, table: PriceTable = PRICES): Preview
   };
   if (plan.ownServer) {
     const server = hourly(plan.instanceType) * HOURS_PER_MONTH;
-    const volume = table.defaultRootVolumeGb * (prices.ebsGbMonth.gp3 ?? 0);
+    // The server's own root volume (EnvironmentServer's default), not EC2's default.
+    const volume = SERVER_ROOT_VOLUME_GIB * (prices.ebsGbMonth.gp3 ?? 0);
     const address = prices.publicIpv4Hourly * HOURS_PER_MONTH;
     return {
       ...base,
       monthly: cents(server + volume + address),
-      detail: `own ${plan.instanceType} server ($${server.toFixed(2)}) + ${table.defaultRootVolumeGb} GB gp3 ($${volume.toFixed(2)}) + public IPv4 ($${address.toFixed(2)})`,
+      detail: `own ${plan.instanceType} server ($${server.toFixed(2)}) + ${SERVER_ROOT_VOLUME_GIB} GB gp3 ($${volume.toFixed(2)}) + public IPv4 ($${address.toFixed(2)})`,
       notes,
     };
   }

@@ -23,7 +23,12 @@ import {
 import { DeploymentEnvironment } from "../components/github";
 import { deploymentOf, ENVIRONMENT_SECRETS, ENVIRONMENT_VARIABLES } from "../components/release";
 import { stableServiceKey } from "../components/team";
-import { previewHost, previewServerSettings } from "./previews";
+import {
+  environmentServerPreviewSettings,
+  previewHost,
+  previewOwnServer,
+  previewServerSettings,
+} from "./previews";
 
 export async function environmentStack(ctx: StackContext): Promise<Record<string, unknown>> {
   const environment = ctx.environment!;
@@ -125,9 +130,8 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
           registries: ctx.spec.services.map((s) => repositoryName(team, stableServiceKey(s))),
           bootDocument: { name: agent.bootDocumentName, version: agent.bootDocumentVersion },
           ami: ctx.serverAmi,
-          // previews: the type the preview sizing chose, and the proxy open for them
-          instanceType: previewServer?.instanceType,
-          proxyPorts: previewServer?.proxyPorts,
+          // previews on this server: the type the preview sizing chose, and the proxy open for them
+          ...environmentServerPreviewSettings(previewServer),
         },
         awsOpts,
       );
@@ -187,16 +191,27 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
 
   // --- previews (issue 12; stacks/previews.ts): per repository its preview document, role and
   // `preview` GitHub environment ------------------------------------------------------------------
+  // `team.previews.instanceType`: previews run on their own small server, not the environment's.
+  const previewsServer =
+    previewServer?.plan.ownServer && server
+      ? previewOwnServer(ctx, {
+          settings: previewServer,
+          environment,
+          specPath: `team.environments[${ctx.spec.environments.indexOf(environment)}]`,
+          ami: ctx.serverAmi,
+          opts: awsOpts,
+        })
+      : server;
   const previews =
-    previewServer && server
+    previewServer && previewsServer
       ? previewHost(ctx, {
           settings: previewServer,
           providers,
           sharedAws,
           scope,
-          instanceIds: [server.instanceId],
-          publicIp: server.publicIp,
-          logGroup,
+          instanceIds: [previewsServer.instanceId],
+          publicIp: previewsServer.publicIp,
+          logGroup: previewsServer.logGroupName,
         })
       : undefined;
   // --- end previews ---

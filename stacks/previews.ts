@@ -8,20 +8,32 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackContext } from "./config";
 import type { Providers } from "./providers";
 import {
+  AgentDelivery,
+  DOCKER_CONFIG_DIR,
+  EnvironmentServer,
   PreviewRole,
   PROXY_RUNTIME_DIR,
   repositoryName,
+  serverLogGroupName,
   type ProviderScope,
   type SharedAwsOutputs,
 } from "../components/aws";
 import { PreviewDocument, previewDocumentSettings } from "../components/aws/preview-document";
 import { PreviewEnvironment } from "../components/github/preview-environment";
-import { resolvePreviews, stableServiceKey, type PreviewPlan } from "../components/team";
+import {
+  resolvePreviews,
+  stableServiceKey,
+  type EnvironmentSpec,
+  type PreviewPlan,
+} from "../components/team";
 
-/** What the hosting environment's server needs for previews, or undefined when it hosts none. */
+/** What the server previews run on needs, or undefined when this stack hosts none. */
 export interface PreviewServerSettings {
   readonly plan: PreviewPlan;
-  /** The type the preview sizing chose (the spec's, or the smallest that holds the previews). */
+  /**
+   * The type the preview sizing chose (the spec's, or the smallest that holds the previews): of
+   * the previews' own server when `plan.ownServer`, else of the hosting environment's server.
+   */
   readonly instanceType: string;
   /** The proxy answers previews on 80, and 443 with a preview domain, even with no public service. */
   readonly proxyPorts: readonly (80 | 443)[];
@@ -29,8 +41,7 @@ export interface PreviewServerSettings {
 
 /**
  * The server settings previews need in `environmentName`'s stack. (The spec refuses previews on
- * their own server, `team.previews.instanceType`, and on a Kubernetes environment: neither is
- * built yet.)
+ * a Kubernetes environment: not built yet.)
  */
 export function previewServerSettings(
   ctx: StackContext,
@@ -39,6 +50,68 @@ export function previewServerSettings(
   const plan = resolvePreviews(ctx.spec);
   if (!plan || plan.environment !== environmentName) return undefined;
   return { plan, instanceType: plan.instanceType, proxyPorts: plan.domain ? [80, 443] : [80] };
+}
+
+/** The environment's own server's settings from previews: none when previews have their own. */
+export function environmentServerPreviewSettings(settings: PreviewServerSettings | undefined): {
+  instanceType?: string;
+  proxyPorts?: readonly (80 | 443)[];
+} {
+  if (!settings || settings.plan.ownServer) return {};
+  return { instanceType: settings.instanceType, proxyPorts: settings.proxyPorts };
+}
+
+export interface PreviewOwnServerArgs {
+  readonly settings: PreviewServerSettings;
+  /** The hosting environment (its network, stable address and domain are the preview server's). */
+  readonly environment: EnvironmentSpec;
+  /** The hosting environment's place in the spec: the preview server's subnet errors name it. */
+  readonly specPath: string;
+  readonly ami?: string;
+  readonly opts: pulumi.ComponentResourceOptions;
+}
+
+/**
+ * Previews' own server (`team.previews.instanceType`): `<team>-<env>-previews`, an
+ * EnvironmentServer with no services of its own (same hardening, its own role, log group and
+ * security group), booted by an agent delivery with no sites, which installs the agent files
+ * the preview document runs and deploys nothing. Named as an environment `<env>-previews` so its
+ * log group, boot document and server permissions never collide with the environment's own.
+ */
+export function previewOwnServer(ctx: StackContext, args: PreviewOwnServerArgs): EnvironmentServer {
+  const team = ctx.spec.name;
+  const name = `${args.environment.name}-previews`;
+  const agent = new AgentDelivery(
+    `${team}-${name}-agent`,
+    {
+      team,
+      environment: name,
+      sites: [],
+      environmentSettings: {
+        environment: name,
+        region: ctx.spec.aws.region,
+        logGroup: serverLogGroupName(team, name),
+        dockerConfigDir: DOCKER_CONFIG_DIR,
+      },
+    },
+    args.opts,
+  );
+  return new EnvironmentServer(
+    `${team}-${name}`,
+    {
+      team,
+      environment: { ...args.environment, name, instanceType: args.settings.instanceType },
+      specPath: args.specPath,
+      region: ctx.spec.aws.region,
+      services: [],
+      registries: ctx.spec.services.map((s) => repositoryName(team, stableServiceKey(s))),
+      bootDocument: { name: agent.bootDocumentName, version: agent.bootDocumentVersion },
+      ami: args.ami,
+      instanceType: args.settings.instanceType,
+      proxyPorts: args.settings.proxyPorts,
+    },
+    args.opts,
+  );
 }
 
 export interface PreviewHostArgs {

@@ -232,6 +232,63 @@ describe("previews, in the stack that hosts them (integration's)", () => {
     const sg = one(integration, "aws:ec2/securityGroup:SecurityGroup");
     expect((sg.inputs.ingress as { fromPort: number }[]).map((i) => i.fromPort)).toEqual([80]);
   });
+  it("runs on their own small server with team.previews.instanceType; the environment's keeps its size", async () => {
+    const [integration] = await planStacks({
+      stacks: ["integration"],
+      team: { ...(referenceTeam() as object), previews: { instanceType: "t4g.small", maxPerService: 2 } },
+    });
+    const instances = ofType(integration, "aws:ec2/instance:Instance");
+    expect(
+      instances.map((i) => [(i.inputs.tags as Record<string, string>).Name, i.inputs.instanceType]).sort(),
+    ).toEqual([
+      ["checkout-integration", "t4g.micro"],
+      ["checkout-integration-previews", "t4g.small"],
+    ]);
+    const previewServer = instances.find((i) => i.name === "checkout-integration-previews-instance")!;
+    expect(previewServer.inputs).toMatchObject({
+      metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
+      rootBlockDevice: { volumeType: "gp3", encrypted: true },
+    });
+    // Its own security group opens the proxy's 80 for previews; it has no services of its own.
+    const sg = ofType(integration, "aws:ec2/securityGroup:SecurityGroup").find(
+      (g) => g.name === "checkout-integration-previews-sg",
+    )!;
+    expect((sg.inputs.ingress as { fromPort: number }[]).map((i) => i.fromPort)).toEqual([80]);
+    expect(
+      ofType(integration, "aws:ssm/association:Association")
+        .map((a) => a.inputs.name)
+        .sort(),
+    ).toEqual(["checkout-integration-boot", "checkout-integration-previews-boot"]);
+    // The preview server's instance: the one every preview variable and preview role names.
+    const previewVariables = ofType(
+      integration,
+      "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable",
+    ).filter((v) => v.inputs.variableName === "PREVIEW_INSTANCE_IDS");
+    expect(previewVariables).toHaveLength(services.length);
+    const serverVariables = ofType(
+      integration,
+      "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable",
+    ).filter((v) => v.inputs.variableName === "SERVER_INSTANCE_IDS");
+    const previewId = String(previewVariables[0].inputs.value);
+    expect(previewId).toMatch(/^i-[0-9a-f]+$/);
+    for (const v of previewVariables) expect(v.inputs.value).toBe(previewId);
+    for (const v of serverVariables) expect(v.inputs.value).not.toBe(previewId);
+    for (const role of ofType(integration, "aws:iam/rolePolicy:RolePolicy").filter((r) =>
+      r.name.endsWith("-preview-preview"),
+    )) {
+      const send = json(role.inputs.policy).Statement.find((st) => st.Sid === "RunPreviewDocumentOnServers")!;
+      const instanceArns = ([] as string[])
+        .concat(send.Resource as string[])
+        .filter((a) => a.includes(":instance/"));
+      expect(instanceArns).toEqual([`arn:aws:ec2:eu-west-1:123456789012:instance/${previewId}`]);
+    }
+    expect(integration.cost.notes).toEqual(
+      expect.arrayContaining([
+        // t4g.small at $0.0184/h × 730 h (plan/prices.ts), its 16 GB gp3 and public IPv4.
+        expect.stringContaining("already in the total (own t4g.small server ($13.43) + 16 GB gp3"),
+      ]),
+    );
+  });
   it("exists nowhere else", () => {
     for (const stack of ["staging", "production"]) {
       expect(

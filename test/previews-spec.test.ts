@@ -46,11 +46,22 @@ describe("team.previews", () => {
     expect(previewMemoryNeededMib([{}, {}], 1, true)).toBeLessThanOrEqual(INSTANCE_MEMORY_MIB["t4g.small"]);
   });
 
-  it("refuses previews on their own server by name: that server is not built yet", () => {
+  it("checks the previews' own server without the environment's services", () => {
     const raw = referenceTeamRaw();
     raw.previews = { instanceType: "t4g.micro", maxPerService: 1 };
+    (raw.services as Record<string, unknown>[]).forEach((s) => (s.memoryMb = 128));
+    // 384 reserved + 1 × 256 previews + 128 update: fits 1024 (the services' own 256 + 128 are not on it).
+    expect(problems(raw)).toEqual([]);
+    const r = validateTeamSpec(raw);
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(resolvePreviews(r.spec)).toMatchObject({
+      ownServer: true,
+      instanceType: "t4g.micro",
+      memoryNeededMib: 384 + 256 + 128,
+    });
+    raw.previews = { instanceType: "t4g.micro", maxPerService: 3 };
     expect(problems(raw)).toEqual([
-      "team.previews.instanceType: previews on their own server are not built yet: remove the key to run them on the hosting environment's server (sized for them), or set team.previews.enabled: false",
+      "team.previews.maxPerService: 3 previews of each of 2 service(s) need 1280 MiB on t4g.micro (team.previews.instanceType), which has 1024 MiB; lower team.previews.maxPerService or services[i].memoryMb, or use t4g.small; or set team.previews.enabled: false (previews are on by default)",
     ]);
   });
 

@@ -144,6 +144,19 @@ describe("the agent's SSM documents", () => {
     expect(documentFits(documentContent(bootDocument("staging", sites.slice(0, 20))))).toBe(true);
   });
 
+  it("boot previews' own server with no site: the agent installed, nothing deployed, shellcheck-clean", () => {
+    expect(() => bootDocument("staging-previews", [])).toThrow(/at least one site/);
+    const doc = bootDocument("staging-previews", [], {
+      environment: "staging-previews",
+      region: "eu-west-1",
+      logGroup: "/delivery/checkout/staging-previews/server",
+    });
+    const text = documentScript(doc);
+    expect(text).toContain("SITES=''");
+    expect(text).toContain("LOG_GROUP=");
+    expect(shellcheck(text, "sh")).toBe("");
+  });
+
   it("admit only an image of the service's own repository, by digest, and a release name", () => {
     const doc = content(reference, "checkout-staging-cart-api-deploy");
     const image = new RegExp(doc.parameters.image.allowedPattern);

@@ -7,7 +7,7 @@ import {
   documentContent,
   documentNameProblem,
 } from "./agent-documents";
-import type { AgentSiteSettings } from "./deploy-agent";
+import type { AgentSiteSettings, EnvironmentSettings } from "./deploy-agent";
 import { deployDocumentName } from "./names";
 
 export interface AgentSite {
@@ -24,6 +24,12 @@ export interface AgentDeliveryArgs {
   readonly environment: string;
   /** The environment's services, each a site of the proxy. */
   readonly sites: readonly AgentSite[];
+  /**
+   * What the server's sites share (region, log group, Docker config directory): needed when
+   * `sites` is empty (previews' own server boots with the agent installed and nothing deployed).
+   * @default the first site's
+   */
+  readonly environmentSettings?: EnvironmentSettings;
 }
 
 /**
@@ -79,7 +85,7 @@ export class AgentDelivery extends pulumi.ComponentResource {
         targetType: "/AWS::EC2::Instance",
         content: pulumi
           .all(settings)
-          .apply((sites) => documentContent(bootDocument(args.environment, sites))),
+          .apply((sites) => documentContent(bootDocument(args.environment, sites, args.environmentSettings))),
         tags,
       },
       { parent: this },

@@ -8,10 +8,12 @@
 # Fails if any service failed: the association reports it, and a replacement server does not get
 # the stable address.
 #
-# Environment (set by the document's first lines): SITES (space-separated), AGENT_PATH,
+# SITES may be empty: previews' own server (`<team>-<env>-previews-boot`) runs no service, and
+# boots only to install the agent files its preview documents run.
+# Environment (set by the document's first lines): SITES (space-separated, may be empty), AGENT_PATH,
 # CONFIG_DIR, and what agent-files.sh needs.
 set -eu
-: "${SITES:?}" "${AGENT_PATH:?}" "${CONFIG_DIR:?}"
+: "${SITES?}" "${AGENT_PATH:?}" "${CONFIG_DIR:?}"
 
 if command -v cloud-init >/dev/null 2>&1; then
   cloud-init status --wait >/dev/null || echo "cloud-init reported a problem; continuing" >&2

@@ -76,7 +76,13 @@ export const ENVIRONMENT_SETTINGS_FILE = "environment.conf";
  * server shares (written once, so the boot document stays small with many services). Values are
  * restricted to characters that need no quoting in bash or systemd, so the file can never run code.
  */
-export function environmentSettingsFile(s: AgentSiteSettings): string {
+/** What every site of an environment's server shares (the environment settings file). */
+export type EnvironmentSettings = Pick<
+  AgentSiteSettings,
+  "environment" | "region" | "logGroup" | "dockerConfigDir" | "keepReleases"
+>;
+
+export function environmentSettingsFile(s: EnvironmentSettings): string {
   return render(s.environment, [
     ["ENVIRONMENT", s.environment],
     ["NOTHING_RELEASED", NOTHING_RELEASED],

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { al2023AmiParameter, architectureOfInstanceType } from "../release";
-import type { EnvironmentSpec } from "../team";
+import { SERVER_ROOT_VOLUME_GIB, type EnvironmentSpec } from "../team";
 import { ec2RecoverActionArn, serverRolePath } from "./arns";
 import { ec2TrustPolicy, serverPermissions, ssmCorePolicyArn } from "./iam-documents";
 import { serverLogGroupName } from "./names";
@@ -210,7 +210,7 @@ export class EnvironmentServer extends pulumi.ComponentResource {
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
         rootBlockDevice: {
           volumeType: "gp3",
-          volumeSize: args.rootVolumeGiB ?? 16,
+          volumeSize: args.rootVolumeGiB ?? SERVER_ROOT_VOLUME_GIB,
           encrypted: true,
           deleteOnTermination: true,
           tags: { ...tags, Name: `${args.team}-${env.name}-root` },

@@ -42,6 +42,9 @@ export const SERVER_RESERVED_MIB = 384;
 /** Memory a service's container is assumed to need when the spec does not say (`services[i].memoryMb`). */
 export const DEFAULT_SERVICE_MEMORY_MB = 256;
 
+/** Root volume of an environment's server (and previews' own), GiB: EnvironmentServer's default. */
+export const SERVER_ROOT_VOLUME_GIB = 16;
+
 /** The default instance type of an environment's server (the server runtime's rule). */
 export function defaultServerType(env: Pick<EnvironmentSpec, "role">): string {
   return env.role === "production" ? "t4g.small" : "t4g.micro";
@@ -171,19 +174,11 @@ export function previewIssues(input: Loose): SpecIssue[] {
     });
     return issues;
   }
-  // Neither is built yet: refused by name rather than silently ignored.
+  // Not built yet: refused by name rather than silently ignored.
   if (env.runtime === "kubernetes") {
     issues.push({
       path: "team.previews.environment",
       message: `${showValue(env.name)} runs on Kubernetes; the preview workflow deploys to a server (the namespace-per-preview manifests exist in components/kubernetes/previews.ts but no workflow applies them yet): host previews on a server environment or set team.previews.enabled: false`,
-    });
-    return issues;
-  }
-  if (typeof p.instanceType === "string") {
-    issues.push({
-      path: "team.previews.instanceType",
-      message:
-        "previews on their own server are not built yet: remove the key to run them on the hosting environment's server (sized for them), or set team.previews.enabled: false",
     });
     return issues;
   }
