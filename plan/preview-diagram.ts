@@ -24,7 +24,11 @@ export function previewDiagramLines(spec: TeamSpec, policy: ReleasePolicy): stri
     lines.push(`  ${nodeId("pr", b.name)} -->|"${escapeLabel("each push: build once, deploy")}"| previews`);
   }
   lines.push(
-    `  previews -.->|"${escapeLabel(`runs on the ${plan.environment} server`)}"| ${nodeId("env", plan.environment)}`,
+    `  previews -.->|"${escapeLabel(
+      plan.ownServer
+        ? `own ${plan.instanceType} server beside ${plan.environment}`
+        : `runs on the ${plan.environment} server`,
+    )}"| ${nodeId("env", plan.environment)}`,
   );
   return lines;
 }

@@ -38,3 +38,9 @@ it("adds a previews node fed by pull requests and hosted by the preview environm
     previewDiagramLines(teamFor("trunk", { previews: { enabled: false } }), releasePolicy(teamFor("trunk"))),
   ).toEqual([]);
 });
+
+it("says when previews have their own server", () => {
+  const spec = teamFor("trunk", { previews: { instanceType: "t4g.small", maxPerService: 1 } });
+  const lines = previewDiagramLines(spec, releasePolicy(spec));
+  expect(lines[lines.length - 1]).toContain('"own t4g.small server beside integration"');
+});
