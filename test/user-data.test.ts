@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { buildReleaseName } from "../components/release";
 import {
   bootDocument,
   cloudConfig,
@@ -23,6 +24,7 @@ import {
   type AgentSiteSettings,
 } from "../components/aws";
 import { byType, find, planStacks, type StackPlan } from "./harness";
+import { REPO_ROOT } from "./fixtures";
 
 let tmp = "";
 let large: StackPlan;
@@ -170,6 +172,18 @@ describe("the agent's SSM documents", () => {
     expect(image.test(`${repo}@${digest}';reboot;'`)).toBe(false);
     for (const ok of ["v1.2.3", "v1.2.3-rc.4", `sha-${"0".repeat(40)}`]) expect(release.test(ok)).toBe(true);
     for (const bad of ["latest", "v1.2", "v1.2.3'", "sha-123"]) expect(release.test(bad)).toBe(false);
+    // What CI sends (the deploy workflow's SENTRY_RELEASE): SSM refuses SendCommand otherwise.
+    const commit = "0123456789abcdef0123456789abcdef01234567";
+    expect(release.test(buildReleaseName("cart-api", commit))).toBe(true);
+    expect(release.test(buildReleaseName("payments-worker", commit))).toBe(false);
+    expect(release.test(buildReleaseName("cart-api", "0123456"))).toBe(false);
+    // The agent on the server admits it too.
+    const agent = fs.readFileSync(path.join(REPO_ROOT, "components/aws/deploy-agent.sh"), "utf8");
+    const agentPattern = /^RELEASE_PATTERN='(.*)'$/m.exec(agent)![1];
+    const agentAdmits = (name: string) =>
+      spawnSync("bash", ["-c", '[[ "$1" =~ $2 ]]', "_", name, agentPattern]).status === 0;
+    expect(agentAdmits(buildReleaseName("cart-api", commit))).toBe(true);
+    expect(agentAdmits("cart-api@latest")).toBe(false);
   });
 
   it("carry scripts that pass shellcheck (sh, as aws:runShellScript runs them)", () => {

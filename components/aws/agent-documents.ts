@@ -119,8 +119,14 @@ function regexLiteral(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** The release names CI sends: `v1.2.3`, `v1.2.3-rc.1`, `sha-<40 hex>` (the agent admits the same). */
-export const RELEASE_NAME_PATTERN = "^(v[0-9]+\\.[0-9]+\\.[0-9]+(-rc\\.[0-9]+)?|sha-[0-9a-f]{40})$";
+/**
+ * The release names a site's deploy document admits: what CI sends, `buildReleaseName(site,
+ * <40 hex>)` (`cart-api@<commit>`), and the version and build-tag names an operator may give
+ * (`v1.2.3`, `v1.2.3-rc.1`, `sha-<commit>`). The agent's RELEASE_PATTERN admits the same shapes.
+ */
+export function releaseNamePattern(site: string): string {
+  return `^(v[0-9]+\\.[0-9]+\\.[0-9]+(-rc\\.[0-9]+)?|sha-[0-9a-f]{40}|${regexLiteral(site)}@[0-9a-f]{40})$`;
+}
 
 export interface CommandDocument {
   readonly schemaVersion: "2.2";
@@ -165,8 +171,9 @@ export function deployDocument(site: AgentSiteSettings): CommandDocument {
       },
       [p.release]: {
         type: "String",
-        description: "The release name: v1.2.3, v1.2.3-rc.1 or sha-<commit> (SENTRY_RELEASE)",
-        allowedPattern: RELEASE_NAME_PATTERN,
+        description:
+          "The release name: <service>@<commit> as CI sends it, or v1.2.3, v1.2.3-rc.1, sha-<commit> (SENTRY_RELEASE)",
+        allowedPattern: releaseNamePattern(site.site),
       },
     },
     mainSteps: [

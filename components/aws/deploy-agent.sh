@@ -53,7 +53,9 @@ STOP_TIMEOUT="${DELIVERY_AGENT_STOP_TIMEOUT:-10}"
 WORKER_SETTLE="${DELIVERY_AGENT_WORKER_SETTLE:-10}"
 
 DIGEST_PATTERN='@sha256:[0-9a-f]{64}$'
-RELEASE_PATTERN='^(v[0-9]+\.[0-9]+\.[0-9]+(-rc\.[0-9]+)?|sha-[0-9a-f]{40}|bootstrap-[0-9a-f]+|sha256-[0-9a-f]{12})$'
+# What the deploy document admits (releaseNamePattern in agent-documents.ts: CI sends
+# <service>@<commit>), plus the names the agent gives what it finds at boot.
+RELEASE_PATTERN='^(v[0-9]+\.[0-9]+\.[0-9]+(-rc\.[0-9]+)?|sha-[0-9a-f]{40}|[a-z][a-z0-9-]*@[0-9a-f]{40}|bootstrap-[0-9a-f]+|sha256-[0-9a-f]{12})$'
 
 SITE=""
 

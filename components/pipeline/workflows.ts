@@ -33,6 +33,7 @@ import {
   deploymentOf,
   dockerPlatform,
   fnmatch,
+  buildReleaseName,
   imageArchitecture,
   passedTagPrefix,
   runningImageTagPrefix,
@@ -539,7 +540,7 @@ function imageStep(policy: ReleasePolicy, d: Deployment): Step {
 
 /** `<service>@<commit the image was built from>`: one Sentry release per build. */
 function sentryRelease(service: ServiceSpec): string {
-  return `${service.name}@${expr("steps.image.outputs.commit")}`;
+  return buildReleaseName(service.name, expr("steps.image.outputs.commit"));
 }
 
 function sentryStep(spec: TeamSpec, service: ServiceSpec): Step[] {

@@ -80,6 +80,17 @@ export const KUBERNETES_ENVIRONMENT_VARIABLES: readonly string[] = [
  * non-zero otherwise. CI writes the release parameter only after every instance reported success:
  * the server never writes it (its role cannot).
  */
+/**
+ * The release a build is known by, in Sentry and in the container (`SENTRY_RELEASE`):
+ * `<service>@<full commit sha>`, one per commit however many environments it reaches (Sentry's
+ * `package@version` form). CI sends it as the deploy document's `release` parameter, whose
+ * `allowedPattern` must admit it: SSM refuses SendCommand with a value outside the pattern
+ * (SendCommand, InvalidParameters).
+ */
+export function buildReleaseName(service: string, commit: string): string {
+  return `${service}@${commit}`;
+}
+
 export const DEPLOY_DOCUMENT_PARAMETERS = {
   /** `<registry url>@sha256:<digest>`: what to run. */
   image: "image",
