@@ -119,6 +119,9 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
         [REPOSITORY_SECRETS.slackWebhookUrl]: ctx.secrets.slackWebhookUrl,
         [REPOSITORY_SECRETS.sonarToken]: ctx.secrets.sonarToken,
       },
+      // The required `sonar` check also runs on Dependabot's pull requests, which see only
+      // Dependabot secrets. Slack's webhook is not needed there: `notify` runs on deploys.
+      dependabotSecrets: { [REPOSITORY_SECRETS.sonarToken]: ctx.secrets.sonarToken },
     },
     { provider: providers.github },
   );

@@ -46,9 +46,11 @@ describe("requiredAppPermissions", () => {
         T("ActionsEnvironmentVariable"),
         T("ActionsEnvironmentSecret"),
         T("ActionsSecret"),
+        T("DependabotSecret"),
       ]),
     ).toEqual({
       administration: "write",
+      dependabot_secrets: "write",
       environments: "write",
       metadata: "read",
       secrets: "write",

@@ -303,6 +303,15 @@ describe("shared stack: repository secrets", () => {
     const sonar = secrets.filter((s) => s.inputs.secretName === REPOSITORY_SECRETS.sonarToken);
     expect(sonar.map((s) => s.inputs.repository).sort()).toEqual(["cart-api", "payments-worker"]);
     for (const s of sonar) expect(s.inputs.value).toBe("[secret]");
+    // Dependabot's pull requests read only Dependabot secrets: the required sonar check needs it there too.
+    const dependabot = ofType(plan, "github:index/dependabotSecret:DependabotSecret");
+    expect(dependabot.map((s) => [s.inputs.repository, s.inputs.secretName, s.inputs.value]).sort()).toEqual([
+      ["cart-api", REPOSITORY_SECRETS.sonarToken, "[secret]"],
+      ["payments-worker", REPOSITORY_SECRETS.sonarToken, "[secret]"],
+    ]);
+    expect(requiredAppPermissions(plan.resources.map((r) => r.type))).toMatchObject({
+      dependabot_secrets: "write",
+    });
     expect(JSON.stringify(plan)).not.toContain("squ_offlineSONARtoken0123456789");
     // The same spec requires the sonar check on every protected branch.
     const main = byName(plan, "checkout-cart-api-ruleset-branch-main");
@@ -322,7 +331,18 @@ describe("the READMEs' App permission tables", () => {
       .split("\n")
       .map((line) => line.split("|").map((c) => c.trim()))
       .filter((c) => c.length > columns && /^(read|write)$/.test(c[2]))
-      .map((c) => [c[1].split(" ")[0].toLowerCase(), c[2], c[3]] as const);
+      .map(
+        (c) =>
+          [
+            // `Dependabot secrets (repository)` → `dependabot_secrets`, GitHub's permission key.
+            c[1]
+              .replace(/\s*\(.*\)$/, "")
+              .toLowerCase()
+              .replace(/ /g, "_"),
+            c[2],
+            c[3],
+          ] as const,
+      );
 
   it("components/github/README.md lists exactly what each stack's resources need", () => {
     const table = rows("components/github/README.md", 4);

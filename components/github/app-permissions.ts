@@ -17,6 +17,9 @@
  *   — GitHub lists it under both; Workflows is needed when the path is under `.github/workflows`.
  * - Repository "Variables" (write): `POST|PATCH|DELETE /repos/{owner}/{repo}/actions/variables`.
  * - Repository "Secrets" (write): `PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}`.
+ * - Repository "Dependabot secrets" (write): `PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}`
+ *   after `GET …/dependabot/secrets/public-key` (REST "Dependabot secrets": "GitHub Apps must have
+ *   the dependabot_secrets permission").
  * - Repository "Environments" (write): environment secrets
  *   (`PUT …/environments/{environment_name}/secrets/{secret_name}`, after reading its public key)
  *   and environment variables (`POST|PATCH …/environments/{environment_name}/variables`).
@@ -46,6 +49,7 @@ export const RESOURCE_APP_PERMISSIONS: Readonly<Record<string, AppPermissions>> 
   "github:index/repositoryFile:RepositoryFile": { contents: W },
   "github:index/actionsVariable:ActionsVariable": { variables: W },
   "github:index/actionsSecret:ActionsSecret": { secrets: W },
+  "github:index/dependabotSecret:DependabotSecret": { dependabot_secrets: W },
   "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable": { environments: W },
   "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": { environments: W },
   "github:index/team:Team": { members: W },

@@ -50,6 +50,15 @@ export interface ServiceRepositoryArgs {
    */
   readonly secrets?: RepositorySecrets;
   /**
+   * Repository-level Dependabot secrets, keyed by REPOSITORY_SECRETS names. A workflow run that
+   * Dependabot triggers (its pull requests) reads Dependabot secrets instead of Actions secrets
+   * (docs.github.com, "Automating Dependabot with GitHub Actions": "secrets are populated from
+   * Dependabot secrets"), so a required job that needs a secret (`sonar`) would fail on every
+   * Dependabot pull request without the same value here.
+   * @default none - a secret whose value is undefined is not created
+   */
+  readonly dependabotSecrets?: RepositorySecrets;
+  /**
    * Logical names this component had before (a renamed service's old `${prefix}-${oldName}`):
    * the component and every child are aliased, so a rename updates in place.
    * @default [] - never renamed
@@ -210,6 +219,19 @@ export class ServiceRepository extends pulumi.ComponentResource {
         // repository's public key before `PUT /repos/{owner}/{repo}/actions/secrets/{name}`.
         { repository: repo, secretName, value: pulumi.secret(value) },
         keyed(`secret-${kebab(secretName)}`),
+      );
+    }
+
+    for (const [secretName, value] of Object.entries(args.dependabotSecrets ?? {})) {
+      if (value === undefined) continue;
+      new github.DependabotSecret(
+        `${name}-dependabot-secret-${kebab(secretName)}`,
+        // `value` as for ActionsSecret (plaintext_value is deprecated in the same provider): it
+        // encrypts with the repository's Dependabot public key and calls
+        // `PUT /repos/{owner}/{repo}/dependabot/secrets/{name}`, which needs the App's
+        // "Dependabot secrets" permission (components/github/app-permissions.ts).
+        { repository: repo, secretName, value: pulumi.secret(value) },
+        keyed(`dependabot-secret-${kebab(secretName)}`),
       );
     }
 

@@ -24,6 +24,12 @@ export interface TeamRepositoriesArgs {
    * @default none - notifications and Sonar have no credentials
    */
   readonly secrets?: RepositorySecrets;
+  /**
+   * Repository-level Dependabot secrets every service repository gets: the secrets a job that
+   * runs on Dependabot's pull requests reads (see {@link ServiceRepositoryArgs.dependabotSecrets}).
+   * @default none
+   */
+  readonly dependabotSecrets?: RepositorySecrets;
 }
 
 export class TeamRepositories extends pulumi.ComponentResource {
@@ -52,6 +58,7 @@ export class TeamRepositories extends pulumi.ComponentResource {
           maintainersTeamId: this.access.maintainersTeam.id,
           variables: args.variables?.[service.name],
           secrets: args.secrets,
+          dependabotSecrets: args.dependabotSecrets,
           previousNames: service.formerNames.map((former) => `${name}-${former}`),
         },
         { parent: this },

@@ -10,7 +10,7 @@ describe(rule.id, () => {
     expect(messages(rule, [res(T.ghSecret, { secretName: "X", encryptedValue: "c2VhbGVk" })])).toEqual([]);
   });
   it("fires on plaintextValue (CKV_GIT_4), even when secret", () => {
-    for (const type of [T.ghSecret, T.ghEnvironmentSecret, T.ghOrganizationSecret]) {
+    for (const type of [T.ghSecret, T.ghEnvironmentSecret, T.ghOrganizationSecret, T.ghDependabotSecret]) {
       expect(messages(rule, [res(type, { secretName: "X", plaintextValue: "[secret]" })])).toEqual([
         "plaintextValue is set; use `value` with a Pulumi secret (pulumi config set --secret)",
       ]);
@@ -22,6 +22,8 @@ describe(rule.id, () => {
       value: "https://hooks.slack.com/services/T/B/x",
     });
     expect(messages(rule, [plain])).toEqual([expect.stringMatching(/value is not a Pulumi secret/)]);
+    const dependabot = res(T.ghDependabotSecret, { secretName: "SONAR_TOKEN", value: "squ_plain" });
+    expect(messages(rule, [dependabot])).toEqual([expect.stringMatching(/value is not a Pulumi secret/)]);
     // The real policy engine unwraps secrets: it cannot tell, so it does not guess.
     expect(messages(rule, [plain], { secretsMarked: false })).toEqual([]);
   });

@@ -11,10 +11,11 @@ import { isUnknown, SECRET, T } from "./util";
 export const githubNoPlaintextSecrets: ResourceRule = {
   kind: "resource",
   id: "github-no-plaintext-secrets",
-  description: "GitHub Actions secrets never use plaintextValue, and their value is a Pulumi secret.",
+  description:
+    "GitHub Actions and Dependabot secrets never use plaintextValue, and their value is a Pulumi secret.",
   mirrors: "checkov CKV_GIT_4",
   level: "mandatory",
-  types: [T.ghSecret, T.ghEnvironmentSecret, T.ghOrganizationSecret],
+  types: [T.ghSecret, T.ghEnvironmentSecret, T.ghOrganizationSecret, T.ghDependabotSecret],
   check(r, ctx) {
     const out: string[] = [];
     const plain = r.inputs.plaintextValue;

@@ -29,6 +29,7 @@ export const T = {
   ghSecret: "github:index/actionsSecret:ActionsSecret",
   ghEnvironmentSecret: "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
   ghOrganizationSecret: "github:index/actionsOrganizationSecret:ActionsOrganizationSecret",
+  ghDependabotSecret: "github:index/dependabotSecret:DependabotSecret",
   ghRepositoryFile: "github:index/repositoryFile:RepositoryFile",
   ghTeam: "github:index/team:Team",
   ghTeamMembers: "github:index/teamMembers:TeamMembers",
