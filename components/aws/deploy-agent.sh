@@ -51,6 +51,8 @@ HEALTH_TIMEOUT="${DELIVERY_AGENT_HEALTH_TIMEOUT:-60}"
 DRAIN_TIMEOUT="${DELIVERY_AGENT_DRAIN_TIMEOUT:-30}"
 STOP_TIMEOUT="${DELIVERY_AGENT_STOP_TIMEOUT:-10}"
 WORKER_SETTLE="${DELIVERY_AGENT_WORKER_SETTLE:-10}"
+# `docker run`s of one release when the published port is taken (each tries 10 ports).
+START_ATTEMPTS="${DELIVERY_AGENT_START_ATTEMPTS:-3}"
 
 DIGEST_PATTERN='@sha256:[0-9a-f]{64}$'
 # What the deploy document admits (releaseNamePattern in agent-documents.ts: CI sends
@@ -219,13 +221,26 @@ start_container() {
   if [[ -n "$CONTAINER_PORT" ]]; then
     publish=(--publish "127.0.0.1::$CONTAINER_PORT")
   fi
-  docker rm --force "$name" >/dev/null 2>&1 || true
-  if ! docker run --detach --name "$name" --restart unless-stopped "${publish[@]}" \
-    --env-file "$SITE_STATE/env-$slot" --label "delivery.site=$SITE" --label "delivery.release=$release" \
-    "${logging[@]}" "$image" >/dev/null; then
+  local attempt error
+  for ((attempt = 1; attempt <= START_ATTEMPTS; attempt++)); do
+    # A container left in this slot by an agent that stopped before its switch (the proxy never
+    # routed to it: the serving slot is the other one) would make `docker run` refuse the name.
     docker rm --force "$name" >/dev/null 2>&1 || true
-    return 1
-  fi
+    if error="$(docker run --detach --name "$name" --restart unless-stopped "${publish[@]}" \
+      --env-file "$SITE_STATE/env-$slot" --label "delivery.site=$SITE" --label "delivery.release=$release" \
+      "${logging[@]}" "$image" 2>&1 >/dev/null)"; then
+      return 0
+    fi
+    printf '%s\n' "$error" >&2
+    docker rm --force "$name" >/dev/null 2>&1 || true
+    # Docker picks a published port from its own table of the ports *it* allocated, sequentially,
+    # and tries 10 of them when another process holds one (libnetwork drivers/bridge
+    # port_mapping.go, maxAllocatePortAttempts; portallocator.go findPort). Another run starts after
+    # the last port it tried; any other failure would fail again.
+    [[ "$error" == *"address already in use"* || "$error" == *"port is already allocated"* ]] || return 1
+    log "the host ports docker picked are taken by another process (attempt $attempt of $START_ATTEMPTS)"
+  done
+  return 1
 }
 
 # Routes the site to <slot> once it is healthy; the old target drains first.
