@@ -3,7 +3,8 @@
  * of {@link ServerHarness}: the agent publishes each release on `127.0.0.1::<port>`, so Docker
  * picks the port. How it picks (moby libnetwork, read for this test):
  * - portallocator.go `findPort`: from its own table of the ports *it* allocated (not the OS's),
- *   sequentially after the last port it handed out, in the ephemeral range (49153-60999 here);
+ *   sequentially after the last port it handed out, in the kernel's ephemeral range
+ *   (ip_local_port_range: 32768-60999 here);
  * - drivers/bridge port_mapping.go `allocatePort`: if binding that port fails (another process
  *   holds it), it tries the next, up to `maxAllocatePortAttempts` = 10, then `docker run` fails
  *   with "address already in use".
@@ -11,12 +12,16 @@
  * port Docker handed out (Q), and the test listens on Q+1… itself before the agent runs.
  *
  * Also: a stale container holding the name of the slot the next release starts in (an agent
- * stopped between `docker run` and its switch) is replaced, with no failed request.
+ * stopped between `docker run` and its switch) is replaced, with no failed request; and an agent
+ * killed right after its switch, before it recorded it, leaves the serving container to the next
+ * deploy, which records the switch instead of removing what serves.
  *
  * Needs root and scripts/test-tools.sh, like server-runtime.e2e.test.ts.
  */
+import * as fs from "node:fs";
 import * as net from "node:net";
-import { get, loadLine, ServerHarness, underLoad, type LoadResult } from "./server-harness";
+import * as path from "node:path";
+import { get, KAMAL_PROXY, loadLine, ServerHarness, underLoad, type LoadResult } from "./server-harness";
 
 jest.setTimeout(180_000);
 
@@ -175,5 +180,54 @@ describe("docker run meets a stale container with the slot's name", () => {
     expect(
       h.docker("inspect", "--format", '{{index .Config.Labels "delivery.release"}}', `${SERVICE}-A`),
     ).toBe("v4.0.0");
+  });
+});
+
+describe("an agent killed between its switch and its record", () => {
+  it("the next deploy records the switch and never removes the serving container; 0 failed requests", async () => {
+    // v4 serves from slot A. This agent's kamal-proxy kills the agent as soon as the switch to
+    // slot B succeeded: as an SSM command timing out or a reboot would, before `current` is written.
+    const wrapper = fs.mkdtempSync(path.join(h.tmp, "killing-proxy-"));
+    fs.writeFileSync(
+      path.join(wrapper, "kamal-proxy"),
+      [
+        "#!/usr/bin/env bash",
+        `${KAMAL_PROXY} "$@"; status=$?`,
+        'if [[ "$1" == deploy && $status -eq 0 ]]; then kill -KILL "$PPID"; fi',
+        "exit $status",
+        "",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    const pathBefore = h.env.PATH;
+    h.env.PATH = `${wrapper}:${pathBefore}`;
+    let killed;
+    try {
+      killed = await h.agent("deploy", SERVICE, images.v2, "v2.0.0");
+    } finally {
+      h.env.PATH = pathBefore;
+    }
+    expect(killed.status).toBeNull();
+    expect(killed.output).not.toContain("now serving");
+    // The proxy switched to v2 in slot B; the agent recorded nothing and stopped nothing.
+    expect(await serving()).toBe("v2");
+    expect((await h.agent("status", SERVICE)).output).toContain("current=v4.0.0\n");
+    expect(h.docker("ps", "--filter", "status=running", "--format", "{{.Names}}").split("\n").sort()).toEqual(
+      [`${SERVICE}-A`, `${SERVICE}-B`],
+    );
+
+    const { load, result } = await underLoad(
+      h.proxyPort,
+      `/${SERVICE}/`,
+      () => h.agent("deploy", SERVICE, images.v3, "v3.0.0"),
+      (b) => b === "v2" || b === "v3",
+    );
+    report("deploy after an agent killed between switch and record", load);
+    expect(result.output).toContain("the deploy of v2.0.0 switched but was not recorded");
+    expect(result.output).toContain("now serving v3.0.0");
+    expect(result.status).toBe(0);
+    expect(await serving()).toBe("v3");
+    expect((await h.agent("status", SERVICE)).output).toBe("current=v3.0.0\nprevious=v2.0.0\n");
+    expect(h.docker("ps", "--all", "--format", "{{.Names}}")).toBe(`${SERVICE}-A`);
   });
 });

@@ -253,6 +253,48 @@ switch_proxy() {
     --deploy-timeout "${HEALTH_TIMEOUT}s" --drain-timeout "${DRAIN_TIMEOUT}s" "${route[@]}" >&2
 }
 
+# Whether the proxy routes the site to the container in <slot> (its published loopback port is
+# the site's target in `kamal-proxy list`); 2 when the proxy does not answer.
+is_routed() {
+  local target routes
+  target="$(docker port "$(container_name "$1")" "$CONTAINER_PORT/tcp" 2>/dev/null | head -n 1)" || return 1
+  [[ -n "$target" ]] || return 1
+  # `kamal-proxy list` colours every cell, terminal or not (internal/cmd/formatting.go).
+  routes="$(proxy list | sed 's/\x1b\[[0-9;]*m//g')" || return 2
+  awk -v site="$SITE" -v target="$target" \
+    '$1 == site { for (i = 2; i <= NF; i++) if ($i == target) found = 1 } END { exit !found }' <<<"$routes"
+}
+
+# An agent stopped between its switch and its record (an SSM command timing out, a reboot) leaves
+# `pending`. If the proxy routes to that slot, the switch happened: record it and stop the other
+# slot, as that agent would have. Otherwise the next release would start in the slot that is
+# serving, and remove its container first.
+recover_interrupted() {
+  local pending slot current routed=0
+  pending="$(state pending)"
+  [[ -n "$pending" ]] || return 0
+  slot="$(field "$pending" 0)"
+  if [[ -n "$CONTAINER_PORT" ]]; then
+    is_routed "$slot" || routed=$?
+    # Without the proxy nothing can be known, or deployed: deploy_image says so.
+    ((routed != 2)) || return 0
+  else
+    routed=1
+  fi
+  if ((routed == 0)); then
+    current="$(state current)"
+    log "the deploy of $(field "$pending" 2) switched but was not recorded (the agent stopped): recording it"
+    if [[ -n "$current" && "$(field "$current" 0)" != "$slot" ]]; then
+      docker stop --time "$STOP_TIMEOUT" "$(container_name "$(field "$current" 0)")" >/dev/null 2>&1 || true
+      docker rm --force "$(container_name "$(field "$current" 0)")" >/dev/null 2>&1 || true
+      set_state previous "$current"
+      printf '%s\n' "$(field "$current" 1)" >>"$SITE_STATE/history"
+    fi
+    set_state current "$pending"
+  fi
+  rm -f "$SITE_STATE/pending"
+}
+
 settle_worker() {
   local name="$1" deadline=$((SECONDS + WORKER_SETTLE))
   while ((SECONDS < deadline)); do
@@ -303,7 +345,10 @@ deploy_image() {
   start_container "$slot" "$image" "$release" ||
     die "docker could not start $image; the running release keeps serving"
   if [[ -n "$CONTAINER_PORT" ]]; then
+    # Until `current` says so, what recover_interrupted needs if this agent stops after the switch.
+    set_state pending "$slot $image $release"
     if ! switch_proxy "$slot"; then
+      rm -f "$SITE_STATE/pending"
       log "last output of $name:"
       docker logs --tail 20 "$name" >&2 2>&1 || true
       docker rm --force "$name" >/dev/null 2>&1 || true
@@ -325,6 +370,7 @@ deploy_image() {
     printf '%s\n' "$(field "$current" 1)" >>"$SITE_STATE/history"
   fi
   set_state current "$slot $image $release"
+  rm -f "$SITE_STATE/pending"
   log "now serving $release ($image)"
   prune_images
 }
@@ -386,6 +432,9 @@ main() {
   [[ $# -ge 2 ]] || usage
   local command="$1"
   load_config "$2"
+  case "$command" in
+    deploy | boot | rollback) recover_interrupted ;;
+  esac
   case "$command" in
     deploy)
       [[ $# -eq 4 ]] || usage
