@@ -9,6 +9,8 @@
  * Read makes with the import ID find them with the inputs the program has.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { resolveSettings, type StackSettings } from "../components/settings";
 import { stackConfig } from "../plan/config";
@@ -54,6 +56,25 @@ describe("the adopt setting (components/settings)", () => {
     team.services[0] = { ...team.services[0], name: "basket-api", formerNames: ["cart-api"] };
     expect(adoptOf("shared", JSON.stringify(["basket-api"]), team)).toEqual(["cart-api"]);
     expect(adoptOf("shared", JSON.stringify(["cart-api", "basket-api"]), team)).toEqual(["cart-api"]);
+  });
+
+  it("reads what a stack file holds: a YAML true or a YAML list", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "adopt-"));
+    try {
+      fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+      const stackFile = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+      const read = (line: string) => {
+        fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), `${stackFile}  ${line}\n`);
+        const { project, config, secretKeys } = stackConfig(dir, "staging");
+        const r = resolveSettings({ project, stack: "staging", config, secureKeys: secretKeys });
+        return r.ok ? r.settings.adopt : r.issues;
+      };
+      expect(read(`${NS}:adopt: true`)).toEqual(["cart-api", "payments-worker"]);
+      expect(read(`${NS}:adopt: [payments-worker]`)).toEqual(["payments-worker"]);
+      expect(read(`${NS}:adopt: false`)).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses what is not a service, naming the key and every problem", () => {
