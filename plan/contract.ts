@@ -45,6 +45,8 @@ export interface PlannedResource {
   /** Aliases as URNs. */
   readonly aliases: string[];
   readonly ignoreChanges: string[];
+  /** The `import` option: the ID of an existing resource the `up` adopts. Absent when not set. */
+  readonly import?: string;
 }
 
 /** What a lookup was answered with although the known-facts file does not confirm it. */

@@ -1,6 +1,6 @@
 /**
  * The recorder: what the program registered, in order, with the options mocks do not see
- * (retainOnDelete, dependsOn, aliases, ignoreChanges, captured by a stack transformation and
+ * (retainOnDelete, dependsOn, aliases, ignoreChanges, import, captured by a stack transformation and
  * joined by URN), rendered as the contract's resources.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -122,6 +122,7 @@ export class Recorder {
         dependsOn: c ? await dependsOnUrns(c.opts.dependsOn) : [],
         aliases: c ? await this.aliasUrns(c.opts.aliases as unknown[] | undefined, r) : [],
         ignoreChanges: [...(c?.opts.ignoreChanges ?? [])],
+        ...importOf(c?.opts),
       });
     }
     return out;
@@ -155,6 +156,11 @@ export class Recorder {
     }
     return out;
   }
+}
+
+/** `import` is an option of custom resources only; the contract shows it only where it is set. */
+function importOf(opts: pulumi.CustomResourceOptions | undefined): { import?: string } {
+  return typeof opts?.import === "string" ? { import: opts.import } : {};
 }
 
 async function dependsOnUrns(dependsOn: unknown): Promise<string[]> {

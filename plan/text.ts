@@ -167,6 +167,7 @@ function tree(plan: StackPlan, detail: boolean): string[] {
       r.protect ? "protect" : "",
       r.retainOnDelete ? "retain" : "",
       r.aliases.length ? "aliased" : "",
+      r.import ? `import=${r.import}` : "",
     ].filter(Boolean);
     const cost = costByUrn.get(r.urn);
     return [

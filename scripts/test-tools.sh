@@ -8,6 +8,8 @@
 #   - kamal-proxy:  built from its Go module (below)
 #   - zizmor (PyPI, pinned): the GitHub Actions security linter the workflow tests run; installed
 #                   into its own virtualenv (python3-venv) and linked as /usr/local/bin/zizmor
+#   - moto and the AWS CLI (PyPI, pinned): a local AWS API on loopback for the adoption test; in
+#                   their own virtualenv (MOTO_VENV below), not on PATH
 # Uses sudo when not root. Installs nothing that is already there.
 set -euo pipefail
 
@@ -40,6 +42,20 @@ else
   "${sudo[@]}" "$venv/bin/pip" install --quiet --disable-pip-version-check "zizmor==${ZIZMOR_VERSION}"
   "${sudo[@]}" ln -sf "$venv/bin/zizmor" /usr/local/bin/zizmor
   zizmor --version
+fi
+
+# moto (PyPI, pinned) as a local AWS API on loopback, with the AWS CLI in the same virtualenv, for
+# test/adopt.test.ts: the import IDs the program gives retained resources are what the API looks up.
+MOTO_VERSION=5.2.5
+AWSCLI_VERSION=1.46.2
+MOTO_VENV="/usr/local/lib/moto-${MOTO_VERSION}"
+if [ -x "$MOTO_VENV/bin/moto_server" ] && [ "$("$MOTO_VENV/bin/aws" --version 2>&1 | cut -d' ' -f1)" = "aws-cli/${AWSCLI_VERSION}" ]; then
+  echo "test tools: moto ${MOTO_VERSION} and aws-cli ${AWSCLI_VERSION} present in ${MOTO_VENV}"
+else
+  echo "test tools: installing moto ${MOTO_VERSION} and aws-cli ${AWSCLI_VERSION} into ${MOTO_VENV}"
+  "${sudo[@]}" python3 -m venv "$MOTO_VENV"
+  "${sudo[@]}" "$MOTO_VENV/bin/pip" install --quiet --disable-pip-version-check \
+    "moto[server]==${MOTO_VERSION}" "awscli==${AWSCLI_VERSION}"
 fi
 
 # kamal-proxy, the servers' reverse proxy, for the runtime's end-to-end tests and the zero-downtime

@@ -52,6 +52,7 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
           initialImage: ctx.spec.release.bootstrapImage
             ? sharedAws.apply((a) => a.bootstrapImages?.[s.name] ?? NOTHING_RELEASED)
             : NOTHING_RELEASED,
+          adopt: ctx.adopt.includes(stableServiceKey(s)),
         },
         awsOpts,
       ),

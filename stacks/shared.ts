@@ -31,7 +31,13 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
       s.name,
       new ContainerRegistry(
         `${spec.name}-${stableServiceKey(s)}`,
-        { team: spec.name, service: stableServiceKey(s), policy: ctx.policy, registry: spec.registry },
+        {
+          team: spec.name,
+          service: stableServiceKey(s),
+          policy: ctx.policy,
+          registry: spec.registry,
+          adopt: ctx.adopt.includes(stableServiceKey(s)),
+        },
         awsOpts,
       ),
     ]),

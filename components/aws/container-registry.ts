@@ -23,6 +23,13 @@ export interface ContainerRegistryArgs {
    * AES256, never force-deleted
    */
   readonly registry: TeamSpec["registry"];
+  /**
+   * Adopt the repository `<team>/<service>` that exists already (retained by an earlier
+   * `pulumi destroy` of the shared stack) instead of creating it: Pulumi's `import` option with
+   * the repository's name as its ID. @default false - the repository is created (and an existing
+   * one of that name fails the `up` with RepositoryAlreadyExistsException)
+   */
+  readonly adopt?: boolean;
 }
 
 /**
@@ -39,11 +46,12 @@ export class ContainerRegistry extends pulumi.ComponentResource {
   constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("delivery:aws:ContainerRegistry", name, {}, opts);
     const kms = args.registry.kmsKeyArn;
+    const repository = repositoryName(args.team, args.service);
 
     this.repository = new aws.ecr.Repository(
       `${name}-repository`,
       {
-        name: repositoryName(args.team, args.service),
+        name: repository,
         imageTagMutability: "IMMUTABLE",
         imageScanningConfiguration: { scanOnPush: true },
         encryptionConfigurations: [
@@ -53,7 +61,10 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         tags: { service: args.service },
       },
       // Images are history: `pulumi destroy` must not take them, and a removed service keeps them.
-      { parent: this, protect: true, retainOnDelete: true },
+      // An adopted repository's import ID is its name: the provider's id (terraform-provider-aws
+      // ecr/repository.go: `d.SetId(RepositoryName)`; Read calls DescribeRepositories with
+      // RepositoryNames [id]).
+      { parent: this, protect: true, retainOnDelete: true, import: args.adopt ? repository : undefined },
     );
 
     new aws.ecr.LifecyclePolicy(

@@ -9,8 +9,10 @@
 #
 # A site is what the proxy routes to: a service of this environment (its name), or later a named
 # preview slot of one (`<service>-pr-<n>`); each has its own settings file. Every container is
-# published on a loopback port docker picks (`127.0.0.1::<port>`): no two releases or sites can
-# ever want the same port, and nothing is reachable from outside but through the proxy.
+# published on its own loopback port (`127.0.0.1:<port>`), which the agent picks below Linux's
+# ephemeral range (PORT_BASE..): a port Docker picked (`127.0.0.1::<port>`) changes whenever Docker
+# restarts the container (a crash, a reboot) and kamal-proxy would keep routing to the old one;
+# a fixed one is bound again. Nothing is reachable from outside but through the proxy.
 #
 # How a release switches, with no failed request: the new container starts beside the old one on
 # its own loopback port; `kamal-proxy deploy` health-checks it, routes new requests to it,
@@ -51,6 +53,12 @@ HEALTH_TIMEOUT="${DELIVERY_AGENT_HEALTH_TIMEOUT:-60}"
 DRAIN_TIMEOUT="${DELIVERY_AGENT_DRAIN_TIMEOUT:-30}"
 STOP_TIMEOUT="${DELIVERY_AGENT_STOP_TIMEOUT:-10}"
 WORKER_SETTLE="${DELIVERY_AGENT_WORKER_SETTLE:-10}"
+# Loopback ports of releases: below the kernel's ephemeral range (ip_local_port_range, 32768 and up),
+# so no outgoing connection ever holds one, and below previews' (PREVIEW_PORT_BASE, 21000).
+PORT_BASE="${DELIVERY_AGENT_PORT_BASE:-20000}"
+PORT_COUNT="${DELIVERY_AGENT_PORT_COUNT:-1000}"
+# `docker run`s of one release when the port it was given is taken (each on the next free port).
+START_ATTEMPTS="${DELIVERY_AGENT_START_ATTEMPTS:-3}"
 
 DIGEST_PATTERN='@sha256:[0-9a-f]{64}$'
 # What the deploy document admits (releaseNamePattern in agent-documents.ts: CI sends
@@ -211,21 +219,63 @@ proxy_route_args() {
   fi
 }
 
+# Host ports every container of this engine is published on, running or not (one restarting
+# after a crash will bind its port again), one a line. `docker inspect` prints JSON; no Go
+# templates in this file (SSM would read double braces as a document parameter).
+published_ports() {
+  local ids
+  mapfile -t ids < <(docker ps --all --quiet)
+  ((${#ids[@]} > 0)) || return 0
+  docker inspect "${ids[@]}" | grep -o '"HostPort": *"[0-9]*"' | grep -o '[0-9][0-9]*' | sort -u
+}
+
+# The first port from PORT_BASE that no container is published on, nothing listens on, and is not
+# among the ports given as arguments (tried already).
+free_port() {
+  local port used
+  used=" $(published_ports | tr '\n' ' ') $* "
+  for ((port = PORT_BASE; port < PORT_BASE + PORT_COUNT; port++)); do
+    [[ "$used" != *" $port "* ]] || continue
+    # Anything listening there (bash's /dev/tcp connects or fails at once on loopback).
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
+    printf '%s\n' "$port"
+    return 0
+  done
+  return 1
+}
+
 # Starts <image> in <slot>; prints nothing, fails if docker cannot start it.
 start_container() {
-  local slot="$1" image="$2" release="$3" name logging publish=()
+  local slot="$1" image="$2" release="$3" name logging publish=() tried=() port attempt error
   name="$(container_name "$slot")"
   mapfile -t logging < <(log_args)
-  if [[ -n "$CONTAINER_PORT" ]]; then
-    publish=(--publish "127.0.0.1::$CONTAINER_PORT")
-  fi
-  docker rm --force "$name" >/dev/null 2>&1 || true
-  if ! docker run --detach --name "$name" --restart unless-stopped "${publish[@]}" \
-    --env-file "$SITE_STATE/env-$slot" --label "delivery.site=$SITE" --label "delivery.release=$release" \
-    "${logging[@]}" "$image" >/dev/null; then
+  for ((attempt = 1; attempt <= START_ATTEMPTS; attempt++)); do
+    # A container left in this slot by an agent that stopped before its switch (the proxy never
+    # routed to it: the serving slot is the other one) would make `docker run` refuse the name.
     docker rm --force "$name" >/dev/null 2>&1 || true
-    return 1
-  fi
+    if [[ -n "$CONTAINER_PORT" ]]; then
+      if ! port="$(free_port "${tried[@]}")"; then
+        log "no free loopback port in $PORT_BASE..$((PORT_BASE + PORT_COUNT - 1))"
+        return 1
+      fi
+      publish=(--publish "127.0.0.1:$port:$CONTAINER_PORT")
+    fi
+    if error="$(docker run --detach --name "$name" --restart unless-stopped "${publish[@]}" \
+      --env-file "$SITE_STATE/env-$slot" --label "delivery.site=$SITE" --label "delivery.release=$release" \
+      "${logging[@]}" "$image" 2>&1 >/dev/null)"; then
+      return 0
+    fi
+    printf '%s\n' "$error" >&2
+    docker rm --force "$name" >/dev/null 2>&1 || true
+    # Taken between the check and the bind (or bound without listening): Docker does not retry a
+    # port it was given (libnetwork drivers/bridge port_mapping.go allocatePort: "no point in
+    # immediately retrying to map an explicitly chosen port"); the agent tries the next free one.
+    # Any other failure would fail again.
+    [[ -n "$CONTAINER_PORT" && "$error" == *"address already in use"* ]] || return 1
+    tried+=("$port")
+    log "port $port is taken by another process (attempt $attempt of $START_ATTEMPTS)"
+  done
+  return 1
 }
 
 # Routes the site to <slot> once it is healthy; the old target drains first.
@@ -236,6 +286,48 @@ switch_proxy() {
   mapfile -t route < <(proxy_route_args)
   proxy deploy "$SITE" --target "$target" --health-check-path "$HEALTH_PATH" \
     --deploy-timeout "${HEALTH_TIMEOUT}s" --drain-timeout "${DRAIN_TIMEOUT}s" "${route[@]}" >&2
+}
+
+# Whether the proxy routes the site to the container in <slot> (its published loopback port is
+# the site's target in `kamal-proxy list`); 2 when the proxy does not answer.
+is_routed() {
+  local target routes
+  target="$(docker port "$(container_name "$1")" "$CONTAINER_PORT/tcp" 2>/dev/null | head -n 1)" || return 1
+  [[ -n "$target" ]] || return 1
+  # `kamal-proxy list` colours every cell, terminal or not (internal/cmd/formatting.go).
+  routes="$(proxy list | sed 's/\x1b\[[0-9;]*m//g')" || return 2
+  awk -v site="$SITE" -v target="$target" \
+    '$1 == site { for (i = 2; i <= NF; i++) if ($i == target) found = 1 } END { exit !found }' <<<"$routes"
+}
+
+# An agent stopped between its switch and its record (an SSM command timing out, a reboot) leaves
+# `pending`. If the proxy routes to that slot, the switch happened: record it and stop the other
+# slot, as that agent would have. Otherwise the next release would start in the slot that is
+# serving, and remove its container first.
+recover_interrupted() {
+  local pending slot current routed=0
+  pending="$(state pending)"
+  [[ -n "$pending" ]] || return 0
+  slot="$(field "$pending" 0)"
+  if [[ -n "$CONTAINER_PORT" ]]; then
+    is_routed "$slot" || routed=$?
+    # Without the proxy nothing can be known, or deployed: deploy_image says so.
+    ((routed != 2)) || return 0
+  else
+    routed=1
+  fi
+  if ((routed == 0)); then
+    current="$(state current)"
+    log "the deploy of $(field "$pending" 2) switched but was not recorded (the agent stopped): recording it"
+    if [[ -n "$current" && "$(field "$current" 0)" != "$slot" ]]; then
+      docker stop --time "$STOP_TIMEOUT" "$(container_name "$(field "$current" 0)")" >/dev/null 2>&1 || true
+      docker rm --force "$(container_name "$(field "$current" 0)")" >/dev/null 2>&1 || true
+      set_state previous "$current"
+      printf '%s\n' "$(field "$current" 1)" >>"$SITE_STATE/history"
+    fi
+    set_state current "$pending"
+  fi
+  rm -f "$SITE_STATE/pending"
 }
 
 settle_worker() {
@@ -288,7 +380,10 @@ deploy_image() {
   start_container "$slot" "$image" "$release" ||
     die "docker could not start $image; the running release keeps serving"
   if [[ -n "$CONTAINER_PORT" ]]; then
+    # Until `current` says so, what recover_interrupted needs if this agent stops after the switch.
+    set_state pending "$slot $image $release"
     if ! switch_proxy "$slot"; then
+      rm -f "$SITE_STATE/pending"
       log "last output of $name:"
       docker logs --tail 20 "$name" >&2 2>&1 || true
       docker rm --force "$name" >/dev/null 2>&1 || true
@@ -310,6 +405,7 @@ deploy_image() {
     printf '%s\n' "$(field "$current" 1)" >>"$SITE_STATE/history"
   fi
   set_state current "$slot $image $release"
+  rm -f "$SITE_STATE/pending"
   log "now serving $release ($image)"
   prune_images
 }
@@ -371,6 +467,9 @@ main() {
   [[ $# -ge 2 ]] || usage
   local command="$1"
   load_config "$2"
+  case "$command" in
+    deploy | boot | rollback) recover_interrupted ;;
+  esac
   case "$command" in
     deploy)
       [[ $# -eq 4 ]] || usage

@@ -14,8 +14,8 @@ export function previewAgentScript(): string {
 /** Where previews keep their state on the server (one folder per service and preview). */
 export const PREVIEW_STATE_DIR = "/var/lib/delivery-preview";
 /**
- * First loopback port of previews' containers: above the deploy agent's spare ports
- * (`SPARE_PORT_BASE`, 20000 and up, one per service), below Linux's ephemeral range (32768).
+ * First loopback port of previews' containers: above the deploy agent's releases (its
+ * `PORT_BASE`, 20000 and up), below Linux's ephemeral range (32768).
  */
 export const PREVIEW_PORT_BASE = 21000;
 /** Ports previews may take on one server: two per preview (the running one and its update). */

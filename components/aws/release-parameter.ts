@@ -16,6 +16,14 @@ export interface ReleaseParameterArgs {
    * @default "none:nothing-released-yet" - the deploy agent runs nothing until the first release
    */
   readonly initialImage?: pulumi.Input<string>;
+  /**
+   * Adopt the parameter that exists already (retained by an earlier `pulumi destroy` of the
+   * environment stack) instead of creating it: Pulumi's `import` option with the parameter's name
+   * as its ID. Its value is kept: `ignoreChanges` takes it from what the import read.
+   * @default false - the parameter is created (and an existing one fails the `up` with
+   * ParameterAlreadyExists)
+   */
+  readonly adopt?: boolean;
 }
 
 /**
@@ -41,7 +49,19 @@ export class ReleaseParameter extends pulumi.ComponentResource {
         description: `Image (by digest) that ${args.service} runs in ${args.environment}; written by the deploy workflow`,
         tags: { service: args.service, environment: args.environment },
       },
-      { parent: this, ignoreChanges: ["value", "insecureValue"], retainOnDelete: true },
+      {
+        parent: this,
+        // Also what makes an adoption keep the release: on import the engine copies each ignored
+        // input from what the provider read and drops one it did not read (pulumi
+        // sdk/go/common/resource/property_path.go `Reset`); terraform-provider-aws reads an
+        // imported parameter's value into `value`, never `insecureValue` (ssm/parameter.go
+        // resourceParameterRead). So the import finds no difference and writes nothing.
+        ignoreChanges: ["value", "insecureValue"],
+        retainOnDelete: true,
+        // The provider's id is the name (ssm/parameter.go: `d.SetId(name)`; Read calls
+        // GetParameter with Name = id).
+        import: args.adopt ? this.name : undefined,
+      },
     );
     this.arn = parameter.arn;
     this.registerOutputs({ name: this.name, arn: this.arn });

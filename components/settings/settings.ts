@@ -13,6 +13,7 @@ import {
   CONFIG_KEY_PATTERN,
   RESERVED_CONFIG_KEYS,
   showValue,
+  stableServiceKey,
   validateTeamSpec,
   type EnvironmentSpec,
   type SpecIssue,
@@ -82,6 +83,13 @@ export interface StackSettings {
   readonly githubAppPermissions?: Readonly<Record<string, string>>;
   /** The environment server's AMI, pinned (`serverAmi`). @default the latest Amazon Linux 2023 */
   readonly serverAmi?: string;
+  /**
+   * Stable keys (`stableServiceKey`) of the services whose retained resources this stack adopts
+   * instead of creating them (`adopt`: `true` for every service, or a list of service names): the
+   * shared stack's ECR repositories, an environment stack's release parameters, left behind by an
+   * earlier `pulumi destroy`. @default [] - every resource is created
+   */
+  readonly adopt: readonly string[];
   readonly secrets: SecretSettings;
 }
 
@@ -122,6 +130,7 @@ const settingsSchema = z.strictObject({
     .optional(),
   serviceSecrets: z.string().optional(),
   githubAppPermissions: z.string().optional(),
+  adopt: z.string().optional(),
 });
 
 /** The program's setting keys besides `team` (Pulumi.<stack>.yaml). */
@@ -279,6 +288,7 @@ export function resolveSettings(source: ConfigSource): SettingsResult {
       )
     : {};
   const githubAppPermissions = parsePermissions(s.githubAppPermissions, key("githubAppPermissions"), issues);
+  const adopt = teamResult.ok ? parseAdopt(s.adopt, key("adopt"), teamResult.spec, issues) : [];
 
   if (issues.length > 0 || !teamResult.ok) return { ok: false, issues };
   const organization = source.organization ?? DEFAULT_ORGANIZATION;
@@ -296,6 +306,7 @@ export function resolveSettings(source: ConfigSource): SettingsResult {
       githubAppId: s.githubAppId === undefined ? undefined : Number(s.githubAppId),
       githubAppPermissions,
       serverAmi: s.serverAmi,
+      adopt,
       secrets: {
         githubToken: s.githubToken,
         githubApp:
@@ -314,6 +325,45 @@ export function resolveSettings(source: ConfigSource): SettingsResult {
       },
     },
   };
+}
+
+/**
+ * `adopt`: `true` (every service), `false`, or a list of service names (YAML list, or
+ * `pulumi config set --path 'adopt[0]' cart-api`); each name is a service's current name or one of
+ * its former names. Returns their stable keys, which name what is retained.
+ */
+function parseAdopt(text: string | undefined, where: string, spec: TeamSpec, issues: SpecIssue[]): string[] {
+  if (text === undefined || text === "false") return [];
+  const all = spec.services.map(stableServiceKey);
+  if (text === "true") return all;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    raw = text;
+  }
+  if (!Array.isArray(raw)) {
+    issues.push({
+      path: where,
+      message: `${showValue(text)} must be true, false or a list of service names (known: ${spec.services.map((s) => s.name).join(", ")})`,
+    });
+    return [];
+  }
+  const out: string[] = [];
+  raw.forEach((name, i) => {
+    const service = spec.services.find(
+      (svc) => svc.name === name || svc.formerNames.includes(name as string),
+    );
+    if (!service) {
+      issues.push({
+        path: `${where}[${i}]`,
+        message: `${showValue(name)} is not a service of the team (known: ${spec.services.map((s) => s.name).join(", ")})`,
+      });
+    } else if (!out.includes(stableServiceKey(service))) {
+      out.push(stableServiceKey(service));
+    }
+  });
+  return out;
 }
 
 function kubeconfigKeyOf(spec: TeamSpec, environment: string): string | undefined {
