@@ -10,6 +10,10 @@
  *  - `remove-preview` (pull_request closed, merged or not): remove `pr-<n>` and say so.
  *  - `sweep-previews` (schedule): remove previews idle longer than `team.previews.ttlDays`.
  *
+ * On Kubernetes (the preview environment's runtime) the jobs are the same; the deploy, remove and
+ * sweep steps run kubectl against the cluster's previews namespace instead of the preview
+ * document (kubernetes-preview-steps.ts).
+ *
  * `pull_request`, never `pull_request_target`: the run has the pull request's code and its own
  * workflow, and GitHub gives a fork's run no secrets and no OIDC token. On top of that, every job
  * that assumes the preview role runs only when the head repository is this repository (job-level
@@ -28,6 +32,7 @@ import {
 } from "../release";
 import { resolvePreviews, type ServiceSpec, type TeamSpec } from "../team";
 import { ACTIONS } from "./actions";
+import { kubernetesPreviewSteps } from "./kubernetes-preview-steps";
 import type { Concurrency, Job, PullRequestType, Step, Triggers, Workflow } from "./model";
 import { stepScript } from "./scripts";
 import { workflowYaml } from "./serialize";
@@ -108,10 +113,14 @@ const reportEnv = (
   SLACK_WEBHOOK_URL: expr(`secrets.${ENVIRONMENT_SECRETS.slackWebhookUrl}`),
 });
 
-/** Where images are built: the platform of the server that runs previews (one image per team). */
+/**
+ * Where images are built: the platform of the server that runs previews, or of the cluster's
+ * nodes when previews run on Kubernetes (one image per team).
+ */
 export function previewPlatform(spec: TeamSpec): { platform: string; emulated: boolean } {
   const plan = resolvePreviews(spec);
-  const architecture = architectureOfInstanceType(plan?.instanceType ?? "t4g.micro");
+  const architecture =
+    plan?.kubernetes?.architecture ?? architectureOfInstanceType(plan?.instanceType ?? "t4g.micro");
   return { platform: dockerPlatform(architecture), emulated: architecture !== "amd64" };
 }
 
@@ -121,6 +130,8 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
   const { platform, emulated } = previewPlatform(spec);
   const group = `preview-${service.name}-pr-${expr(PR_NUMBER)}`;
   const environment = PREVIEW_ENVIRONMENT;
+  // Previews on Kubernetes: the same jobs, with the cluster's step in place of the preview document's.
+  const kubernetes = kubernetesPreviewSteps(spec, service);
 
   const deploy: PreviewJob = {
     name: "preview",
@@ -158,7 +169,7 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
           DOCKERFILE: service.dockerfile,
         },
       },
-      {
+      kubernetes?.deploy ?? {
         name: `Deploy preview pr-<n> of ${service.name}`,
         id: "deploy",
         run: stepScript("previewCommand"),
@@ -195,7 +206,7 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
     "timeout-minutes": 15,
     steps: [
       awsCredentials,
-      {
+      kubernetes?.remove ?? {
         name: `Remove preview pr-<n> of ${service.name}`,
         id: "remove",
         run: stepScript("previewCommand"),
@@ -220,7 +231,7 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
     "timeout-minutes": 15,
     steps: [
       awsCredentials,
-      {
+      kubernetes?.sweep ?? {
         name: `Remove previews of ${service.name} idle for ${spec.previews.ttlDays} day(s)`,
         run: stepScript("previewCommand"),
         env: commandEnv("sweep"),
