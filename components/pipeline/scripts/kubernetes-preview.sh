@@ -49,7 +49,7 @@ fail() {
 # The pull-request numbers that have a preview Deployment of this service, one per line.
 previews_of_service() {
   kubectl get deployments.apps --selector "app.kubernetes.io/name=$SERVICE,$PREVIEW_LABEL" -o json |
-    jq -r --arg label "$PREVIEW_LABEL" '.items[].metadata.labels[$label]'
+    jq -r --arg key "$PREVIEW_LABEL" '.items[].metadata.labels[$key]'
 }
 
 remove_preview() {
@@ -111,9 +111,9 @@ case "$ACTION" in
     # Expiry times are all ISO 8601 UTC to the second: as strings they sort as times.
     listed="$(
       kubectl get deployments.apps --selector "app.kubernetes.io/name=$SERVICE,$PREVIEW_LABEL" -o json |
-        jq -r --arg label "$PREVIEW_LABEL" --arg at "$EXPIRES_AT" --arg now "$now" \
+        jq -r --arg key "$PREVIEW_LABEL" --arg at "$EXPIRES_AT" --arg now "$now" \
           '.items[] | select((.metadata.annotations[$at] // "") as $e | $e != "" and $e <= $now)
-             | .metadata.labels[$label]'
+             | .metadata.labels[$key]'
     )"
     read -r -a expired <<<"${listed//$'\n'/ }"
     for pr in "${expired[@]}"; do
