@@ -20,6 +20,12 @@ import { kubernetesPreviewTemplate } from "../components/pipeline/kubernetes-pre
 import { previewWorkflowFile, PREVIEW_WORKFLOW_PATH } from "../components/pipeline/preview-workflow";
 import { parseTeamSpec, resolvePreviews, validateTeamSpec, type SpecIssue } from "../components/team";
 import { REPO_ROOT } from "./fixtures";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { validateIdentityPolicy } from "@cloud-copilot/iam-policy";
+import { clusterPreviewPermissions } from "../components/aws";
+import { releasePolicy } from "../components/release";
+import { previewCost } from "../plan/preview-cost";
+import { previewDiagramLines } from "../plan/preview-diagram";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "kubernetes.yaml");
 
@@ -457,5 +463,73 @@ describe("kubernetes-preview.sh against a recording kubectl (not an API server)"
     });
     const none = runPreview("sweep-previews");
     expect(none.calls.filter((c) => c.startsWith("delete"))).toEqual([]);
+  });
+});
+
+describe("the plan does not claim a server for previews on Kubernetes", () => {
+  it("cost: no server of ours, the namespace on the existing cluster", () => {
+    const cost = previewCost(spec)!;
+    expect(cost).toMatchObject({
+      environment: "staging",
+      runtime: "kubernetes",
+      ownServer: false,
+      monthly: 0,
+    });
+    expect(cost.instanceType).toBeUndefined();
+    expect(cost.detail).toMatch(/^in namespace checkout-previews on staging's existing cluster/);
+    expect(cost.detail).not.toMatch(/t4g|server is/);
+  });
+
+  it("diagram: previews in the cluster's namespace, at pr-<n>-<service>.<domain>", () => {
+    const lines = previewDiagramLines(spec, releasePolicy(spec)).join("\n");
+    expect(lines).toContain("https://pr-‹n›-‹service›.staging.checkout.acme-shop.example/");
+    expect(lines).toContain("namespace checkout-previews on the staging cluster");
+    expect(lines).not.toMatch(/server/);
+  });
+});
+
+describe("the cluster preview role (IAM, simulated by @cloud-copilot/iam-simulate)", () => {
+  const scope = { partition: "aws", region: "eu-west-1", accountId: "123456789012" };
+  const doc = clusterPreviewPermissions({ ...scope, repository: "checkout/cart-api" });
+  async function decide(action: string, resource: string): Promise<string> {
+    expect(validateIdentityPolicy(doc)).toEqual([]);
+    const result = await runSimulation(
+      {
+        request: {
+          principal:
+            "arn:aws:iam::123456789012:role/delivery/checkout/preview/checkout.cart-api.cluster-preview",
+          action,
+          resource: { resource, accountId: scope.accountId },
+          contextVariables: {},
+        },
+        identityPolicies: [{ name: "permissions", policy: doc }],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+      },
+      {},
+    );
+    if (result.resultType !== "single") throw new Error(JSON.stringify(result));
+    return result.result.analysis.result;
+  }
+  const own = "arn:aws:ecr:eu-west-1:123456789012:repository/checkout/cart-api";
+  it.each([
+    ["ecr:PutImage", own, true],
+    ["ecr:DescribeImages", own, true],
+    ["ecr:GetAuthorizationToken", "*", true],
+    ["ecr:PutImage", "arn:aws:ecr:eu-west-1:123456789012:repository/checkout/payments-worker", false],
+    ["ecr:DeleteRepository", own, false],
+    [
+      "ssm:SendCommand",
+      "arn:aws:ssm:eu-west-1:123456789012:document/checkout-staging-cart-api-preview",
+      false,
+    ],
+    [
+      "ssm:PutParameter",
+      "arn:aws:ssm:eu-west-1:123456789012:parameter/delivery/checkout/staging/cart-api",
+      false,
+    ],
+    ["eks:DescribeCluster", "arn:aws:eks:eu-west-1:123456789012:cluster/acme-shared", false],
+  ])("%s on %s -> %s", async (action, resource, expected) => {
+    expect((await decide(action, resource)) === "Allowed").toBe(expected);
   });
 });
