@@ -12,7 +12,6 @@ import { parse } from "yaml";
 import { byType, planStacks, type StackPlan } from "./harness";
 import { REPO_ROOT } from "./fixtures";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const team = (): any => parse(fs.readFileSync(path.join(REPO_ROOT, "examples", "kubernetes.yaml"), "utf8"));
 const GITHUB_VARIABLE = "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable";
 const GITHUB_SECRET = "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret";
@@ -24,7 +23,7 @@ const previewSecrets = (plan: StackPlan, name: string) =>
   byType(plan, GITHUB_SECRET).filter(
     (r) => r.inputs.environment === "preview" && r.inputs.secretName === name,
   );
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 const meta = (r: { inputs: Record<string, unknown> }) => r.inputs.metadata as any;
 
 describe("examples/kubernetes.yaml: previews on staging's EKS cluster, planned offline", () => {
