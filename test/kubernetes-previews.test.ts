@@ -20,6 +20,7 @@ import { kubernetesPreviewTemplate } from "../components/pipeline/kubernetes-pre
 import { previewWorkflowFile, PREVIEW_WORKFLOW_PATH } from "../components/pipeline/preview-workflow";
 import { parseTeamSpec, resolvePreviews, validateTeamSpec, type SpecIssue } from "../components/team";
 import { REPO_ROOT } from "./fixtures";
+import { runScripts, shellcheck as strictShellcheck } from "./workflow-variants";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { validateIdentityPolicy } from "@cloud-copilot/iam-policy";
 import { clusterPreviewPermissions } from "../components/aws";
@@ -170,6 +171,13 @@ describe("preview.yml for a Kubernetes preview environment", () => {
       expect(script).not.toContain("${{");
       expect(shellcheck(script!)).toBe("");
     }
+    // Every variable a script reads is set by its step (or GitHub): the project's strict check.
+    const generated = { ...file, variant: "kubernetes previews", service, spec, policy: releasePolicy(spec) };
+    for (const s of runScripts(generated)) expect(strictShellcheck(s)).toBe("");
+    const [deploy] = runScripts(generated).filter((s) => s.where.includes("/ preview / Deploy"));
+    expect(strictShellcheck({ ...deploy, env: deploy.env.filter((e) => e !== "PREVIEW_LIMIT") })).toMatch(
+      /PREVIEW_LIMIT is referenced but not assigned/,
+    );
     const r = spawnSync("shellcheck", ["-x", "--shell=bash", "kubernetes-preview.sh"], {
       cwd: path.join(REPO_ROOT, "components", "pipeline", "scripts"),
       encoding: "utf8",

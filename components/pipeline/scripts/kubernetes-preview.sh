@@ -53,7 +53,7 @@ previews_of_service() {
 }
 
 remove_preview() {
-  kubectl delete "$PREVIEW_TYPES" --selector "app.kubernetes.io/name=$SERVICE,$PREVIEW_LABEL=$1" \
+  kubectl delete "${PREVIEW_TYPES:?PREVIEW_TYPES is not set (the remove and sweep steps carry it)}" --selector "app.kubernetes.io/name=$SERVICE,$PREVIEW_LABEL=$1" \
     --ignore-not-found --wait=false
 }
 
@@ -87,7 +87,7 @@ case "$ACTION" in
       {apiVersion: "v1", kind: "List", items: .}
       | walk(if type == "string"
              then gsub("__PR_NUMBER__"; $pr) | gsub("__IMAGE__"; $image) | gsub("__EXPIRES_AT__"; $expires)
-             else . end)' <<<"$PREVIEW_MANIFESTS")"
+             else . end)' <<<"${PREVIEW_MANIFESTS:?PREVIEW_MANIFESTS is not set (the deploy step carries it)}")"
     name="pr-$PR_NUMBER-$SERVICE"
     echo "deploy $name in $KUBE_NAMESPACE: $IMAGE (expires $expires unless pushed again)"
     kubectl apply --server-side --field-manager=delivery-workflow-preview -f - <<<"$manifests"
