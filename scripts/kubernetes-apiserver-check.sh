@@ -164,7 +164,7 @@ check "... and was refused by the API server, not by the script" "forbidden" "$(
 check "the three previews' objects exist, labelled" \
   "deployment.apps/pr-42-cart-api deployment.apps/pr-43-cart-api deployment.apps/pr-44-cart-api" "$(previews_of deployments)"
 check "every kind applied" "configmap/pr-42-cart-api" "$(previews_of configmaps)"
-check "a fourth preview is refused at the limit (3)" "outcome=limit .*#42 #43 #44" "$(preview_step deploy 45)"
+check "a fourth preview is refused at the limit (3)" "outcome=limit .*#42, #43, #44" "$(preview_step deploy 45)"
 check "an open preview is still updated at the limit" "outcome=failed .*pr-43-cart-api did not become ready" "$(preview_step deploy 43)"
 check "remove pr-42 deletes it by label" "outcome=removed" "$(preview_step remove 42)"
 check "pr-42 is gone, every kind" "^deployment.apps/pr-43-cart-api deployment.apps/pr-44-cart-api $" "$(previews_of deployments)"

@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { previewManifests, previewResourceTypes } from "../components/kubernetes/previews";
+import { previewAdmission, previewManifests, previewResourceTypes } from "../components/kubernetes/previews";
 import type { KubeObject } from "../components/kubernetes/manifests";
 import { kubernetesPreviewTemplate } from "../components/pipeline/kubernetes-preview-steps";
 import { previewWorkflowFile, PREVIEW_WORKFLOW_PATH } from "../components/pipeline/preview-workflow";
@@ -317,6 +317,25 @@ function runPreview(job: "preview" | "remove-preview" | "sweep-previews", env: R
 
 const SELECTOR = "app.kubernetes.io/name=cart-api,delivery-workflow/preview";
 
+/** What the example's workflow renders cart-api's previews from (its placement and settings). */
+function manifestArgs() {
+  const template = kubernetesPreviewTemplate(spec, service)!;
+  const config = (template[0] as unknown as { data: Record<string, string> }).data;
+  return {
+    placement: {
+      team: "checkout",
+      environment: "previews",
+      namespace: "checkout-previews",
+      architecture: "arm64" as const,
+      ingressClass: "nginx",
+      domain: "staging.checkout.acme-shop.example",
+      clusterIssuer: "letsencrypt",
+    },
+    service,
+    config: Object.fromEntries(Object.entries(config).filter(([k]) => k !== "PREVIEW")),
+  };
+}
+
 describe("kubernetes-preview.sh against a recording kubectl (not an API server)", () => {
   it("deploys: applies the pure function's objects by digest, server-side, in the previews namespace, waits, posts the URL", () => {
     const r = runPreview("preview");
@@ -348,23 +367,11 @@ describe("kubernetes-preview.sh against a recording kubectl (not an API server)"
     const expiresMs = Date.parse(expires);
     expect(expiresMs - r.started).toBeGreaterThan(72 * 3_600_000 - 120_000);
     expect(expiresMs - r.started).toBeLessThan(72 * 3_600_000 + 120_000);
-    const template = kubernetesPreviewTemplate(spec, service)!;
-    const config = (template[0] as unknown as { data: Record<string, string> }).data;
     expect(items).toEqual(
       previewManifests({
-        placement: {
-          team: "checkout",
-          environment: "previews",
-          namespace: "checkout-previews",
-          architecture: "arm64",
-          ingressClass: "nginx",
-          domain: "staging.checkout.acme-shop.example",
-          clusterIssuer: "letsencrypt",
-        },
+        ...manifestArgs(),
         pr: 42,
-        service,
         image: IMAGE,
-        config: Object.fromEntries(Object.entries(config).filter(([k]) => k !== "PREVIEW")),
         now: new Date(expiresMs - 72 * 3_600_000),
         ttlHours: 72,
       }),
@@ -399,9 +406,14 @@ describe("kubernetes-preview.sh against a recording kubectl (not an API server)"
     const refused = runPreview("preview", { STUB_DEPLOYMENTS: open });
     expect(refused.status).toBe(0);
     expect(refused.outputs.outcome).toBe("limit");
-    expect(refused.outputs.message).toMatch(
-      /^preview limit reached: cart-api already has 3 previews \(the limit is 3: #7 #8 #9 \)/,
+    // The same words as the pure rule (previewAdmission) for the same Deployments.
+    const existing = [7, 8, 9].flatMap((pr) =>
+      previewManifests({ ...manifestArgs(), pr, image: IMAGE, now: new Date(), ttlHours: 72 }),
     );
+    const rule = previewAdmission(existing, "cart-api", 42, 3);
+    expect(rule.admitted).toBe(false);
+    expect(refused.outputs.message).toBe(`preview limit reached: ${(rule as { message: string }).message}`);
+    expect(refused.outputs.message).toMatch(/\(the limit is 3: #7, #8, #9\)/);
     expect(refused.calls.some((c) => c.startsWith("apply"))).toBe(false);
 
     const update = runPreview("preview", {

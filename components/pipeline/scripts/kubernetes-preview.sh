@@ -78,8 +78,10 @@ case "$ACTION" in
     listed="$(previews_of_service)"
     read -r -a open <<<"${listed//$'\n'/ }"
     if [[ ! " ${open[*]} " =~ \ $PR_NUMBER\  ]] && ((${#open[@]} >= PREVIEW_LIMIT)); then
+      printf -v numbers '#%s, ' "${open[@]}"
       outcome=limit
-      message="preview limit reached: $SERVICE already has ${#open[@]} previews (the limit is $PREVIEW_LIMIT: $(printf '#%s ' "${open[@]}")); close one of them or wait for the sweep"
+      # The words of previewAdmission (components/kubernetes/previews.ts), which the tests compare.
+      message="preview limit reached: $SERVICE already has ${#open[@]} previews (the limit is $PREVIEW_LIMIT: ${numbers%, }); close one of them or wait for the sweep"
       exit 0
     fi
     expires="$(date -u -d "+${TTL_HOURS} hours" +%Y-%m-%dT%H:%M:%SZ)"
