@@ -16,7 +16,11 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { previewAdmission, previewManifests, previewResourceTypes } from "../components/kubernetes/previews";
 import type { KubeObject } from "../components/kubernetes/manifests";
-import { kubernetesPreviewTemplate } from "../components/pipeline/kubernetes-preview-steps";
+import {
+  kubernetesPreviewSteps,
+  kubernetesPreviewTemplate,
+  onKubernetes,
+} from "../components/pipeline/kubernetes-preview-steps";
 import { previewWorkflowFile, PREVIEW_WORKFLOW_PATH } from "../components/pipeline/preview-workflow";
 import { parseTeamSpec, resolvePreviews, validateTeamSpec, type SpecIssue } from "../components/team";
 import { REPO_ROOT } from "./fixtures";
@@ -215,6 +219,23 @@ describe("preview.yml for a Kubernetes preview environment", () => {
     const bad = JSON.parse(run().stdout || "[]") as { ident: string }[];
     expect(bad.map((f) => f.ident)).toContain("template-injection");
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("replaces exactly the server's preview-document step in each job, and refuses a job without one", () => {
+    const steps = kubernetesPreviewSteps(spec, service)!;
+    const job = (run: string) => ({
+      name: "j",
+      "runs-on": "ubuntu-24.04",
+      permissions: {},
+      "timeout-minutes": 5,
+      steps: [{ name: "x", run }],
+    });
+    const jobs = { preview: job("server"), "remove-preview": job("server"), "sweep-previews": job("server") };
+    expect(onKubernetes(jobs, "server", undefined)).toEqual(jobs);
+    expect(onKubernetes(jobs, "server", steps)["remove-preview"].steps).toEqual([steps.remove]);
+    expect(() => onKubernetes({ ...jobs, "sweep-previews": job("other") }, "server", steps)).toThrow(
+      /preview job sweep-previews: expected one preview-document step to run on Kubernetes, found 0/,
+    );
   });
 
   it("refuses a setting GitHub would evaluate as an expression", () => {

@@ -15,7 +15,7 @@ import type { KubeObject } from "../kubernetes/manifests";
 import { ENVIRONMENT_SECRETS, ENVIRONMENT_VARIABLES, REPOSITORY_VARIABLES } from "../release";
 import { resolvePreviews, type ServiceSpec, type TeamSpec } from "../team";
 import { kubernetesStepScript } from "./kubernetes-steps";
-import type { Step } from "./model";
+import type { Job, Step } from "./model";
 
 const expr = (expression: string): string => `\${{ ${expression} }}`;
 const variable = (name: string): string => expr(`vars.${name}`);
@@ -120,4 +120,32 @@ export function kubernetesPreviewSteps(
       env: env("sweep"),
     },
   };
+}
+
+/**
+ * The preview jobs with the cluster's step in place of the server's preview-document step
+ * (`serverRun`), one per job: `preview` deploys, `remove-preview` removes, `sweep-previews`
+ * sweeps. Unchanged when `steps` is undefined (previews on a server). Throws when a job does not
+ * have exactly one such step: a workflow half on the server and half on the cluster must not be
+ * generated.
+ */
+export function onKubernetes<J extends Job>(
+  jobs: { readonly preview: J; readonly "remove-preview": J; readonly "sweep-previews": J },
+  serverRun: string,
+  steps: KubernetesPreviewSteps | undefined,
+): Record<string, J> {
+  if (!steps) return { ...jobs };
+  const byJob = { preview: steps.deploy, "remove-preview": steps.remove, "sweep-previews": steps.sweep };
+  return Object.fromEntries(
+    Object.entries(jobs).map(([id, job]) => {
+      const replacement = byJob[id as keyof typeof byJob];
+      const at = job.steps.flatMap((s, i) => (s.run === serverRun ? [i] : []));
+      if (!replacement || at.length !== 1)
+        throw new Error(
+          `preview job ${id}: expected one preview-document step to run on Kubernetes, found ${at.length}`,
+        );
+      // Whatever condition the server's step had (its server running) does not apply to a cluster.
+      return [id, { ...job, steps: job.steps.map((s, i) => (i === at[0] ? replacement : s)) }];
+    }),
+  );
 }

@@ -10,9 +10,9 @@
  *  - `remove-preview` (pull_request closed, merged or not): remove `pr-<n>` and say so.
  *  - `sweep-previews` (schedule): remove previews idle longer than `team.previews.ttlDays`.
  *
- * On Kubernetes (the preview environment's runtime) the jobs are the same; the deploy, remove and
- * sweep steps run kubectl against the cluster's previews namespace instead of the preview
- * document (kubernetes-preview-steps.ts).
+ * On Kubernetes (the preview environment's runtime) the jobs are the same; `onKubernetes`
+ * (kubernetes-preview-steps.ts) puts the cluster's deploy, remove and sweep steps in place of the
+ * preview-document steps, which stay as they are for servers.
  *
  * `pull_request`, never `pull_request_target`: the run has the pull request's code and its own
  * workflow, and GitHub gives a fork's run no secrets and no OIDC token. On top of that, every job
@@ -32,7 +32,7 @@ import {
 } from "../release";
 import { resolvePreviews, type ServiceSpec, type TeamSpec } from "../team";
 import { ACTIONS } from "./actions";
-import { kubernetesPreviewSteps } from "./kubernetes-preview-steps";
+import { kubernetesPreviewSteps, onKubernetes } from "./kubernetes-preview-steps";
 import type { Concurrency, Job, PullRequestType, Step, Triggers, Workflow } from "./model";
 import { stepScript } from "./scripts";
 import { workflowYaml } from "./serialize";
@@ -130,8 +130,6 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
   const { platform, emulated } = previewPlatform(spec);
   const group = `preview-${service.name}-pr-${expr(PR_NUMBER)}`;
   const environment = PREVIEW_ENVIRONMENT;
-  // Previews on Kubernetes: the same jobs, with the cluster's step in place of the preview document's.
-  const kubernetes = kubernetesPreviewSteps(spec, service);
 
   const deploy: PreviewJob = {
     name: "preview",
@@ -169,7 +167,7 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
           DOCKERFILE: service.dockerfile,
         },
       },
-      kubernetes?.deploy ?? {
+      {
         name: `Deploy preview pr-<n> of ${service.name}`,
         id: "deploy",
         run: stepScript("previewCommand"),
@@ -206,7 +204,7 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
     "timeout-minutes": 15,
     steps: [
       awsCredentials,
-      kubernetes?.remove ?? {
+      {
         name: `Remove preview pr-<n> of ${service.name}`,
         id: "remove",
         run: stepScript("previewCommand"),
@@ -231,7 +229,7 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
     "timeout-minutes": 15,
     steps: [
       awsCredentials,
-      kubernetes?.sweep ?? {
+      {
         name: `Remove previews of ${service.name} idle for ${spec.previews.ttlDays} day(s)`,
         run: stepScript("previewCommand"),
         env: commandEnv("sweep"),
@@ -247,7 +245,11 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
     },
     permissions: {},
     defaults: { run: { shell: "bash" } },
-    jobs: { preview: deploy, "remove-preview": remove, "sweep-previews": sweep },
+    jobs: onKubernetes(
+      { preview: deploy, "remove-preview": remove, "sweep-previews": sweep },
+      stepScript("previewCommand"),
+      kubernetesPreviewSteps(spec, service),
+    ),
   };
 }
 
