@@ -7,6 +7,8 @@
  * - Previews sharing the hosting environment's server: the difference between the server sized to
  *   hold them and the one the environment would have without them; none when the spec names a
  *   type that already holds them (the server is paid for anyway).
+ * - Previews on Kubernetes (the hosting environment's cluster): no server of ours; their
+ *   namespace's quota is claimed from a cluster the team already pays for.
  */
 import {
   previewMemoryNeededMib,
@@ -21,8 +23,10 @@ export interface PreviewCost {
   /** The environment hosting previews. */
   readonly environment: string;
   readonly ownServer: boolean;
-  /** The server previews run on. */
-  readonly instanceType: string;
+  /** Where previews run: a server, or the hosting environment's existing cluster. */
+  readonly runtime: "server" | "kubernetes";
+  /** The server previews run on; undefined on Kubernetes (no server). */
+  readonly instanceType?: string;
   readonly memoryNeededMib: number;
   /** USD per month previews add; 0 when they fit a server that exists anyway. */
   readonly monthly: number;
@@ -44,9 +48,21 @@ export function previewCost(spec: TeamSpec, table: PriceTable = PRICES): Preview
     if (price === undefined) notes.push(`no price for ${type} in plan/prices.ts: counted as $0`);
     return price ?? 0;
   };
+  if (plan.kubernetes) {
+    return {
+      environment: plan.environment,
+      ownServer: false,
+      runtime: "kubernetes",
+      memoryNeededMib: plan.memoryNeededMib,
+      monthly: 0,
+      detail: `in namespace ${plan.kubernetes.namespace} on ${plan.environment}'s existing cluster, at most ${plan.maxPerService} per service within its quota: no server of ours, no extra cost`,
+      notes,
+    };
+  }
   const base = {
     environment: plan.environment,
     ownServer: plan.ownServer,
+    runtime: "server" as const,
     instanceType: plan.instanceType,
     memoryNeededMib: plan.memoryNeededMib,
   };

@@ -10,9 +10,11 @@ import { escapeLabel, nodeId } from "./diagram";
 export function previewDiagramLines(spec: TeamSpec, policy: ReleasePolicy): string[] {
   const plan = resolvePreviews(spec);
   if (!plan) return [];
-  const where = plan.domain
-    ? `https://pr-‹n›.‹service›.${plan.domain}/`
-    : "http://‹server›/previews/‹service›/pr-‹n›/";
+  const where = plan.kubernetes
+    ? `https://pr-‹n›-‹service›.${plan.kubernetes.domain}/`
+    : plan.domain
+      ? `https://pr-‹n›.‹service›.${plan.domain}/`
+      : "http://‹server›/previews/‹service›/pr-‹n›/";
   const label = [
     "preview pr-‹n› per service",
     where,
@@ -25,9 +27,11 @@ export function previewDiagramLines(spec: TeamSpec, policy: ReleasePolicy): stri
   }
   lines.push(
     `  previews -.->|"${escapeLabel(
-      plan.ownServer
-        ? `own ${plan.instanceType} server beside ${plan.environment}`
-        : `runs on the ${plan.environment} server`,
+      plan.kubernetes
+        ? `namespace ${plan.kubernetes.namespace} on the ${plan.environment} cluster`
+        : plan.ownServer
+          ? `own ${plan.instanceType} server beside ${plan.environment}`
+          : `runs on the ${plan.environment} server`,
     )}"| ${nodeId("env", plan.environment)}`,
   );
   return lines;

@@ -56,7 +56,12 @@ etcd --data-dir "$work/etcd" --listen-client-urls http://127.0.0.1:23790 \
 etcd_pid=$!
 openssl genrsa -out "$work/sa.key" 2048 2> /dev/null
 openssl rsa -in "$work/sa.key" -pubout -out "$work/sa.pub" 2> /dev/null
-echo "admintoken,admin,admin,system:masters" > "$work/tokens.csv"
+{
+  echo "admintoken,admin,admin,system:masters"
+  # What an EKS access entry makes of a preview role: a user in the previews deployer group.
+  echo 'previewtoken,preview-ci,preview-ci,"delivery-workflow:checkout-previews:deployers"'
+  echo 'stagingtoken,staging-ci,staging-ci,"delivery-workflow:checkout-staging:deployers"'
+} > "$work/tokens.csv"
 "$apiserver" --etcd-servers=http://127.0.0.1:23790 --bind-address=127.0.0.1 --advertise-address=127.0.0.1 \
   --secure-port=16443 --cert-dir="$work/certs" --token-auth-file="$work/tokens.csv" \
   --authorization-mode=RBAC --service-cluster-ip-range=10.96.0.0/16 \
@@ -115,6 +120,60 @@ if kubectl run root-pod --image=x -n checkout-production --dry-run=server -o nam
 else
   echo "refused as expected: $(tail -c 160 "$work/root.log")"
 fi
+
+echo "== the preview step (kubernetes-preview.sh, as preview.yml runs it) as the preview deployer"
+# No controller-manager runs here: a Deployment never rolls out, so each deploy ends "failed"
+# after the short rollout timeout, with its objects applied. The limit, removal and sweep are
+# decided on what the API server holds.
+for action in deploy remove sweep; do
+  (cd "$root" && npx ts-node --transpile-only scripts/kubernetes-preview-step.ts examples/kubernetes.yaml cart-api "$action") > "$work/step-$action.json"
+  jq -r .run "$work/step-$action.json" > "$work/step-$action.sh"
+done
+registry="123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout/cart-api"
+preview_step() { # <action> <pr> [VAR=value…]: prints the step's outputs
+  local action="$1" pr="$2"
+  shift 2
+  local out="$work/out-$action-$pr"
+  : > "$out"
+  local fixed
+  # The step's env as generated, except what GitHub would fill in (set below).
+  mapfile -t fixed < <(jq -r '.env | to_entries[] | select(.key != "PREVIEW_MANIFESTS")
+    | select(.value | contains("${{") | not) | "\(.key)=\(.value)"' "$work/step-$action.json")
+  env -i PATH="$PATH" HOME="$HOME" RUNNER_TEMP="$work" GITHUB_OUTPUT="$out" "${fixed[@]}" \
+    PREVIEW_MANIFESTS="$(jq -r '.env.PREVIEW_MANIFESTS // ""' "$work/step-$action.json")" \
+    PR_NUMBER="$pr" IMAGE="$registry@sha256:$(printf 'ab%.0s' $(seq 32))" REGISTRY_URL="$registry" \
+    KUBE_NAMESPACE=checkout-previews KUBE_API_SERVER=https://127.0.0.1:16443 \
+    KUBE_CA_DATA="$(base64 -w0 "$work/certs/apiserver.crt")" KUBE_TOKEN=previewtoken EKS_CLUSTER_NAME= \
+    ROLLOUT_TIMEOUT=2s "$@" bash "$work/step-$action.sh" > "$work/log-$action-$pr" 2>&1 || true
+  tr '\n' ' ' < "$out"
+}
+check() { # <description> <want (grep -E)> <got>
+  if grep -Eq "$2" <<<"$3"; then echo "ok   $1"; else echo "FAIL $1: $3"; failures=$((failures + 1)); fi
+}
+previews_of() { kubectl get "$1" -n checkout-previews -l "app.kubernetes.io/name=cart-api,delivery-workflow/preview" -o name | sort | tr '\n' ' '; }
+kubectl delete deployments,services,ingresses,configmaps -n checkout-previews -l delivery-workflow/preview > /dev/null
+for pr in 42 43 44; do
+  check "deploy pr-$pr: applied as the preview deployer, not rolled out (no controllers)" \
+    "outcome=failed .*did not become ready within 2s" "$(preview_step deploy "$pr")"
+done
+check "the step applied pr-42's objects server-side" \
+  "configmap/pr-42-cart-api serverside-applied" "$(cat "$work/log-deploy-42")"
+check "the staging deployer's identity cannot deploy a preview (RBAC refuses it in the previews namespace)" \
+  "outcome=failed" "$(preview_step deploy 46 KUBE_TOKEN=stagingtoken)"
+check "... and was refused by the API server, not by the script" "forbidden" "$(cat "$work/log-deploy-46")"
+check "the three previews' objects exist, labelled" \
+  "deployment.apps/pr-42-cart-api deployment.apps/pr-43-cart-api deployment.apps/pr-44-cart-api" "$(previews_of deployments)"
+check "every kind applied" "configmap/pr-42-cart-api" "$(previews_of configmaps)"
+check "a fourth preview is refused at the limit (3)" "outcome=limit .*#42, #43, #44" "$(preview_step deploy 45)"
+check "an open preview is still updated at the limit" "outcome=failed .*pr-43-cart-api did not become ready" "$(preview_step deploy 43)"
+check "remove pr-42 deletes it by label" "outcome=removed" "$(preview_step remove 42)"
+check "pr-42 is gone, every kind" "^deployment.apps/pr-43-cart-api deployment.apps/pr-44-cart-api $" "$(previews_of deployments)"
+check "pr-42's ConfigMap is gone too" "^configmap/pr-43-cart-api configmap/pr-44-cart-api $" "$(previews_of configmaps)"
+kubectl annotate deployment pr-44-cart-api -n checkout-previews --overwrite delivery-workflow/expires-at=2020-01-01T00:00:00Z > /dev/null
+check "the sweep removes only the expired preview" "outcome=swept .*1 expired" "$(preview_step sweep "")"
+check "pr-43 remains, pr-44 swept" "^deployment.apps/pr-43-cart-api $" "$(previews_of deployments)"
+check "the preview deployer cannot read the namespace's Secrets" "^no$" \
+  "$(kubectl auth can-i get secrets -n checkout-previews --token=previewtoken 2> /dev/null || true)"
 
 echo "$failures failures"
 [[ "$failures" -eq 0 ]]

@@ -25,6 +25,8 @@ import { deploymentOf, ENVIRONMENT_SECRETS, ENVIRONMENT_VARIABLES } from "../com
 import { stableServiceKey } from "../components/team";
 import {
   environmentServerPreviewSettings,
+  kubernetesPreviewEnvironments,
+  kubernetesPreviewRoles,
   previewHost,
   previewOwnServer,
   previewServerSettings,
@@ -162,6 +164,11 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
       ),
     ]),
   );
+  // --- previews on Kubernetes (stacks/previews.ts): per repository the role its preview jobs assume
+  const clusterPreviewRoles = onKubernetes
+    ? kubernetesPreviewRoles(ctx, environment.name, { providers, sharedAws, scope })
+    : undefined;
+  // --- end previews ---
   const cluster =
     onKubernetes && environment.kubernetes
       ? kubernetesRuntime(
@@ -169,6 +176,8 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
           { ...environment, kubernetes: environment.kubernetes },
           { provider: providers.aws, shared: sharedAws },
           Object.fromEntries(Object.entries(deployRoles).map(([service, r]) => [service, r.arn])),
+          clusterPreviewRoles &&
+            Object.fromEntries(Object.entries(clusterPreviewRoles).map(([service, r]) => [service, r.arn])),
         )
       : undefined;
   /** What the GitHub section (environment variables) and the pipeline read. */
@@ -204,17 +213,19 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
         })
       : server;
   const previews =
-    previewServer && previewsServer
-      ? previewHost(ctx, {
-          settings: previewServer,
-          providers,
-          sharedAws,
-          scope,
-          instanceIds: [previewsServer.instanceId],
-          publicIp: previewsServer.publicIp,
-          logGroup: previewsServer.logGroupName,
-        })
-      : undefined;
+    clusterPreviewRoles && cluster?.previews
+      ? kubernetesPreviewEnvironments(ctx, { providers, roles: clusterPreviewRoles, ...cluster.previews })
+      : previewServer && previewsServer
+        ? previewHost(ctx, {
+            settings: previewServer,
+            providers,
+            sharedAws,
+            scope,
+            instanceIds: [previewsServer.instanceId],
+            publicIp: previewsServer.publicIp,
+            logGroup: previewsServer.logGroupName,
+          })
+        : undefined;
   // --- end previews ---
 
   // --- GitHub (components/github): the GitHub environment on each repository, its deployment

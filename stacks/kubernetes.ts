@@ -23,6 +23,14 @@ export interface KubernetesRuntime {
   readonly variables: Record<string, pulumi.Input<string> | undefined>;
   /** GitHub environment secrets (off EKS: the deployer token). */
   readonly secrets: Record<string, pulumi.Input<string> | undefined>;
+  /**
+   * When this cluster hosts previews: the `preview` GitHub environment's variables (the previews
+   * namespace and how to reach the cluster) and secrets (off EKS: the preview deployer's token).
+   */
+  readonly previews?: {
+    readonly variables: Record<string, pulumi.Input<string> | undefined>;
+    readonly secrets: Record<string, pulumi.Input<string> | undefined>;
+  };
 }
 
 export function kubernetesRuntime(
@@ -30,6 +38,8 @@ export function kubernetesRuntime(
   environment: EnvironmentSpec & { readonly kubernetes: KubernetesRuntimeSpec },
   aws: { readonly provider: aws.Provider; readonly shared: pulumi.Output<SharedAwsOutputs> },
   deployRoleArns: Readonly<Record<string, pulumi.Input<string>>>,
+  /** EKS, when this cluster hosts previews: the per-repository preview roles, by service. */
+  previewRoleArns?: Readonly<Record<string, pulumi.Input<string>>>,
 ): KubernetesRuntime {
   const team = ctx.spec.name;
   const k = environment.kubernetes;
@@ -72,7 +82,11 @@ export function kubernetesRuntime(
     }),
     deployRoleArns: k.eks ? deployRoleArns : undefined,
     previews: k.previews
-      ? { namespace: previewsNamespace(team), limit: ctx.spec.previews.maxPerService }
+      ? {
+          namespace: previewsNamespace(team),
+          limit: ctx.spec.previews.maxPerService,
+          previewRoleArns: k.eks ? previewRoleArns : undefined,
+        }
       : undefined,
   });
   return {
@@ -84,5 +98,16 @@ export function kubernetesRuntime(
       [ENVIRONMENT_VARIABLES.eksClusterName]: k.eks?.clusterName,
     },
     secrets: { [ENVIRONMENT_SECRETS.kubernetesToken]: cluster.deployToken },
+    previews: k.previews
+      ? {
+          variables: {
+            [ENVIRONMENT_VARIABLES.kubernetesNamespace]: previewsNamespace(team),
+            [ENVIRONMENT_VARIABLES.kubernetesApiServer]: cluster.apiServer,
+            [ENVIRONMENT_VARIABLES.kubernetesCaData]: cluster.caData,
+            [ENVIRONMENT_VARIABLES.eksClusterName]: k.eks?.clusterName,
+          },
+          secrets: { [ENVIRONMENT_SECRETS.kubernetesToken]: cluster.previewToken },
+        }
+      : undefined,
   };
 }

@@ -9,6 +9,7 @@ import type { StackContext } from "./config";
 import type { Providers } from "./providers";
 import {
   AgentDelivery,
+  ClusterPreviewRole,
   DOCKER_CONFIG_DIR,
   EnvironmentServer,
   PreviewRole,
@@ -40,15 +41,15 @@ export interface PreviewServerSettings {
 }
 
 /**
- * The server settings previews need in `environmentName`'s stack. (The spec refuses previews on
- * a Kubernetes environment: not built yet.)
+ * The server settings previews need in `environmentName`'s stack; none when previews run on
+ * Kubernetes (kubernetesPreviewRoles and kubernetesPreviewEnvironments below).
  */
 export function previewServerSettings(
   ctx: StackContext,
   environmentName: string,
 ): PreviewServerSettings | undefined {
   const plan = resolvePreviews(ctx.spec);
-  if (!plan || plan.environment !== environmentName) return undefined;
+  if (!plan || plan.environment !== environmentName || plan.runtime !== "server") return undefined;
   return { plan, instanceType: plan.instanceType, proxyPorts: plan.domain ? [80, 443] : [80] };
 }
 
@@ -190,5 +191,87 @@ export function previewHost(ctx: StackContext, args: PreviewHostArgs): Record<st
     maxPerService: args.settings.plan.maxPerService,
     ttlDays: args.settings.plan.ttlDays,
     services: Object.fromEntries(perService),
+  };
+}
+
+// --- Previews on Kubernetes (issue 13): the cluster's previews namespace and preview deployer are
+// KubernetesEnvironment's (stacks/kubernetes.ts); here, per repository, the role its preview jobs
+// assume and its `preview` GitHub environment.
+
+/**
+ * Per service (current name) its preview role when `environmentName`'s cluster hosts previews:
+ * pushes that service's images; on EKS an access entry puts it in the previews namespace's
+ * deployer group. Undefined when previews do not run on this environment's cluster.
+ */
+export function kubernetesPreviewRoles(
+  ctx: StackContext,
+  environmentName: string,
+  args: {
+    readonly providers: Providers;
+    readonly sharedAws: pulumi.Output<SharedAwsOutputs>;
+    readonly scope: pulumi.Input<ProviderScope>;
+  },
+): Record<string, ClusterPreviewRole> | undefined {
+  const plan = resolvePreviews(ctx.spec);
+  if (!plan || plan.environment !== environmentName || plan.runtime !== "kubernetes") return undefined;
+  const team = ctx.spec.name;
+  return Object.fromEntries(
+    ctx.spec.services.map((s) => {
+      const key = stableServiceKey(s);
+      const role = new ClusterPreviewRole(
+        `${team}-${key}-cluster-preview`,
+        {
+          team,
+          environment: environmentName,
+          service: key,
+          repository: { owner: ctx.spec.github.owner, name: s.name },
+          oidcProviderArn: args.sharedAws.apply((a) => a.oidcProviderArn),
+          region: ctx.spec.aws.region,
+          registry: repositoryName(team, key),
+          scope: args.scope,
+        },
+        { provider: args.providers.aws },
+      );
+      return [s.name, role] as const;
+    }),
+  );
+}
+
+/**
+ * Per repository its `preview` GitHub environment for previews on Kubernetes: the role ARN, the
+ * previews namespace and how to reach the cluster (and off EKS the preview deployer's token).
+ */
+export function kubernetesPreviewEnvironments(
+  ctx: StackContext,
+  args: {
+    readonly providers: Providers;
+    readonly roles: Readonly<Record<string, ClusterPreviewRole>>;
+    readonly variables: Readonly<Record<string, pulumi.Input<string> | undefined>>;
+    readonly secrets: Readonly<Record<string, pulumi.Input<string> | undefined>>;
+  },
+): Record<string, unknown> {
+  const plan = resolvePreviews(ctx.spec)!;
+  const team = ctx.spec.name;
+  for (const s of ctx.spec.services) {
+    new PreviewEnvironment(
+      `${team}-${s.name}-preview`,
+      {
+        repository: s.name,
+        formerNames: s.formerNames,
+        roleArn: args.roles[s.name].arn,
+        variables: args.variables,
+        secrets: args.secrets,
+        slackWebhookUrl: ctx.secrets.slackWebhookUrl,
+      },
+      { provider: args.providers.github },
+    );
+  }
+  return {
+    environment: plan.environment,
+    runtime: plan.runtime,
+    namespace: plan.kubernetes?.namespace,
+    maxPerService: plan.maxPerService,
+    ttlDays: plan.ttlDays,
+    services: Object.fromEntries(Object.entries(args.roles).map(([name, r]) => [name, { roleArn: r.arn }])),
   };
 }

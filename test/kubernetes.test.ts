@@ -492,6 +492,107 @@ describe("who may deploy (RBAC as a table)", () => {
   });
 });
 
+describe("who may deploy previews (RBAC as a table)", () => {
+  const previews = "checkout-previews";
+  const group: Subject = {
+    kind: "Group",
+    name: deployerGroup(previews),
+    apiGroup: "rbac.authorization.k8s.io",
+  };
+  const account: Subject = { kind: "ServiceAccount", name: "preview-deployer", namespace: previews };
+  const rbac = (subject: Subject) => [
+    roleManifest(previews, "preview-deployer", previewDeployerRules(), {}),
+    roleBindingManifest(previews, "preview-deployer", [subject], {}),
+    // The staging environment's deployer in the same cluster.
+    roleManifest("checkout-staging", DEPLOYER, deployerRules(["cart-api"]), {}),
+    roleBindingManifest(
+      "checkout-staging",
+      DEPLOYER,
+      [{ kind: "Group", name: deployerGroup("checkout-staging"), apiGroup: "rbac.authorization.k8s.io" }],
+      {},
+    ),
+  ];
+  // What kubernetes-preview.sh asks of the API server, then what it must never be able to do.
+  // namespace, apiGroup, resource, verb, name, allowed
+  const cases: [string, string, string, string, string | undefined, boolean][] = [
+    // the limit and the sweep: list the previews' Deployments
+    [previews, "apps", "deployments", "list", undefined, true],
+    // kubectl apply --server-side: patch (creates when missing), per kind it applies
+    [previews, "apps", "deployments", "patch", "pr-42-cart-api", true],
+    [previews, "apps", "deployments", "create", undefined, true],
+    [previews, "", "services", "patch", "pr-42-cart-api", true],
+    [previews, "", "configmaps", "patch", "pr-42-cart-api", true],
+    [previews, "networking.k8s.io", "ingresses", "patch", "pr-42-cart-api", true],
+    // kubectl rollout status: get and watch the Deployment, list its ReplicaSets; pods when stuck
+    [previews, "apps", "deployments", "get", "pr-42-cart-api", true],
+    [previews, "apps", "deployments", "watch", undefined, true],
+    [previews, "apps", "replicasets", "list", undefined, true],
+    [previews, "", "pods", "list", undefined, true],
+    // kubectl delete -l: list, then delete each object of every kind the preview has
+    [previews, "", "configmaps", "list", undefined, true],
+    [previews, "", "configmaps", "delete", "pr-42-cart-api", true],
+    [previews, "apps", "deployments", "delete", "pr-42-cart-api", true],
+    [previews, "", "services", "delete", "pr-42-cart-api", true],
+    [previews, "networking.k8s.io", "ingresses", "delete", "pr-42-cart-api", true],
+    // never: Secrets (cert-manager's TLS secrets live here), exec, RBAC, quota, policies
+    [previews, "", "secrets", "get", "pr-42-cart-api-tls", false],
+    [previews, "", "secrets", "list", undefined, false],
+    [previews, "", "secrets", "create", undefined, false],
+    [previews, "", "pods/exec", "create", undefined, false],
+    [previews, "", "serviceaccounts", "create", undefined, false],
+    [previews, "", "resourcequotas", "patch", "quota", false],
+    [previews, "networking.k8s.io", "networkpolicies", "delete", "default-deny-ingress", false],
+    [previews, "rbac.authorization.k8s.io", "roles", "patch", "preview-deployer", false],
+    [previews, "rbac.authorization.k8s.io", "rolebindings", "create", undefined, false],
+    // never another namespace, and no namespaces at all (cluster-scoped: a Role cannot grant them)
+    ["checkout-staging", "apps", "deployments", "patch", "cart-api", false],
+    ["checkout-staging", "apps", "deployments", "list", undefined, false],
+    ["checkout-production", "", "configmaps", "create", undefined, false],
+    ["", "", "namespaces", "create", undefined, false],
+    ["", "", "namespaces", "delete", previews, false],
+  ];
+  for (const [who, subject] of [
+    ["EKS group (preview role's access entry)", group],
+    ["ServiceAccount preview-deployer", account],
+  ] as const) {
+    it.each(cases)(
+      `${who}: in %s, %s/%s %s %s -> %s`,
+      (namespace, apiGroup, resource, verb, name, expected) => {
+        expect(allowed(rbac(subject), subject, { namespace, apiGroup, resource, verb, name })).toBe(expected);
+      },
+    );
+  }
+
+  it("the staging deployer gets nothing in the previews namespace, nor the preview deployer in staging", () => {
+    const staging: Subject = {
+      kind: "Group",
+      name: deployerGroup("checkout-staging"),
+      apiGroup: "rbac.authorization.k8s.io",
+    };
+    const objects = [...rbac(group)];
+    const req = {
+      namespace: previews,
+      apiGroup: "apps",
+      resource: "deployments",
+      verb: "patch",
+      name: "pr-1-cart-api",
+    };
+    expect(allowed(objects, staging, req)).toBe(false);
+    expect(allowed(objects, group, req)).toBe(true);
+    expect(allowed(objects, group, { ...req, namespace: "checkout-staging", name: "cart-api" })).toBe(false);
+  });
+
+  it("the preview deployer's Role grants nothing cluster-wide: a Role, never a ClusterRole or its binding", () => {
+    const role = roleManifest(previews, "preview-deployer", previewDeployerRules(), {});
+    expect(role.kind).toBe("Role");
+    expect(role.metadata.namespace).toBe(previews);
+    const resources = previewDeployerRules().flatMap((r) => r.resources);
+    expect(resources).not.toContain("namespaces");
+    expect(resources).not.toContain("secrets");
+    expect(resources.some((r) => r.includes("*"))).toBe(false);
+  });
+});
+
 describe("reaching the cluster", () => {
   it("an EKS kubeconfig runs aws eks get-token for the cluster and region (no stored token)", () => {
     const config = JSON.parse(

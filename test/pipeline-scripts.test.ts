@@ -62,9 +62,10 @@ function shellcheckFile(file: string, declared: string[]): string {
 describe("script files", () => {
   it("every entry point exists, and every file in scripts/ is an entry point or a library", () => {
     const files = fs.readdirSync(SCRIPTS_DIR).filter((f) => f.endsWith(".sh"));
-    // kubernetes-deploy.sh and its library are read by kubernetes-steps.ts (which inlines the
-    // library itself); test/kubernetes-pipeline.test.ts shellchecks and runs them.
-    const kubernetes = ["kubernetes-deploy.sh", "kubernetes-lib.sh"];
+    // kubernetes-deploy.sh, kubernetes-preview.sh and their library are read by
+    // kubernetes-steps.ts (which inlines the library itself); test/kubernetes-pipeline.test.ts and
+    // test/kubernetes-previews.test.ts shellcheck and run them.
+    const kubernetes = ["kubernetes-deploy.sh", "kubernetes-lib.sh", "kubernetes-preview.sh"];
     expect(files.sort()).toEqual([...Object.values(SCRIPTS), ...kubernetes].sort());
     expect(libs.length).toBeGreaterThan(0);
   });

@@ -65,8 +65,11 @@ describe("team.previews", () => {
     ]);
   });
 
-  it("refuses previews on a Kubernetes environment: no workflow applies their manifests yet", () => {
+  it("refuses previews on a Kubernetes environment whose cluster does not host them, and accepts them when it does", () => {
     const raw = referenceTeamRaw();
+    // A preview server type means nothing on a cluster (refused on its own key): not this test's point.
+    if (typeof raw.previews === "object" && raw.previews !== null)
+      delete (raw.previews as Record<string, unknown>).instanceType;
     const envs = raw.environments as Record<string, unknown>[];
     envs[0] = {
       ...envs[0],
@@ -76,9 +79,14 @@ describe("team.previews", () => {
     };
     expect(problems(raw).filter((p) => p.startsWith("team.previews"))).toEqual([
       expect.stringMatching(
-        /^team\.previews\.environment: "integration" runs on Kubernetes; the preview workflow deploys to a server/,
+        /^team\.previews\.environment: "integration" runs on Kubernetes without previews on its cluster: set team\.environments\[0\]\.kubernetes\.previews: true/,
       ),
     ]);
+    envs[0] = {
+      ...envs[0],
+      kubernetes: { eks: { clusterName: "apps" }, architecture: "arm64", previews: true },
+    };
+    expect(problems(raw).filter((p) => p.startsWith("team.previews"))).toEqual([]);
   });
 
   it("refuses a production or unknown preview environment and bad values, each by key", () => {

@@ -390,3 +390,22 @@ export function repositoryPolicy(a: RepositoryPolicyArgs): PolicyDocument {
     Condition: { ArnLike: { "aws:PrincipalArn": roleArn(a, `${serverRolePath(a.team)}*`) } },
   });
 }
+
+/**
+ * Preview role of one repository when previews run on Kubernetes: build and push that service's
+ * image, nothing else in AWS. The cluster is reached with `aws eks get-token`, which presigns
+ * sts:GetCallerIdentity locally and needs no IAM permission; what the role may do in the cluster
+ * is the EKS access entry's group, bound by RBAC to the previews namespace only.
+ * https://docs.aws.amazon.com/cli/latest/reference/eks/get-token.html
+ */
+export function clusterPreviewPermissions(s: RepositoryScope): PolicyDocument {
+  return document(
+    {
+      Sid: "PushOwnImages",
+      Effect: "Allow",
+      Action: union(ECR_PUSH_ACTIONS, ["ecr:DescribeImages"]),
+      Resource: repositoryArn(s, s.repository),
+    },
+    REGISTRY_LOGIN,
+  );
+}

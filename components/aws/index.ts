@@ -11,6 +11,7 @@ export { GithubOidcProvider, type GithubOidcProviderArgs } from "./github-oidc-p
 export { BuildRole, type BuildRoleArgs } from "./build-role";
 export { DeployRole, type DeployRoleArgs } from "./deploy-role";
 export { PreviewRole, type PreviewRoleArgs } from "./preview-role";
+export { ClusterPreviewRole, type ClusterPreviewRoleArgs } from "./cluster-preview-role";
 export {
   EnvironmentServer,
   type EnvironmentServerArgs,

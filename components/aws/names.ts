@@ -108,3 +108,12 @@ export function deployRoleName(team: string, environment: string, service: strin
 export function previewRoleName(team: string, service: string): string {
   return iamRoleName(team, service, "preview");
 }
+
+/**
+ * The preview role of one service repository when previews run on a Kubernetes cluster. Its own
+ * name: a team moving previews from a server environment to a cluster environment creates this
+ * in another stack before the old role is destroyed, and IAM role names are unique per account.
+ */
+export function clusterPreviewRoleName(team: string, service: string): string {
+  return iamRoleName(team, service, "cluster-preview");
+}

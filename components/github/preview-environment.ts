@@ -12,7 +12,9 @@
  * - What keeps this safe is elsewhere: the environment holds no credential (only the role ARN, the
  *   document name and instance ids, none secret; optionally the Slack webhook), and the role it
  *   unlocks can only run this service's preview document with this service's images: it cannot
- *   touch a release, another service or any environment's deploy. Pull requests from forks get no
+ *   touch a release, another service or any environment's deploy. With previews on a kubeconfig
+ *   cluster it also holds the preview deployer's token (KUBE_TOKEN), which reaches only the
+ *   previews namespace's Deployments, Services, Ingresses and ConfigMaps, never a Secret. Pull requests from forks get no
  *   OIDC token and no secrets from GitHub (keep the repository setting "Send write tokens to
  *   workflows from pull requests" off for forks), and the generated workflow skips them anyway.
  * https://docs.github.com/en/actions/how-tos/deploy/configure-and-manage-deployments/manage-environments
@@ -38,10 +40,24 @@ export interface PreviewEnvironmentArgs {
   readonly formerNames?: readonly string[];
   /** The repository's preview role (identity: PreviewRole). */
   readonly roleArn: pulumi.Input<string>;
-  /** The service's preview document name (aws: PreviewDocument). */
-  readonly documentName: pulumi.Input<string>;
-  /** Instance ids of the servers that host previews. */
-  readonly instanceIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The service's preview document name (aws: PreviewDocument), when previews run on a server.
+   * @default none - previews run on Kubernetes (`variables` say how to reach the cluster)
+   */
+  readonly documentName?: pulumi.Input<string>;
+  /** Instance ids of the servers that host previews. @default none - previews run on Kubernetes */
+  readonly instanceIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * More variables, by name (previews on Kubernetes: the previews namespace, API server, CA and
+   * EKS cluster name, ENVIRONMENT_VARIABLES' kubernetes names). An undefined value is not created.
+   * @default none
+   */
+  readonly variables?: Readonly<Record<string, pulumi.Input<string> | undefined>>;
+  /**
+   * More secrets, by name (previews on a kubeconfig cluster: the preview deployer's token as
+   * KUBE_TOKEN). An undefined value is not created. @default none
+   */
+  readonly secrets?: Readonly<Record<string, pulumi.Input<string> | undefined>>;
   /** Slack incoming webhook for the preview messages (secret). @default no Slack message */
   readonly slackWebhookUrl?: pulumi.Input<string>;
 }
@@ -76,8 +92,20 @@ export class PreviewEnvironment extends pulumi.ComponentResource {
     );
     const variables: [string, pulumi.Input<string>][] = [
       [PREVIEW_VARIABLES.roleArn, args.roleArn],
-      [PREVIEW_VARIABLES.document, args.documentName],
-      [PREVIEW_VARIABLES.instanceIds, pulumi.output(args.instanceIds).apply((ids) => ids.join(" "))],
+      ...(args.documentName !== undefined
+        ? [[PREVIEW_VARIABLES.document, args.documentName] as [string, pulumi.Input<string>]]
+        : []),
+      ...(args.instanceIds !== undefined
+        ? [
+            [
+              PREVIEW_VARIABLES.instanceIds,
+              pulumi.output(args.instanceIds).apply((ids) => ids.join(" ")),
+            ] as [string, pulumi.Input<string>],
+          ]
+        : []),
+      ...Object.entries(args.variables ?? {}).filter(
+        (e): e is [string, pulumi.Input<string>] => e[1] !== undefined,
+      ),
     ];
     for (const [variableName, value] of variables) {
       new github.ActionsEnvironmentVariable(
@@ -86,15 +114,22 @@ export class PreviewEnvironment extends pulumi.ComponentResource {
         child(`var-${kebab(variableName)}`),
       );
     }
-    if (args.slackWebhookUrl !== undefined) {
-      const secretName = ENVIRONMENT_SECRETS.slackWebhookUrl;
+    const secrets: [string, pulumi.Input<string>][] = [
+      ...(args.slackWebhookUrl !== undefined
+        ? [[ENVIRONMENT_SECRETS.slackWebhookUrl, args.slackWebhookUrl] as [string, pulumi.Input<string>]]
+        : []),
+      ...Object.entries(args.secrets ?? {}).filter(
+        (e): e is [string, pulumi.Input<string>] => e[1] !== undefined,
+      ),
+    ];
+    for (const [secretName, value] of secrets) {
       new github.ActionsEnvironmentSecret(
         `${name}-secret-${kebab(secretName)}`,
         {
           repository: args.repository,
           environment: this.environment.environment,
           secretName,
-          value: pulumi.secret(args.slackWebhookUrl),
+          value: pulumi.secret(value),
         },
         child(`secret-${kebab(secretName)}`),
       );

@@ -79,14 +79,60 @@ export interface PreviewArgs {
  * and a ConfigMap. No Secret: previews never get secret settings.
  */
 export function previewManifests(a: PreviewArgs): KubeObject[] {
-  const name = previewName(a.pr, a.service.name);
-  const expires = new Date(a.now.getTime() + a.ttlHours * 3_600_000).toISOString();
+  return previewObjects(a, String(a.pr), previewExpiry(a.now, a.ttlHours), a.image);
+}
+
+/**
+ * When a preview deployed at `now` expires: ISO 8601 UTC to the second (`2026-12-06T10:00:00Z`),
+ * the form `date -u +%Y-%m-%dT%H:%M:%SZ` writes, so the sweep compares them as strings.
+ */
+export function previewExpiry(now: Date, ttlHours: number): string {
+  return new Date(now.getTime() + ttlHours * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * What the preview step fills in at run time in a {@link previewTemplate}: the pull request's
+ * number, its image (`<registry>@sha256:<digest>`) and the expiry ({@link previewExpiry} of now).
+ * Each appears only inside string values; scripts/kubernetes-preview.sh replaces them.
+ */
+export const PREVIEW_TEMPLATE_TOKENS = {
+  pr: "__PR_NUMBER__",
+  image: "__IMAGE__",
+  expiresAt: "__EXPIRES_AT__",
+} as const;
+
+export type PreviewTemplateArgs = Omit<PreviewArgs, "pr" | "image" | "now" | "ttlHours">;
+
+/**
+ * A service's preview objects with the run-time values as {@link PREVIEW_TEMPLATE_TOKENS}: the
+ * preview workflow carries this (rendered when the workflow is generated) and the step replaces
+ * the tokens, so what is applied is exactly {@link previewManifests}' output.
+ */
+export function previewTemplate(a: PreviewTemplateArgs): KubeObject[] {
+  const t = PREVIEW_TEMPLATE_TOKENS;
+  return previewObjects(a, t.pr, t.expiresAt, t.image);
+}
+
+/**
+ * The resource types of a preview's objects, as kubectl names them (`deployment.apps`,
+ * `ingress.networking.k8s.io`, `service`): what removing a preview deletes by label.
+ */
+export function previewResourceTypes(objects: readonly KubeObject[]): string[] {
+  const types = objects.map((o) => {
+    const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "";
+    return `${o.kind.toLowerCase()}${group ? `.${group}` : ""}`;
+  });
+  return [...new Set(types)].sort();
+}
+
+function previewObjects(a: PreviewTemplateArgs, pr: string, expires: string, image: string): KubeObject[] {
+  const name = `pr-${pr}-${a.service.name}`;
   const mark = (o: KubeObject): KubeObject => ({
     ...o,
     metadata: {
       ...o.metadata,
       name,
-      labels: { ...o.metadata.labels, [LABELS.preview]: String(a.pr) },
+      labels: { ...o.metadata.labels, [LABELS.preview]: pr },
       annotations: { ...o.metadata.annotations, [PREVIEW_EXPIRES_AT]: expires },
     },
   });
@@ -94,7 +140,7 @@ export function previewManifests(a: PreviewArgs): KubeObject[] {
     name: a.service.name,
     port: a.service.port,
     healthCheckPath: a.service.healthCheckPath,
-    image: a.image,
+    image,
     replicas: 1,
     resources: PREVIEW_RESOURCES,
     readOnlyRootFilesystem: true,
@@ -103,7 +149,7 @@ export function previewManifests(a: PreviewArgs): KubeObject[] {
   });
   // The preview's own selector, ConfigMap and ServiceAccount-less pod (the default one, no token).
   const spec = deployment.spec as types.input.apps.v1.DeploymentSpec;
-  const selector = { [LABELS.name]: a.service.name, [LABELS.preview]: String(a.pr) };
+  const selector = { [LABELS.name]: a.service.name, [LABELS.preview]: pr };
   const template = spec.template as types.input.core.v1.PodTemplateSpec;
   const podSpec = { ...(template.spec as types.input.core.v1.PodSpec) };
   delete podSpec.serviceAccountName;

@@ -43,9 +43,17 @@ export function deployerRules(deployments: readonly string[]): PolicyRule[] {
 }
 
 /**
- * What a preview deploy and removal need in the previews namespace: create, update and delete
- * the preview's Deployment, Service, Ingress and ConfigMap. Still no Secrets: a preview gets
- * no secret settings.
+ * What a preview deploy and removal need in the previews namespace (scripts/kubernetes-preview.sh):
+ * `kubectl apply --server-side` (get, create, patch) of the preview's Deployment, Service,
+ * Ingress and ConfigMap; `rollout status` (watch the Deployment, list its ReplicaSets, pods when
+ * stuck); `delete --selector` (list, then delete each). Still no Secrets: a preview gets no
+ * secret settings, and cert-manager's TLS Secrets in the namespace stay out of reach.
+ *
+ * Per pull request the objects are named `pr-<n>-<service>` in one shared namespace, not a
+ * namespace per pull request: creating namespaces is cluster-scoped, and RBAC cannot restrict
+ * `create` by name (resourceNames never matches create), so the right to create `pr-42` would be
+ * the right to create any namespace, `kube-system`'s neighbours included. No namespace rights.
+ * https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources
  */
 export function previewDeployerRules(): PolicyRule[] {
   const manage = ["get", "list", "watch", "create", "patch", "update", "delete"];

@@ -15,12 +15,20 @@ import type { Step } from "./model";
 const SCRIPTS = path.join(__dirname, "scripts");
 const SOURCE_LIB = /^# shellcheck source=kubernetes-lib\.sh\nsource .*kubernetes-lib\.sh"\n/m;
 
+/**
+ * A Kubernetes step's script (`kubernetes-deploy.sh`, `kubernetes-preview.sh`) with
+ * kubernetes-lib.sh inlined where it sources it: the `run:` of the step.
+ */
+export function kubernetesStepScript(file: string): string {
+  const main = readFileSync(path.join(SCRIPTS, file), "utf8");
+  const lib = readFileSync(path.join(SCRIPTS, "kubernetes-lib.sh"), "utf8").replace(/^#!.*\n/, "");
+  if (!SOURCE_LIB.test(main)) throw new Error(`${file} no longer sources kubernetes-lib.sh`);
+  return main.replace(SOURCE_LIB, () => lib);
+}
+
 /** kubernetes-deploy.sh with its library inlined: the `run:` of the deploy step. */
 export function kubernetesDeployScript(): string {
-  const main = readFileSync(path.join(SCRIPTS, "kubernetes-deploy.sh"), "utf8");
-  const lib = readFileSync(path.join(SCRIPTS, "kubernetes-lib.sh"), "utf8").replace(/^#!.*\n/, "");
-  if (!SOURCE_LIB.test(main)) throw new Error("kubernetes-deploy.sh no longer sources kubernetes-lib.sh");
-  return main.replace(SOURCE_LIB, () => lib);
+  return kubernetesStepScript("kubernetes-deploy.sh");
 }
 
 const expr = (expression: string): string => `\${{ ${expression} }}`;

@@ -10,6 +10,10 @@
  *  - `remove-preview` (pull_request closed, merged or not): remove `pr-<n>` and say so.
  *  - `sweep-previews` (schedule): remove previews idle longer than `team.previews.ttlDays`.
  *
+ * On Kubernetes (the preview environment's runtime) the jobs are the same; `onKubernetes`
+ * (kubernetes-preview-steps.ts) puts the cluster's deploy, remove and sweep steps in place of the
+ * preview-document steps, which stay as they are for servers.
+ *
  * `pull_request`, never `pull_request_target`: the run has the pull request's code and its own
  * workflow, and GitHub gives a fork's run no secrets and no OIDC token. On top of that, every job
  * that assumes the preview role runs only when the head repository is this repository (job-level
@@ -28,6 +32,7 @@ import {
 } from "../release";
 import { resolvePreviews, type ServiceSpec, type TeamSpec } from "../team";
 import { ACTIONS } from "./actions";
+import { kubernetesPreviewSteps, onKubernetes } from "./kubernetes-preview-steps";
 import type { Concurrency, Job, PullRequestType, Step, Triggers, Workflow } from "./model";
 import { stepScript } from "./scripts";
 import { workflowYaml } from "./serialize";
@@ -108,10 +113,14 @@ const reportEnv = (
   SLACK_WEBHOOK_URL: expr(`secrets.${ENVIRONMENT_SECRETS.slackWebhookUrl}`),
 });
 
-/** Where images are built: the platform of the server that runs previews (one image per team). */
+/**
+ * Where images are built: the platform of the server that runs previews, or of the cluster's
+ * nodes when previews run on Kubernetes (one image per team).
+ */
 export function previewPlatform(spec: TeamSpec): { platform: string; emulated: boolean } {
   const plan = resolvePreviews(spec);
-  const architecture = architectureOfInstanceType(plan?.instanceType ?? "t4g.micro");
+  const architecture =
+    plan?.kubernetes?.architecture ?? architectureOfInstanceType(plan?.instanceType ?? "t4g.micro");
   return { platform: dockerPlatform(architecture), emulated: architecture !== "amd64" };
 }
 
@@ -236,7 +245,11 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
     },
     permissions: {},
     defaults: { run: { shell: "bash" } },
-    jobs: { preview: deploy, "remove-preview": remove, "sweep-previews": sweep },
+    jobs: onKubernetes(
+      { preview: deploy, "remove-preview": remove, "sweep-previews": sweep },
+      stepScript("previewCommand"),
+      kubernetesPreviewSteps(spec, service),
+    ),
   };
 }
 

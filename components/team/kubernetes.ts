@@ -114,7 +114,8 @@ export const kubernetesRuntimeSchema = z.strictObject({
   /** Replicas, resources and autoscaling per service, by service name. @default 2 replicas of 250m/256Mi */
   services: z.record(z.string(), kubernetesServiceSchema).default({}),
   /**
-   * This cluster also hosts the team's pull-request previews (one namespace `<team>-previews`).
+   * This cluster also hosts the team's pull-request previews (one namespace `<team>-previews`);
+   * set it on the environment `team.previews.environment` names (the spec refuses it elsewhere).
    * The TTL and limit are the team's preview settings. @default false
    */
   previews: z.boolean().default(false),

@@ -13,6 +13,7 @@
  */
 import type { EnvironmentSpec, TeamSpec } from "./schema";
 import type { SpecIssue } from "./issues";
+import { previewsNamespace } from "./kubernetes";
 import { showValue } from "./issues";
 
 /** Memory of the burstable types teams use for these servers, MiB (EC2 instance type specs). */
@@ -67,6 +68,18 @@ export interface PreviewPlan {
   readonly domain?: string;
   readonly ttlDays: number;
   readonly maxPerService: number;
+  /**
+   * Where previews run: on the hosting environment's (or their own) server, or on Kubernetes in
+   * the cluster's previews namespace (then the server fields above describe no server we create).
+   */
+  readonly runtime: "server" | "kubernetes";
+  /** On Kubernetes: the previews namespace, the nodes' architecture, and the hosts' domain. */
+  readonly kubernetes?: {
+    readonly namespace: string;
+    readonly architecture: "amd64" | "arm64";
+    /** `pr-<n>-<service>.<domain>`: team.previews.domain, else the hosting environment's. */
+    readonly domain: string;
+  };
 }
 
 /** The environment previews run on when the spec does not name one: integration's, else staging's. */
@@ -126,11 +139,70 @@ export function resolvePreviews(spec: TeamSpec): PreviewPlan | undefined {
     domain: p.domain,
     ttlDays: p.ttlDays,
     maxPerService: p.maxPerService,
+    runtime: env.runtime === "kubernetes" && env.kubernetes ? "kubernetes" : "server",
+    ...(env.runtime === "kubernetes" && env.kubernetes
+      ? {
+          kubernetes: {
+            namespace: previewsNamespace(spec.name),
+            architecture: env.kubernetes.architecture,
+            // Validation requires a domain on an environment whose cluster hosts previews.
+            domain: p.domain ?? env.domain ?? "",
+          },
+        }
+      : {}),
   };
 }
 
 type Loose = Record<string, unknown>;
 const isObject = (v: unknown): v is Loose => typeof v === "object" && v !== null && !Array.isArray(v);
+const rawIndex = (input: Loose, e: Loose): number =>
+  (Array.isArray(input.environments) ? input.environments : []).indexOf(e);
+
+/**
+ * Longest service name whose preview objects (`pr-<n>-<service>`, also the first label of the
+ * preview's host) stay DNS labels of 63 characters for pull requests up to #9999999: Services and
+ * host labels are refused beyond 63 (RFC 1123, Kubernetes' DNS-1035 Service names).
+ * https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
+ */
+export const KUBERNETES_PREVIEW_SERVICE_NAME_MAX = 63 - "pr-9999999-".length;
+
+/**
+ * Previews on a Kubernetes environment: its cluster must be prepared for them
+ * (`kubernetes.previews: true` creates the previews namespace, quota and preview deployer), and
+ * the server-only preview keys mean nothing there.
+ */
+function kubernetesPreviewIssues(input: Loose, env: Loose, environments: readonly Loose[]): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const p = isObject(input.previews) ? input.previews : {};
+  const k = isObject(env.kubernetes) ? env.kubernetes : {};
+  if (k.previews !== true) {
+    issues.push({
+      path: "team.previews.environment",
+      message: `${showValue(env.name)} runs on Kubernetes without previews on its cluster: set team.environments[${rawIndex(input, env)}].kubernetes.previews: true (creates the previews namespace, its quota and the preview deployer), or host previews on a server environment`,
+    });
+  }
+  if (p.instanceType !== undefined) {
+    issues.push({
+      path: "team.previews.instanceType",
+      message: `${showValue(p.instanceType)} is a preview server's type, but previews on ${showValue(env.name)} run in its cluster's previews namespace (no server); remove it`,
+    });
+  }
+  environments.forEach((e) => {
+    if (e !== env && isObject(e.kubernetes) && e.kubernetes.previews === true)
+      issues.push({
+        path: `team.environments[${rawIndex(input, e)}].kubernetes.previews`,
+        message: `previews run on ${showValue(env.name)} (team.previews.environment), not on ${showValue(e.name)}; remove kubernetes.previews here`,
+      });
+  });
+  (Array.isArray(input.services) ? input.services : []).forEach((s, i) => {
+    if (isObject(s) && typeof s.name === "string" && s.name.length > KUBERNETES_PREVIEW_SERVICE_NAME_MAX)
+      issues.push({
+        path: `team.services[${i}].name`,
+        message: `${showValue(s.name)} is longer than ${KUBERNETES_PREVIEW_SERVICE_NAME_MAX} characters: its previews' names pr-<n>-${s.name} would pass the 63 characters of a Kubernetes name and a DNS label`,
+      });
+  });
+  return issues;
+}
 
 /**
  * Cross-field rules of `team.previews`, on possibly-invalid input (every access guarded): the
@@ -174,14 +246,16 @@ export function previewIssues(input: Loose): SpecIssue[] {
     });
     return issues;
   }
-  // Not built yet: refused by name rather than silently ignored.
-  if (env.runtime === "kubernetes") {
-    issues.push({
-      path: "team.previews.environment",
-      message: `${showValue(env.name)} runs on Kubernetes; the preview workflow deploys to a server (the namespace-per-preview manifests exist in components/kubernetes/previews.ts but no workflow applies them yet): host previews on a server environment or set team.previews.enabled: false`,
-    });
-    return issues;
-  }
+  if (env.runtime === "kubernetes") return [...issues, ...kubernetesPreviewIssues(input, env, environments)];
+  // A cluster prepared for previews that the spec does not send them to is a namespace and a
+  // deployer nobody uses: say where previews go instead of creating it silently.
+  environments.forEach((e) => {
+    if (isObject(e.kubernetes) && e.kubernetes.previews === true)
+      issues.push({
+        path: `team.environments[${rawIndex(input, e)}].kubernetes.previews`,
+        message: `previews run on ${showValue(env!.name)}'s server (team.previews.environment); set team.previews.environment: ${showValue(e.name)} to run them on this cluster, or remove kubernetes.previews`,
+      });
+  });
   // Without a domain previews answer below /previews/ on the server, where a service of that name
   // would also be routed (services without a domain answer at /<service>).
   if (typeof p.domain !== "string") {

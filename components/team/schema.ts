@@ -275,11 +275,17 @@ export const teamSpecSchema = z.strictObject({
     .strictObject({
       /** Every pull request from a branch of the repository gets a running preview. @default true */
       enabled: z.boolean().default(true),
-      /** The environment whose server hosts previews. @default the integration-role environment (else staging's) */
+      /**
+       * The environment that hosts previews: its server, or, on a Kubernetes environment with
+       * `kubernetes.previews: true`, its cluster's `<team>-previews` namespace.
+       * @default the integration-role environment (else staging's)
+       */
       environment: slug.optional(),
       /**
        * Previews answer at `pr-<n>.<service>.<domain>` over HTTPS; point `*.<service>.<domain>` at
-       * the server. @default none - previews answer at http://<server>/previews/<service>/pr-<n>/
+       * the server. On Kubernetes they answer at `pr-<n>-<service>.<domain>` through the cluster's
+       * ingress controller. @default none - previews answer at http://<server>/previews/<service>/pr-<n>/
+       * (on Kubernetes: under the hosting environment's domain)
        */
       domain: z
         .string()
