@@ -6,6 +6,7 @@
  */
 import type { TeamSpec } from "../components/team";
 import type { CostItem, CostReport, PlannedResource } from "./contract";
+import { containerServiceBaseline, idleRatio } from "./baseline";
 import { previewCost } from "./preview-cost";
 import { HOURS_PER_MONTH, PRICES, type PriceTable, type RegionPrices } from "./prices";
 
@@ -201,4 +202,33 @@ export function withPreviewNote(
   if (!preview || environment === undefined || preview.environment !== environment) return report;
   const note = `of which previews: ${usd(preview.monthly)}/month, already in the total (${preview.detail})`;
   return { ...report, notes: [note, ...preview.notes, ...report.notes] };
+}
+
+/**
+ * The cost report with its yardstick: what the same team pays idle on a load-balanced container
+ * service (plan/baseline.ts), this stack's share (`environment`'s load balancer and tasks; none
+ * for the shared stack) and the whole team's.
+ */
+export function withBaseline(
+  report: CostReport,
+  spec: TeamSpec,
+  environment: string | undefined,
+): CostReport {
+  const team = containerServiceBaseline(spec);
+  const own = team.environments.find((e) => e.environment === environment);
+  const monthly = own?.monthly ?? 0;
+  const ratio = idleRatio(report.monthly, monthly);
+  return {
+    ...report,
+    baseline: {
+      kind: "load-balanced-container-service",
+      monthly,
+      ...(ratio === undefined ? {} : { ratio }),
+      teamMonthly: team.monthly,
+      architecture: team.architecture,
+      detail:
+        own?.detail ?? "no load balancer or tasks: this stack's counterparts are in the environment stacks",
+      assumptions: [...team.assumptions],
+    },
+  };
 }

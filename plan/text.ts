@@ -311,6 +311,12 @@ export function renderStack(plan: StackPlan, opts: TextOptions = {}): string {
     }
   }
   for (const note of plan.cost.notes ?? []) out.push(`  note: ${note}`);
+  const baseline = plan.cost.baseline;
+  if (baseline && baseline.monthly > 0) {
+    out.push(
+      `  idle ${money(plan.cost.monthly)}/month = ${((baseline.ratio ?? 0) * 100).toFixed(1)}% of a load-balanced container service for this environment (${money(baseline.monthly)}: ${baseline.detail})`,
+    );
+  }
 
   out.push("");
   if (plan.policy.violations.length === 0) {
@@ -369,4 +375,22 @@ export function renderStack(plan: StackPlan, opts: TextOptions = {}): string {
     if (outputs.length > shown.length) out.push(`  … ${outputs.length - shown.length} more (--detail)`);
   }
   return out.join("\n");
+}
+
+/**
+ * The whole team's idle cost against its load-balanced container service counterpart, when the
+ * plans cover every environment that has one (`--all`); undefined otherwise.
+ */
+export function teamComparison(plans: readonly StackPlan[]): string | undefined {
+  const baselines = plans.map((p) => p.cost.baseline);
+  if (baselines.length === 0 || baselines.some((b) => b === undefined)) return undefined;
+  const team = baselines[0]!.teamMonthly;
+  const covered = baselines.reduce((n, b) => n + b!.monthly, 0);
+  if (team <= 0 || baselines.some((b) => b!.teamMonthly !== team) || Math.abs(covered - team) > 0.011)
+    return undefined;
+  const idle = plans.reduce((n, p) => n + p.cost.monthly, 0);
+  return (
+    `idle ${money(idle)}/month = ${((idle / team) * 100).toFixed(1)}% of a load-balanced container service ` +
+    `(${money(team)}: ALB + Fargate, ${baselines[0]!.assumptions.join("; ")})`
+  );
 }
