@@ -4,6 +4,7 @@
  * parameters), so components need no cost hooks. A region or instance type the table lacks is
  * reported in `notes`, never silently invented.
  */
+import { IDLE_STOPPED_TAG } from "../components/release";
 import type { TeamSpec } from "../components/team";
 import type { CostItem, CostReport, PlannedResource } from "./contract";
 import { containerServiceBaseline, idleRatio } from "./baseline";
@@ -82,7 +83,20 @@ export function computeCost(
         const hourly = prices.ec2Hourly[type];
         const parts: string[] = [];
         let monthly = 0;
-        if (hourly === undefined) {
+        // A server stopped while idle pays for its volume only: EC2 bills no instance-hours for a
+        // stopped instance, and releases its auto-assigned public IPv4 address (EC2 User Guide,
+        // "Stop and start Amazon EC2 instances"; VPC pricing charges addresses in use).
+        const stoppedWhenIdle = (i.tags ?? {})[IDLE_STOPPED_TAG.key] === IDLE_STOPPED_TAG.value;
+        if (stoppedWhenIdle) {
+          const ip = eipAttached.has(r.urn) ? 0 : prices.publicIpv4Hourly;
+          const running = (hourly ?? 0) + ip;
+          parts.push(
+            `stopped while idle${hourly === undefined ? "" : ` (running: ${usd(running)}/h, ${type}${ip ? " + public IPv4" : ""})`}`,
+          );
+          notes.add(
+            `${r.name} is stopped while no preview is open: priced idle (root volume only); each hour a preview is open adds ${usd(running)}`,
+          );
+        } else if (hourly === undefined) {
           notes.add(`no price for instance type ${type || "(none)"} in ${region}: not counted`);
           parts.push(`${type || "(no instanceType)"}: not priced`);
         } else {
@@ -102,7 +116,7 @@ export function computeCost(
         const hasOwnAddress =
           i.associatePublicIpAddress === true ||
           (i.associatePublicIpAddress !== false && subnetMapsPublicIp(i.subnetId));
-        if (hasOwnAddress && !eipAttached.has(r.urn)) {
+        if (hasOwnAddress && !eipAttached.has(r.urn) && !stoppedWhenIdle) {
           monthly += prices.publicIpv4Hourly * HOURS_PER_MONTH;
           parts.push(`public IPv4 ${usd(prices.publicIpv4Hourly)}/h`);
         }

@@ -305,9 +305,13 @@ export function renderStack(plan: StackPlan, opts: TextOptions = {}): string {
         row.items.length === 1
           ? `${shortType(row.type)} ${row.items[0].name}`
           : `${row.items.length} × ${shortType(row.type)}`;
-      out.push(
-        `  ${money(row.total).padStart(8)}  ${what}: ${row.items[0].detail}${row.items.length > 1 ? " each" : ""}`,
-      );
+      // Items priced alike share one detail; otherwise (a server stopped while idle beside
+      // running ones) each name and amount is shown, never one item's detail as "each".
+      const alike = row.items.every((i) => i.detail === row.items[0].detail);
+      const detailText = alike
+        ? `${row.items[0].detail}${row.items.length > 1 ? " each" : ""}`
+        : row.items.map((i) => `${i.name} ${money(i.monthly)}`).join(", ");
+      out.push(`  ${money(row.total).padStart(8)}  ${what}: ${detailText}`);
     }
   }
   for (const note of plan.cost.notes ?? []) out.push(`  note: ${note}`);
