@@ -29,6 +29,12 @@ import {
 import { resolvePreviews, type ServiceSpec, type TeamSpec } from "../team";
 import { ACTIONS } from "./actions";
 import type { Concurrency, Job, PullRequestType, Step, Triggers, Workflow } from "./model";
+import {
+  previewServerStatusSteps,
+  startPreviewServerSteps,
+  stopIdlePreviewServerSteps,
+  whenPreviewServerRuns,
+} from "./preview-server-steps";
 import { stepScript } from "./scripts";
 import { workflowYaml } from "./serialize";
 import { RUNNER } from "./tools";
@@ -108,6 +114,9 @@ const reportEnv = (
   SLACK_WEBHOOK_URL: expr(`secrets.${ENVIRONMENT_SECRETS.slackWebhookUrl}`),
 });
 
+const optionalIf = (condition: string | undefined): { if?: string } =>
+  condition === undefined ? {} : { if: condition };
+
 /** Where images are built: the platform of the server that runs previews (one image per team). */
 export function previewPlatform(spec: TeamSpec): { platform: string; emulated: boolean } {
   const plan = resolvePreviews(spec);
@@ -158,6 +167,7 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
           DOCKERFILE: service.dockerfile,
         },
       },
+      ...startPreviewServerSteps(spec),
       {
         name: `Deploy preview pr-<n> of ${service.name}`,
         id: "deploy",
@@ -195,12 +205,15 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
     "timeout-minutes": 15,
     steps: [
       awsCredentials,
+      ...previewServerStatusSteps(spec),
       {
         name: `Remove preview pr-<n> of ${service.name}`,
         id: "remove",
+        ...optionalIf(whenPreviewServerRuns(spec)),
         run: stepScript("previewCommand"),
         env: commandEnv("remove"),
       },
+      ...stopIdlePreviewServerSteps(spec, "remove"),
       {
         name: "Tell the pull request (and Slack)",
         if: "steps.remove.outputs.outcome == 'removed'",
@@ -220,11 +233,15 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
     "timeout-minutes": 15,
     steps: [
       awsCredentials,
+      ...previewServerStatusSteps(spec),
       {
         name: `Remove previews of ${service.name} idle for ${spec.previews.ttlDays} day(s)`,
+        id: "sweep",
+        ...optionalIf(whenPreviewServerRuns(spec)),
         run: stepScript("previewCommand"),
         env: commandEnv("sweep"),
       },
+      ...stopIdlePreviewServerSteps(spec, "sweep"),
     ],
   };
 
