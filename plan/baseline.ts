@@ -14,8 +14,8 @@
  *    IPv4 address in a public subnet (no NAT gateway, as the servers have none): one task per
  *    service outside production, two in production (one per zone, for availability).
  *  - nothing for previews: on a container service they would be tasks started per pull request.
- * What both designs pay alike (the registries, log groups, parameters, GitHub) is left out of
- * both sides' difference only by being the same few cents; it is not added here.
+ * What both designs pay alike (registry storage, log groups, parameters) is not added here: it
+ * stays on the plan's side only, a few cents against us.
  */
 import type { TeamSpec } from "../components/team";
 import { HOURS_PER_MONTH, PRICES, type FargateArchitecture, type PriceTable } from "./prices";
