@@ -8,6 +8,9 @@
 #   - kamal-proxy:  built from its Go module (below)
 #   - zizmor (PyPI, pinned): the GitHub Actions security linter the workflow tests run; installed
 #                   into its own virtualenv (python3-venv) and linked as /usr/local/bin/zizmor
+#   - moto[server] and awscli (PyPI, pinned): a local EC2 API (moto_server, loopback only) and the
+#                   real AWS CLI the preview server's start/stop script is tested with; in their own
+#                   virtualenv, /usr/local/lib/moto-<version>/bin (the test looks there)
 # Uses sudo when not root. Installs nothing that is already there.
 set -euo pipefail
 
@@ -61,4 +64,17 @@ else
   (cd "$build" && GOFLAGS=-mod=mod go build -trimpath -o "$build/kamal-proxy" github.com/basecamp/kamal-proxy/cmd/kamal-proxy)
   "${sudo[@]}" install -m 0755 "$build/kamal-proxy" "$KAMAL_PROXY_BIN"
   rm -rf "$build"
+fi
+
+# moto's EC2 API and the AWS CLI for test/preview-server.e2e.test.ts (nothing on PATH changes).
+MOTO_VERSION=5.2.5
+AWSCLI_VERSION=1.46.2
+moto_venv="/usr/local/lib/moto-${MOTO_VERSION}"
+if [ -x "$moto_venv/bin/moto_server" ] && [ "$("$moto_venv/bin/aws" --version 2>&1 | cut -d' ' -f1)" = "aws-cli/${AWSCLI_VERSION}" ]; then
+  echo "test tools: moto ${MOTO_VERSION} and aws-cli ${AWSCLI_VERSION} present"
+else
+  echo "test tools: installing moto[server] ${MOTO_VERSION} and awscli ${AWSCLI_VERSION} into ${moto_venv}"
+  "${sudo[@]}" python3 -m venv "$moto_venv"
+  "${sudo[@]}" "$moto_venv/bin/pip" install --quiet --disable-pip-version-check \
+    "moto[server]==${MOTO_VERSION}" "awscli==${AWSCLI_VERSION}"
 fi
