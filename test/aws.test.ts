@@ -308,6 +308,18 @@ describe("previews, in the stack that hosts them (integration's)", () => {
       ]),
     );
   });
+  it("gives previews' own server an Elastic IP only with a preview domain (its DNS points there)", async () => {
+    const [integration] = await planStacks({
+      stacks: ["integration"],
+      team: {
+        ...(referenceTeam() as object),
+        previews: { instanceType: "t4g.medium", domain: "previews.acme.dev" },
+      },
+    });
+    const eips = ofType(integration, "aws:ec2/eip:Eip");
+    expect(eips.map((e) => e.name)).toEqual(["checkout-integration-previews-eip"]);
+    expect(integration.cost.notes.join("\n")).toContain("Elastic IP for the preview domain ($3.65)");
+  });
   it("exists nowhere else", () => {
     for (const stack of ["staging", "production"]) {
       expect(
