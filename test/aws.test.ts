@@ -288,6 +288,9 @@ describe("previews, in the stack that hosts them (integration's)", () => {
     // Stopped while no preview is open: tagged so (the plan prices it idle), its role may start
     // and stop it and nothing else, and it keeps no Elastic IP (the agent reads its address).
     expect((previewServer.inputs.tags as Record<string, string>)["delivery:idle"]).toBe("stopped");
+    // A refresh while it is stopped reads associatePublicIpAddress as false (the address is
+    // released), which forces replacement: ignored on this server only.
+    expect(previewServer.ignoreChanges).toEqual(["associatePublicIpAddress"]);
     const own = instances.find((i) => i.name === "checkout-integration-instance")!;
     expect((own.inputs.tags as Record<string, string>)["delivery:idle"]).toBeUndefined();
     expect(ofType(integration, "aws:ec2/eip:Eip")).toEqual([]);

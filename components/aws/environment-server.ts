@@ -233,9 +233,17 @@ export class EnvironmentServer extends pulumi.ComponentResource {
           ...(args.stoppedWhenIdle ? { [IDLE_STOPPED_TAG.key]: IDLE_STOPPED_TAG.value } : {}),
         },
       },
-      // No ignoreChanges: a changed AMI (pinned in stack config) replaces the server, and Pulumi
-      // replaces create-before-delete (the default), so the old one serves until the new one is up.
-      { parent: this, dependsOn: [logGroup] },
+      // No ignoreChanges on the AMI: a changed AMI (pinned in stack config) replaces the server, and
+      // Pulumi replaces create-before-delete (the default), so the old one serves until the new one
+      // is up. A server stopped while idle ignores associatePublicIpAddress alone: the provider
+      // reads it from the network interface's association, which a stopped instance has released,
+      // as false, and the attribute forces replacement, so every refresh while it is stopped would
+      // replace it (terraform-provider-aws issue #33775, open; #45850 would make it updatable).
+      {
+        parent: this,
+        dependsOn: [logGroup],
+        ...(args.stoppedWhenIdle ? { ignoreChanges: ["associatePublicIpAddress"] } : {}),
+      },
     );
 
     // The agent reaches a new server through State Manager: the association runs the boot document
