@@ -160,6 +160,13 @@ export function computeCost(
           `assumed ${table.assumedEcrGbPerRepository} GB stored × ${usd(prices.ecrGbMonth)}/GB-month`,
         );
         break;
+      case "aws:cloudwatch/logGroup:LogGroup":
+        // Billed by use only (GB ingested and stored; CloudWatch pricing): an idle server's agent
+        // and proxy write a few lines a day. Said, not guessed.
+        notes.add(
+          "CloudWatch log groups are billed per GB ingested and stored: usage, not idle cost, not counted",
+        );
+        break;
       case "aws:ssm/parameter:Parameter":
         if (i.tier === "Advanced" || i.tier === "Intelligent-Tiering") {
           add(r, prices.ssmAdvancedMonthly, `advanced parameter ${usd(prices.ssmAdvancedMonthly)}/month`);
