@@ -14,7 +14,7 @@ import { renderDiagram } from "./diagram";
 import { DEFAULT_CACHE_DIR } from "./output-cache";
 import type { PlanOptions } from "./runner";
 import { deploymentSummary } from "./summary";
-import { renderStack } from "./text";
+import { renderStack, teamComparison } from "./text";
 
 export const USAGE = `Usage: npm run plan -- [options]
 
@@ -247,6 +247,8 @@ export async function main(
       print(
         `Total: ${plans.reduce((n, p) => n + p.resources.length, 0)} resources in ${plans.length} stacks, $${total.toFixed(2)}/month`,
       );
+      const comparison = teamComparison(plans);
+      if (comparison) print(comparison);
     }
 
     if (opts.json !== undefined) {

@@ -24,6 +24,31 @@ export interface CostReport {
   readonly prices: { readonly region: string; readonly asOf: string; readonly source: string };
   /** Assumptions and fallbacks a reader must know (unknown region or instance type, assumed sizes). */
   readonly notes: string[];
+  /**
+   * The same team's idle cost on a load-balanced container service (plan/baseline.ts), where the
+   * plan knows the team spec. Added in contract version 0.3. @default absent
+   */
+  readonly baseline?: CostBaseline;
+}
+
+/** What `cost.monthly` is compared with: ALB + Fargate for the same team (plan/baseline.ts). */
+export interface CostBaseline {
+  readonly kind: "load-balanced-container-service";
+  /**
+   * USD per month of this stack's counterpart: an environment stack's load balancer and tasks;
+   * 0 for a stack with none (shared, a Kubernetes environment).
+   */
+  readonly monthly: number;
+  /** `cost.monthly / monthly`, 4 decimals; absent when `monthly` is 0. */
+  readonly ratio?: number;
+  /** USD per month of the whole team's counterpart: divide the sum of every stack's `cost.monthly` by it. */
+  readonly teamMonthly: number;
+  /** Fargate CPU architecture priced (the cheaper one): `ARM64` or `X86_64`. */
+  readonly architecture: string;
+  /** How this stack's number was made. */
+  readonly detail: string;
+  /** What the comparison assumes. */
+  readonly assumptions: string[];
 }
 
 /** One resource as the plan records it. */

@@ -4,8 +4,10 @@
  * parameters), so components need no cost hooks. A region or instance type the table lacks is
  * reported in `notes`, never silently invented.
  */
+import { IDLE_STOPPED_TAG } from "../components/release";
 import type { TeamSpec } from "../components/team";
 import type { CostItem, CostReport, PlannedResource } from "./contract";
+import { containerServiceBaseline, idleRatio } from "./baseline";
 import { previewCost } from "./preview-cost";
 import { HOURS_PER_MONTH, PRICES, type PriceTable, type RegionPrices } from "./prices";
 
@@ -81,7 +83,20 @@ export function computeCost(
         const hourly = prices.ec2Hourly[type];
         const parts: string[] = [];
         let monthly = 0;
-        if (hourly === undefined) {
+        // A server stopped while idle pays for its volume only: EC2 bills no instance-hours for a
+        // stopped instance, and releases its auto-assigned public IPv4 address (EC2 User Guide,
+        // "Stop and start Amazon EC2 instances"; VPC pricing charges addresses in use).
+        const stoppedWhenIdle = (i.tags ?? {})[IDLE_STOPPED_TAG.key] === IDLE_STOPPED_TAG.value;
+        if (stoppedWhenIdle) {
+          const ip = eipAttached.has(r.urn) ? 0 : prices.publicIpv4Hourly;
+          const running = (hourly ?? 0) + ip;
+          parts.push(
+            `stopped while idle${hourly === undefined ? "" : ` (running: ${usd(running)}/h, ${type}${ip ? " + public IPv4" : ""})`}`,
+          );
+          notes.add(
+            `${r.name} is stopped while no preview is open: priced idle (root volume only); each hour a preview is open adds ${usd(running)}`,
+          );
+        } else if (hourly === undefined) {
           notes.add(`no price for instance type ${type || "(none)"} in ${region}: not counted`);
           parts.push(`${type || "(no instanceType)"}: not priced`);
         } else {
@@ -101,7 +116,7 @@ export function computeCost(
         const hasOwnAddress =
           i.associatePublicIpAddress === true ||
           (i.associatePublicIpAddress !== false && subnetMapsPublicIp(i.subnetId));
-        if (hasOwnAddress && !eipAttached.has(r.urn)) {
+        if (hasOwnAddress && !eipAttached.has(r.urn) && !stoppedWhenIdle) {
           monthly += prices.publicIpv4Hourly * HOURS_PER_MONTH;
           parts.push(`public IPv4 ${usd(prices.publicIpv4Hourly)}/h`);
         }
@@ -143,6 +158,13 @@ export function computeCost(
           r,
           table.assumedEcrGbPerRepository * prices.ecrGbMonth,
           `assumed ${table.assumedEcrGbPerRepository} GB stored × ${usd(prices.ecrGbMonth)}/GB-month`,
+        );
+        break;
+      case "aws:cloudwatch/logGroup:LogGroup":
+        // Billed by use only (GB ingested and stored; CloudWatch pricing): an idle server's agent
+        // and proxy write a few lines a day. Said, not guessed.
+        notes.add(
+          "CloudWatch log groups are billed per GB ingested and stored: usage, not idle cost, not counted",
         );
         break;
       case "aws:ssm/parameter:Parameter":
@@ -201,4 +223,33 @@ export function withPreviewNote(
   if (!preview || environment === undefined || preview.environment !== environment) return report;
   const note = `of which previews: ${usd(preview.monthly)}/month, already in the total (${preview.detail})`;
   return { ...report, notes: [note, ...preview.notes, ...report.notes] };
+}
+
+/**
+ * The cost report with its yardstick: what the same team pays idle on a load-balanced container
+ * service (plan/baseline.ts), this stack's share (`environment`'s load balancer and tasks; none
+ * for the shared stack) and the whole team's.
+ */
+export function withBaseline(
+  report: CostReport,
+  spec: TeamSpec,
+  environment: string | undefined,
+): CostReport {
+  const team = containerServiceBaseline(spec);
+  const own = team.environments.find((e) => e.environment === environment);
+  const monthly = own?.monthly ?? 0;
+  const ratio = idleRatio(report.monthly, monthly);
+  return {
+    ...report,
+    baseline: {
+      kind: "load-balanced-container-service",
+      monthly,
+      ...(ratio === undefined ? {} : { ratio }),
+      teamMonthly: team.monthly,
+      architecture: team.architecture,
+      detail:
+        own?.detail ?? "no load balancer or tasks: this stack's counterparts are in the environment stacks",
+      assumptions: [...team.assumptions],
+    },
+  };
 }

@@ -2,8 +2,9 @@
  * What pull-request previews add to a team's monthly bill, from the one price table. Pure: the
  * spec in, numbers and the reasoning out, for the plan's cost section.
  *
- * - Previews on their own server (`team.previews.instanceType`): that server, its root volume and
- *   its public IPv4 address.
+ * - Previews on their own server (`team.previews.instanceType`): stopped while no preview is
+ *   open, so idle it is its root volume (and, with a preview domain, the Elastic IP its DNS
+ *   needs); each hour any preview is open adds the instance and its public IPv4 address.
  * - Previews sharing the hosting environment's server: the difference between the server sized to
  *   hold them and the one the environment would have without them; none when the spec names a
  *   type that already holds them (the server is paid for anyway).
@@ -28,8 +29,10 @@ export interface PreviewCost {
   /** The server previews run on; undefined on Kubernetes (no server). */
   readonly instanceType?: string;
   readonly memoryNeededMib: number;
-  /** USD per month previews add; 0 when they fit a server that exists anyway. */
+  /** USD per month previews add while none is open; 0 when they fit a server that exists anyway. */
   readonly monthly: number;
+  /** USD per hour while any preview is open, on top of `monthly` (their own server only). @default absent - 0 */
+  readonly runningHourly?: number;
   readonly detail: string;
   /** Notes a reader must know (a type without a price). */
   readonly notes: string[];
@@ -67,14 +70,20 @@ export function previewCost(spec: TeamSpec, table: PriceTable = PRICES): Preview
     memoryNeededMib: plan.memoryNeededMib,
   };
   if (plan.ownServer) {
-    const server = hourly(plan.instanceType) * HOURS_PER_MONTH;
     // The server's own root volume (EnvironmentServer's default), not EC2's default.
     const volume = SERVER_ROOT_VOLUME_GIB * (prices.ebsGbMonth.gp3 ?? 0);
-    const address = prices.publicIpv4Hourly * HOURS_PER_MONTH;
+    // With a domain the server keeps an Elastic IP (charged stopped or not); without one, its
+    // auto-assigned address exists, and is charged, only while it runs.
+    const eip = plan.domain ? prices.publicIpv4Hourly * HOURS_PER_MONTH : 0;
+    const running = hourly(plan.instanceType) + (plan.domain ? 0 : prices.publicIpv4Hourly);
     return {
       ...base,
-      monthly: cents(server + volume + address),
-      detail: `own ${plan.instanceType} server ($${server.toFixed(2)}) + ${SERVER_ROOT_VOLUME_GIB} GB gp3 ($${volume.toFixed(2)}) + public IPv4 ($${address.toFixed(2)})`,
+      monthly: cents(volume + eip),
+      runningHourly: running,
+      detail:
+        `own ${plan.instanceType} server, stopped while no preview is open: ${SERVER_ROOT_VOLUME_GIB} GB gp3 ($${volume.toFixed(2)})` +
+        `${plan.domain ? ` + Elastic IP for the preview domain ($${eip.toFixed(2)})` : ""}` +
+        `; $${running.toFixed(4)} per hour while any preview is open (${plan.instanceType}${plan.domain ? "" : " + public IPv4"})`,
       notes,
     };
   }

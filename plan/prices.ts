@@ -21,7 +21,22 @@ export interface RegionPrices {
   readonly ecrGbMonth: number;
   /** SSM Parameter Store: standard parameters are free; advanced, $ per parameter per month. */
   readonly ssmAdvancedMonthly: number;
+  /**
+   * Application Load Balancer, $ per load-balancer hour and per LCU-hour. Priced only for the
+   * comparison with a load-balanced container service (plan/baseline.ts): the program creates none.
+   */
+  readonly alb: { readonly hourly: number; readonly lcuHourly: number };
+  /**
+   * Fargate On-Demand, Linux, $ per vCPU-hour and per GB-hour, by CPU architecture (the first
+   * 20 GB of ephemeral storage per task are included). Comparison only, as `alb`.
+   */
+  readonly fargate: Readonly<
+    Record<FargateArchitecture, { readonly vcpuHourly: number; readonly gbHourly: number }>
+  >;
 }
+
+/** Fargate's Linux CPU architectures (task definition `runtimePlatform.cpuArchitecture`). */
+export type FargateArchitecture = "ARM64" | "X86_64";
 
 export interface PriceTable {
   readonly currency: "USD";
@@ -43,10 +58,18 @@ export interface PriceTable {
 export const PRICES: PriceTable = {
   currency: "USD",
   asOf: "2025-01-15",
+  // alb and fargate (the comparison baseline) were added 2026-12-03 from the same kind of source:
+  // https://aws.amazon.com/elasticloadbalancing/pricing/ (Price List usage types
+  // `EU-LoadBalancerUsage` $0.0252/h, `EU-LCUUsage` $0.008/LCU-h in eu-west-1; `LoadBalancerUsage`
+  // $0.0225/h, `LCUUsage` $0.008 in us-east-1) and https://aws.amazon.com/fargate/pricing/
+  // (`EU-Fargate-vCPU-Hours:perCPU` $0.04048, `EU-Fargate-GB-Hours` $0.004445,
+  // `EU-Fargate-ARM-vCPU-Hours:perCPU` $0.03238, `EU-Fargate-ARM-GB-Hours` $0.00356; us-east-1 has
+  // the same Fargate rates). A real eu-west-1 bill agrees: 595 ALB-hours cost $15.00 ($0.0252/h).
   source:
     "https://aws.amazon.com/ec2/pricing/on-demand/ ; https://aws.amazon.com/ebs/pricing/ ; " +
     "https://aws.amazon.com/vpc/pricing/ (public IPv4) ; https://aws.amazon.com/cloudwatch/pricing/ ; " +
-    "https://aws.amazon.com/ecr/pricing/ ; https://aws.amazon.com/systems-manager/pricing/",
+    "https://aws.amazon.com/ecr/pricing/ ; https://aws.amazon.com/systems-manager/pricing/ ; " +
+    "https://aws.amazon.com/elasticloadbalancing/pricing/ ; https://aws.amazon.com/fargate/pricing/",
   fallbackRegion: "us-east-1",
   assumedEcrGbPerRepository: 1,
   defaultRootVolumeGb: 8,
@@ -70,6 +93,11 @@ export const PRICES: PriceTable = {
       alarmHighResolutionMonthly: 0.3,
       ecrGbMonth: 0.1,
       ssmAdvancedMonthly: 0.05,
+      alb: { hourly: 0.0225, lcuHourly: 0.008 },
+      fargate: {
+        ARM64: { vcpuHourly: 0.03238, gbHourly: 0.00356 },
+        X86_64: { vcpuHourly: 0.04048, gbHourly: 0.004445 },
+      },
     },
     "eu-west-1": {
       ec2Hourly: {
@@ -90,6 +118,11 @@ export const PRICES: PriceTable = {
       alarmHighResolutionMonthly: 0.3,
       ecrGbMonth: 0.1,
       ssmAdvancedMonthly: 0.05,
+      alb: { hourly: 0.0252, lcuHourly: 0.008 },
+      fargate: {
+        ARM64: { vcpuHourly: 0.03238, gbHourly: 0.00356 },
+        X86_64: { vcpuHourly: 0.04048, gbHourly: 0.004445 },
+      },
     },
   },
 };

@@ -306,12 +306,22 @@ export function renderStack(plan: StackPlan, opts: TextOptions = {}): string {
         row.items.length === 1
           ? `${shortType(row.type)} ${row.items[0].name}`
           : `${row.items.length} × ${shortType(row.type)}`;
-      out.push(
-        `  ${money(row.total).padStart(8)}  ${what}: ${row.items[0].detail}${row.items.length > 1 ? " each" : ""}`,
-      );
+      // Items priced alike share one detail; otherwise (a server stopped while idle beside
+      // running ones) each name and amount is shown, never one item's detail as "each".
+      const alike = row.items.every((i) => i.detail === row.items[0].detail);
+      const detailText = alike
+        ? `${row.items[0].detail}${row.items.length > 1 ? " each" : ""}`
+        : row.items.map((i) => `${i.name} ${money(i.monthly)}`).join(", ");
+      out.push(`  ${money(row.total).padStart(8)}  ${what}: ${detailText}`);
     }
   }
   for (const note of plan.cost.notes ?? []) out.push(`  note: ${note}`);
+  const baseline = plan.cost.baseline;
+  if (baseline && baseline.monthly > 0) {
+    out.push(
+      `  idle ${money(plan.cost.monthly)}/month = ${((baseline.ratio ?? 0) * 100).toFixed(1)}% of a load-balanced container service for this environment (${money(baseline.monthly)}: ${baseline.detail})`,
+    );
+  }
 
   out.push("");
   if (plan.policy.violations.length === 0) {
@@ -370,4 +380,22 @@ export function renderStack(plan: StackPlan, opts: TextOptions = {}): string {
     if (outputs.length > shown.length) out.push(`  … ${outputs.length - shown.length} more (--detail)`);
   }
   return out.join("\n");
+}
+
+/**
+ * The whole team's idle cost against its load-balanced container service counterpart, when the
+ * plans cover every environment that has one (`--all`); undefined otherwise.
+ */
+export function teamComparison(plans: readonly StackPlan[]): string | undefined {
+  const baselines = plans.map((p) => p.cost.baseline);
+  if (baselines.length === 0 || baselines.some((b) => b === undefined)) return undefined;
+  const team = baselines[0]!.teamMonthly;
+  const covered = baselines.reduce((n, b) => n + b!.monthly, 0);
+  if (team <= 0 || baselines.some((b) => b!.teamMonthly !== team) || Math.abs(covered - team) > 0.011)
+    return undefined;
+  const idle = plans.reduce((n, p) => n + p.cost.monthly, 0);
+  return (
+    `idle ${money(idle)}/month = ${((idle / team) * 100).toFixed(1)}% of a load-balanced container service ` +
+    `(${money(team)}: ALB + Fargate, ${baselines[0]!.assumptions.join("; ")})`
+  );
 }

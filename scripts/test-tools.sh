@@ -8,7 +8,7 @@
 #   - kamal-proxy:  built from its Go module (below)
 #   - zizmor (PyPI, pinned): the GitHub Actions security linter the workflow tests run; installed
 #                   into its own virtualenv (python3-venv) and linked as /usr/local/bin/zizmor
-#   - moto and the AWS CLI (PyPI, pinned): a local AWS API on loopback for the adoption test; in
+#   - moto[server] and the AWS CLI (PyPI, pinned): a local AWS API on loopback (adoption, previews' server); in
 #                   their own virtualenv (MOTO_VENV below), not on PATH
 # Uses sudo when not root. Installs nothing that is already there.
 set -euo pipefail
@@ -45,7 +45,8 @@ else
 fi
 
 # moto (PyPI, pinned) as a local AWS API on loopback, with the AWS CLI in the same virtualenv, for
-# test/adopt.test.ts: the import IDs the program gives retained resources are what the API looks up.
+# test/adopt.test.ts (the import IDs the program gives retained resources are what the API looks up)
+# and test/preview-server.e2e.test.ts (the previews' server started and stopped through EC2's API).
 MOTO_VERSION=5.2.5
 AWSCLI_VERSION=1.46.2
 MOTO_VENV="/usr/local/lib/moto-${MOTO_VERSION}"

@@ -19,6 +19,7 @@ import {
   type ProviderScope,
   type SharedAwsOutputs,
 } from "../components/aws";
+import { PUBLIC_BASE_URL_FROM_METADATA } from "../components/aws/preview-agent";
 import { PreviewDocument, previewDocumentSettings } from "../components/aws/preview-document";
 import { PreviewEnvironment } from "../components/github/preview-environment";
 import {
@@ -78,6 +79,13 @@ export interface PreviewOwnServerArgs {
  * security group), booted by an agent delivery with no sites, which installs the agent files
  * the preview document runs and deploys nothing. Named as an environment `<env>-previews` so its
  * log group, boot document and server permissions never collide with the environment's own.
+ *
+ * Stopped while no preview is open (preview.yml starts it for a deploy, stops it when a remove or
+ * sweep leaves none), so idle it costs its root volume only. A stopped instance releases its
+ * auto-assigned public IPv4 address and gets a new one at start (EC2 User Guide, "Public IPv4
+ * addresses"): without a preview domain the agent reads the current address from instance
+ * metadata for each preview URL; with one, `*.<service>.<domain>` must keep pointing at the
+ * server, so it gets an Elastic IP (charged while stopped too, $3.65/month).
  */
 export function previewOwnServer(ctx: StackContext, args: PreviewOwnServerArgs): EnvironmentServer {
   const team = ctx.spec.name;
@@ -101,7 +109,13 @@ export function previewOwnServer(ctx: StackContext, args: PreviewOwnServerArgs):
     `${team}-${name}`,
     {
       team,
-      environment: { ...args.environment, name, instanceType: args.settings.instanceType },
+      environment: {
+        ...args.environment,
+        name,
+        instanceType: args.settings.instanceType,
+        // The hosting environment's stable address is its own; previews need one only for DNS.
+        stableAddress: Boolean(args.settings.plan.domain),
+      },
       specPath: args.specPath,
       region: ctx.spec.aws.region,
       services: [],
@@ -110,6 +124,7 @@ export function previewOwnServer(ctx: StackContext, args: PreviewOwnServerArgs):
       ami: args.ami,
       instanceType: args.settings.instanceType,
       proxyPorts: args.settings.proxyPorts,
+      stoppedWhenIdle: true,
     },
     args.opts,
   );
@@ -145,7 +160,10 @@ export function previewHost(ctx: StackContext, args: PreviewHostArgs): Record<st
         team,
         service: key,
         registryUrl: args.sharedAws.apply((a) => a.registries[s.name].url),
-        publicBaseUrl: pulumi.interpolate`http://${args.publicIp}`,
+        // Previews' own server changes address at every start: the agent reads it when it needs it.
+        publicBaseUrl: args.settings.plan.ownServer
+          ? PUBLIC_BASE_URL_FROM_METADATA
+          : pulumi.interpolate`http://${args.publicIp}`,
         // The hosting environment's non-secret configuration (secrets never reach a preview).
         config: s.env[environment],
         region: ctx.spec.aws.region,
@@ -166,6 +184,8 @@ export function previewHost(ctx: StackContext, args: PreviewHostArgs): Record<st
         region: ctx.spec.aws.region,
         registry: repositoryName(team, key),
         instanceIds: args.instanceIds,
+        // Previews' own server is stopped while idle: preview.yml starts and stops it.
+        startStopInstanceIds: args.settings.plan.ownServer ? args.instanceIds : undefined,
         scope: args.scope,
       },
       awsOpts,

@@ -211,7 +211,8 @@ describe("previews, in the stack that hosts them (integration's)", () => {
         )
         .sort(),
     );
-    // The document points previews at the server's address (no preview domain in the reference team).
+    // The reference team's previews have their own server, stopped while idle: its address changes
+    // at every start, so the agent reads it from instance metadata (no preview domain here).
     const doc = ofType(integration, "aws:ssm/document:Document").find((d) =>
       String(d.inputs.name).endsWith(`-${services[0]}-preview`),
     )!;
@@ -219,12 +220,14 @@ describe("previews, in the stack that hosts them (integration's)", () => {
     const settings = run
       .find((l) => l.endsWith('>"$dir/settings.env"'))!
       .match(/echo '([A-Za-z0-9+/=]+)'/)![1];
-    expect(Buffer.from(settings, "base64").toString()).toMatch(
-      /PUBLIC_BASE_URL=.?http:\/\/\d+\.\d+\.\d+\.\d+/,
-    );
+    expect(Buffer.from(settings, "base64").toString()).toMatch(/^PUBLIC_BASE_URL=metadata$/m);
   });
   it("opens the proxy's port 80 on the hosting server even when no service is public", async () => {
-    const raw = referenceTeam() as { services: Record<string, unknown>[] };
+    // Previews sharing the integration server (the default without team.previews.instanceType).
+    const { previews: _own, ...raw } = referenceTeam() as {
+      services: Record<string, unknown>[];
+      previews?: unknown;
+    };
     const [integration] = await planStacks({
       stacks: ["integration"],
       team: { ...raw, services: raw.services.map((s) => ({ ...s, public: false })) },
@@ -282,12 +285,43 @@ describe("previews, in the stack that hosts them (integration's)", () => {
         .filter((a) => a.includes(":instance/"));
       expect(instanceArns).toEqual([`arn:aws:ec2:eu-west-1:123456789012:instance/${previewId}`]);
     }
+    // Stopped while no preview is open: tagged so (the plan prices it idle), its role may start
+    // and stop it and nothing else, and it keeps no Elastic IP (the agent reads its address).
+    expect((previewServer.inputs.tags as Record<string, string>)["delivery:idle"]).toBe("stopped");
+    // A refresh while it is stopped reads associatePublicIpAddress as false (the address is
+    // released), which forces replacement: ignored on this server only.
+    expect(previewServer.ignoreChanges).toEqual(["associatePublicIpAddress"]);
+    const own = instances.find((i) => i.name === "checkout-integration-instance")!;
+    expect((own.inputs.tags as Record<string, string>)["delivery:idle"]).toBeUndefined();
+    expect(ofType(integration, "aws:ec2/eip:Eip")).toEqual([]);
+    for (const role of ofType(integration, "aws:iam/rolePolicy:RolePolicy").filter((r) =>
+      r.name.endsWith("-preview-preview"),
+    )) {
+      const startStop = json(role.inputs.policy).Statement.find(
+        (st) => st.Sid === "StartAndStopPreviewServer",
+      )!;
+      expect(startStop.Resource).toEqual([`arn:aws:ec2:eu-west-1:123456789012:instance/${previewId}`]);
+    }
     expect(integration.cost.notes).toEqual(
       expect.arrayContaining([
-        // t4g.small at $0.0184/h × 730 h (plan/prices.ts), its 16 GB gp3 and public IPv4.
-        expect.stringContaining("already in the total (own t4g.small server ($13.43) + 16 GB gp3"),
+        // Idle: its 16 GB gp3 only; running: t4g.small $0.0184/h + public IPv4 $0.005/h.
+        expect.stringContaining(
+          "already in the total (own t4g.small server, stopped while no preview is open: 16 GB gp3 ($1.41); $0.0234 per hour",
+        ),
       ]),
     );
+  });
+  it("gives previews' own server an Elastic IP only with a preview domain (its DNS points there)", async () => {
+    const [integration] = await planStacks({
+      stacks: ["integration"],
+      team: {
+        ...(referenceTeam() as object),
+        previews: { instanceType: "t4g.medium", domain: "previews.acme.dev" },
+      },
+    });
+    const eips = ofType(integration, "aws:ec2/eip:Eip");
+    expect(eips.map((e) => e.name)).toEqual(["checkout-integration-previews-eip"]);
+    expect(integration.cost.notes.join("\n")).toContain("Elastic IP for the preview domain ($3.65)");
   });
   it("exists nowhere else", () => {
     for (const stack of ["staging", "production"]) {
@@ -303,12 +337,17 @@ describe("previews, in the stack that hosts them (integration's)", () => {
 
 describe("environment stacks", () => {
   it.each([
-    // Integration hosts the reference team's previews: sized for 5 of each service (resolvePreviews).
-    ["integration", "t4g.medium", false],
+    // The reference team's previews have their own server: integration keeps its own size.
+    ["integration", "t4g.micro", false],
     ["staging", "t4g.micro", false],
     ["production", "t4g.small", true],
   ])("%s: a hardened %s server, Elastic IP %s", (stack, instanceType, eip) => {
-    const plan = plans[stack];
+    // The environment's own server (previews' own server, in integration, is checked above).
+    const all = plans[stack];
+    const plan = {
+      ...all,
+      resources: all.resources.filter((r) => !r.name.startsWith(`checkout-${stack}-previews`)),
+    };
     const instance = one(plan, "aws:ec2/instance:Instance");
     expect(instance.inputs).toMatchObject({
       instanceType,

@@ -31,7 +31,7 @@ it("adds a previews node fed by pull requests and hosted by the preview environm
     }
     return base + lines.join("\n") + "\n";
   });
-  expect(diagrams[0]).toContain('previews -.->|"runs on the integration server"| env_integration');
+  expect(diagrams[0]).toContain('previews -.->|"own t4g.medium server beside integration"| env_integration');
   expect(diagrams[0]).toContain("http://‹server›/previews/‹service›/pr-‹n›/");
   expect(mermaidErrors(diagrams)).toEqual(diagrams.map(() => null));
   expect(

@@ -17,6 +17,7 @@ const PREVIEW_SCRIPTS = {
   command: "previewCommand",
   report: "previewReport",
   fail: "previewFail",
+  server: "previewServer",
 } as const;
 
 let tmp = "";
@@ -121,6 +122,7 @@ describe("preview-command.sh", () => {
       outcome: "deployed",
       url: "http://203.0.113.10/previews/cart-api/pr-7/",
       message: "",
+      previews_left: "",
     });
     expect(r.calls).toContain(
       'aws ssm send-command --document-name checkout-integration-cart-api-preview --instance-ids i-0abc --parameters {"action":["deploy"],"pr":["7"],"image":["1.dkr.ecr.eu-west-1.amazonaws.com/checkout/cart-api@sha256:abc"]}',
@@ -136,7 +138,30 @@ describe("preview-command.sh", () => {
       IMAGE: "x@sha256:abc",
       STUB_INVOCATION: invocation("Failed", PREVIEW_LIMIT_EXIT_STATUS, `${message}\n`),
     });
-    expect(r.outputs).toEqual({ outcome: "limit", url: "", message });
+    expect(r.outputs).toEqual({ outcome: "limit", url: "", message, previews_left: "" });
+  });
+
+  it("reads how many previews a remove or sweep left on the server", () => {
+    const removed = run("command", {
+      ...commandEnv,
+      ACTION: "remove",
+      STUB_INVOCATION: invocation("Success", 0, "removed=pr-7\npreviews_left=0\n"),
+    });
+    expect(removed.outputs).toMatchObject({ outcome: "removed", previews_left: "0" });
+    const swept = run("command", {
+      ...commandEnv,
+      ACTION: "sweep",
+      PR_NUMBER: "",
+      STUB_INVOCATION: invocation("Success", 0, "removed=pr-3\npreviews_left=2\n"),
+    });
+    expect(swept.outputs).toMatchObject({ outcome: "swept", previews_left: "2" });
+    // An agent that did not count (an older one) is never taken for an empty server.
+    const silent = run("command", {
+      ...commandEnv,
+      ACTION: "remove",
+      STUB_INVOCATION: invocation("Success", 0, "removed=pr-7\n"),
+    });
+    expect(silent.outputs).toMatchObject({ outcome: "removed", previews_left: "" });
   });
 
   it("reports any other failure as failed", () => {
@@ -209,5 +234,97 @@ describe("preview-report.sh", () => {
     expect(slackMessages().map((m) => m.text)).toEqual([
       "Preview of cart-api for <https://github.com/acme-shop/cart-api/pull/7|#7 Cart &lt;b&gt;totals&lt;/b&gt; &amp; taxes> removed (pull request closed)",
     ]);
+  });
+});
+
+describe("preview-server.sh (previews' own server, stopped while idle)", () => {
+  /**
+   * An `aws` stub keeping one instance's state in $STUB_DIR/state, as EC2 moves it: start makes
+   * a stopped instance running, stop makes a running one stopped, `wait` needs the state it waits
+   * for (or fails as the CLI waiter does after its attempts); SSM reports the agent Online only
+   * while the instance runs and $STUB_DIR/offline does not exist.
+   */
+  const awsStub = (state: string) => {
+    fs.writeFileSync(path.join(tmp, "state"), state);
+    fs.writeFileSync(
+      path.join(tmp, "bin", "aws"),
+      [
+        "#!/usr/bin/env bash",
+        "set -euo pipefail",
+        'printf \'%s\\n\' "aws $*" >>"$STUB_LOG"',
+        'state="$(cat "$STUB_DIR/state")"',
+        'case "$1 $2" in',
+        '  "ec2 describe-instances") echo "$state" ;;',
+        '  "ec2 start-instances") [[ "$state" == stopped ]] || { echo "IncorrectInstanceState: $state" >&2; exit 254; }; echo running >"$STUB_DIR/state" ;;',
+        '  "ec2 stop-instances") echo stopped >"$STUB_DIR/state" ;;',
+        '  "ec2 wait")',
+        '    case "$3" in',
+        '      instance-running) [[ "$state" == running ]] || exit 255 ;;',
+        '      instance-stopped) [[ "$state" == stopping ]] && echo stopped >"$STUB_DIR/state"; [[ "$(cat "$STUB_DIR/state")" == stopped ]] || exit 255 ;;',
+        "    esac ;;",
+        '  "ssm describe-instance-information") if [[ "$state" == running && ! -e "$STUB_DIR/offline" ]]; then echo 1; else echo 0; fi ;;',
+        '  *) echo "unexpected aws $*" >&2; exit 2 ;;',
+        "esac",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+  };
+  const serverEnv = { PREVIEW_INSTANCE_IDS: "i-0bbb", POLL_SECONDS: "0" };
+  const state = () => fs.readFileSync(path.join(tmp, "state"), "utf8").trim();
+
+  it("starts a stopped server and waits until EC2 runs it and its SSM agent is online", () => {
+    awsStub("stopped");
+    const r = run("server", { ...serverEnv, SERVER_ACTION: "start" });
+    expect(r.status).toBe(0);
+    expect(r.outputs).toEqual({ state: "running" });
+    expect(state()).toBe("running");
+    const calls = r.calls.split("\n").filter(Boolean);
+    expect(calls).toEqual([
+      "aws ec2 describe-instances --instance-ids i-0bbb --query Reservations[].Instances[].State.Name --output text",
+      "aws ec2 start-instances --instance-ids i-0bbb",
+      "aws ec2 wait instance-running --instance-ids i-0bbb",
+      "aws ssm describe-instance-information --filters Key=InstanceIds,Values=i-0bbb --query length(InstanceInformationList[?PingStatus=='Online']) --output text",
+    ]);
+  });
+
+  it("leaves a running server as it is, and lets a stopping one stop before starting it", () => {
+    awsStub("running");
+    expect(run("server", { ...serverEnv, SERVER_ACTION: "start" }).calls).not.toContain("start-instances");
+    fs.writeFileSync(path.join(tmp, "log"), "");
+    awsStub("stopping");
+    const r = run("server", { ...serverEnv, SERVER_ACTION: "start" });
+    expect(r.status).toBe(0);
+    expect(r.calls.indexOf("wait instance-stopped")).toBeLessThan(r.calls.indexOf("start-instances"));
+    expect(state()).toBe("running");
+  });
+
+  it("fails, saying why, when the SSM agent does not come online in time", () => {
+    awsStub("stopped");
+    fs.writeFileSync(path.join(tmp, "offline"), "");
+    const r = run("server", { ...serverEnv, SERVER_ACTION: "start", ONLINE_TIMEOUT_SECONDS: "0" });
+    expect(r.status).toBe(1);
+    expect(r.output).toContain("its SSM agent is not online");
+  });
+
+  it("reports whether the server runs (a stopped one holds no preview)", () => {
+    awsStub("stopped");
+    expect(run("server", { ...serverEnv, SERVER_ACTION: "status" }).outputs).toEqual({ state: "stopped" });
+    awsStub("running");
+    expect(run("server", { ...serverEnv, SERVER_ACTION: "status" }).outputs).toEqual({ state: "running" });
+  });
+
+  it("stops the server only when the agent counted no preview left", () => {
+    for (const left of ["2", ""]) {
+      awsStub("running");
+      const r = run("server", { ...serverEnv, SERVER_ACTION: "stop-if-idle", PREVIEWS_LEFT: left });
+      expect(r.outputs).toEqual({ state: "left-running" });
+      expect(r.calls).not.toContain("stop-instances");
+      expect(state()).toBe("running");
+    }
+    awsStub("running");
+    const r = run("server", { ...serverEnv, SERVER_ACTION: "stop-if-idle", PREVIEWS_LEFT: "0" });
+    expect(r.outputs).toEqual({ state: "stopped" });
+    expect(r.calls).toContain("aws ec2 stop-instances --instance-ids i-0bbb");
+    expect(state()).toBe("stopped");
   });
 });

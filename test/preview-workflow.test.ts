@@ -240,10 +240,51 @@ describe("preview workflow", () => {
     const build = doc.jobs.preview.steps.find((s) => s.env?.DOCKER_PLATFORM)!;
     expect(build.env!.DOCKER_PLATFORM).toBe("linux/arm64");
     const raw = referenceTeamRaw();
-    (raw.environments as Record<string, unknown>[])[0].instanceType = "t3.large";
+    raw.previews = { instanceType: "t3.large" };
     const x86 = previewWorkflow(parseTeamSpec(raw), service)!;
     const step = x86.jobs.preview.steps.find((s) => s.env?.DOCKER_PLATFORM)!;
     expect(step.env!.DOCKER_PLATFORM).toBe("linux/amd64");
     expect(x86.jobs.preview.steps.some((s) => s.uses === ACTIONS.setupQemu)).toBe(false);
+  });
+});
+
+describe("previews' own server, stopped while no preview is open", () => {
+  const names = (job: string) =>
+    (doc.jobs[job].steps as { name: string; id?: string; if?: string; env?: Record<string, string> }[]).map(
+      (s) => s,
+    );
+
+  it("starts the server right before the preview is deployed", () => {
+    const steps = names("preview");
+    const start = steps.findIndex((s) => s.env?.SERVER_ACTION === "start");
+    const deploy = steps.findIndex((s) => s.id === "deploy");
+    expect(start).toBeGreaterThan(-1);
+    expect(start).toBe(deploy - 1);
+    expect(steps[start].env!.PREVIEW_INSTANCE_IDS).toBe("${{ vars.PREVIEW_INSTANCE_IDS }}");
+  });
+
+  it.each([
+    ["remove-preview", "remove"],
+    ["sweep-previews", "sweep"],
+  ])("%s: runs only on a running server, then stops it when no preview is left", (job, id) => {
+    const steps = names(job);
+    const status = steps.findIndex((s) => s.env?.SERVER_ACTION === "status");
+    const command = steps.findIndex((s) => s.id === id);
+    const stop = steps.findIndex((s) => s.env?.SERVER_ACTION === "stop-if-idle");
+    expect(status).toBeGreaterThan(-1);
+    expect(status).toBeLessThan(command);
+    expect(command).toBeLessThan(stop);
+    expect(steps[command].if).toBe("steps.server.outputs.state == 'running'");
+    expect(steps[stop].if).toBe(`steps.${id}.outputs.previews_left == '0'`);
+    expect(steps[stop].env!.PREVIEWS_LEFT).toBe(`\${{ steps.${id}.outputs.previews_left }}`);
+  });
+
+  it("has none of these steps when previews share the environment's server", () => {
+    const raw = referenceTeamRaw();
+    delete raw.previews;
+    const shared = previewWorkflow(parseTeamSpec(raw), service)!;
+    const text = JSON.stringify(shared);
+    expect(text).not.toContain("SERVER_ACTION");
+    expect(text).not.toContain("steps.server.outputs");
   });
 });

@@ -130,10 +130,14 @@ function previewAgent(settingsFile: string, args: string[], extraEnv: NodeJS.Pro
   return { status: r.status, stdout: r.stdout, output: `${r.stdout}${r.stderr}` };
 }
 
-function previewAgentAsync(settingsFile: string, args: string[]): Promise<Run> {
+function previewAgentAsync(
+  settingsFile: string,
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn("bash", [path.join(h.tmp, "preview-agent"), ...args], {
-      env: { ...env, PREVIEW_SETTINGS: settingsFile },
+      env: { ...env, PREVIEW_SETTINGS: settingsFile, ...extraEnv },
     });
     let stdout = "";
     let stderr = "";
@@ -322,7 +326,7 @@ describe("previews on a real Docker engine behind kamal-proxy", () => {
   it("removes one preview and leaves the other serving", async () => {
     const r = previewAgent(file, ["remove", "1"]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("removed=pr-1");
+    expect(r.stdout).toContain("removed=pr-1\npreviews_left=1");
     expect((await get(h.proxyPort, previewPath(1))).status).toBe(404);
     expect(await body(2)).toBe("preview two");
     expect(docker("ps", "--all", "--format", "{{.Names}}")).toBe(`${SERVICE}-pr-2`);
@@ -337,13 +341,14 @@ describe("previews on a real Docker engine behind kamal-proxy", () => {
     expect(await body(3)).toBe("preview three");
     const r = previewAgent(file, ["sweep"], { PREVIEW_NOW: String(now + 60) });
     expect(r.status).toBe(0);
-    expect(r.stdout.trim()).toBe("removed=pr-3");
+    // previews_left counts every service's previews on the server: pr-2 is left.
+    expect(r.stdout.trim()).toBe("removed=pr-3\npreviews_left=1");
     expect(r.output).toMatch(/kept pr-2/);
     expect((await get(h.proxyPort, previewPath(3))).status).toBe(404);
     expect(await body(2)).toBe("preview two");
     // Three days later pr-2 is idle too.
     const later = previewAgent(file, ["sweep"], { PREVIEW_NOW: String(now + 3 * DAY + 120) });
-    expect(later.stdout.trim()).toBe("removed=pr-2");
+    expect(later.stdout.trim()).toBe("removed=pr-2\npreviews_left=0");
     expect(previewAgent(file, ["list"]).stdout).toBe("");
   });
 
@@ -397,5 +402,65 @@ describe("previews on a real Docker engine behind kamal-proxy", () => {
     );
     expect((await get(h.proxyPort, "/", `pr-8.${HOST_SERVICE}.${DOMAIN}`)).status).toBe(404);
     expect(previewAgent(hostFile, ["remove", "7"]).status).toBe(0);
+  });
+
+  it("reads the server's address from instance metadata (IMDSv2) when it changes at every start", async () => {
+    // Previews' own server is stopped while idle and gets a new public IPv4 at every start: its
+    // settings say PUBLIC_BASE_URL=metadata. A loopback stand-in answers as IMDSv2 does: a token
+    // from PUT /latest/api/token, the address only to a request carrying that token. (The agent
+    // runs asynchronously: this process answers it.)
+    let address = "198.51.100.7";
+    const imds = http.createServer((req, res) => {
+      if (
+        req.method === "PUT" &&
+        req.url === "/latest/api/token" &&
+        req.headers["x-aws-ec2-metadata-token-ttl-seconds"]
+      ) {
+        res.end("token-1");
+      } else if (
+        req.url === "/latest/meta-data/public-ipv4" &&
+        req.headers["x-aws-ec2-metadata-token"] === "token-1"
+      ) {
+        res.end(address);
+      } else {
+        res.statusCode = 401;
+        res.end();
+      }
+    });
+    await new Promise<void>((resolve) => imds.listen(0, "127.0.0.1", resolve));
+    try {
+      const metadataUrl = `http://127.0.0.1:${(imds.address() as net.AddressInfo).port}`;
+      const file = settings(SERVICE, { publicBaseUrl: "metadata" });
+      const first = await previewAgentAsync(file, ["deploy", "21", b1], {
+        PREVIEW_METADATA_URL: metadataUrl,
+      });
+      expect(first.output).toContain("now serves");
+      expect(first.stdout).toContain(`url=http://198.51.100.7/previews/${SERVICE}/pr-21/`);
+      const vars = JSON.parse(
+        docker("inspect", "--format", "{{json .Config.Env}}", `${SERVICE}-pr-21`),
+      ) as string[];
+      expect(vars).toContain(`PREVIEW_URL=http://198.51.100.7/previews/${SERVICE}/pr-21/`);
+      // Logs never block the preview: the container says non-blocking itself (daemon.json's
+      // log-opts do not reach a container that names its own driver).
+      expect(
+        docker("inspect", "--format", '{{index .HostConfig.LogConfig.Config "mode"}}', `${SERVICE}-pr-21`),
+      ).toBe("non-blocking");
+      // Stopped and started: a new address, and the next deploy says it.
+      address = "203.0.113.44";
+      const again = await previewAgentAsync(file, ["deploy", "21", a2], {
+        PREVIEW_METADATA_URL: metadataUrl,
+      });
+      expect(again.stdout).toContain(`url=http://203.0.113.44/previews/${SERVICE}/pr-21/`);
+      expect(await body(21)).toBe("preview one, second push");
+      // Without instance metadata the deploy fails and says why (nothing is started).
+      const blind = previewAgent(file, ["deploy", "22", c1], { PREVIEW_METADATA_URL: "http://127.0.0.1:9" });
+      expect(blind.status).toBe(1);
+      expect(blind.output).toContain("cannot read instance metadata");
+      expect(docker("ps", "--all", "--format", "{{.Names}}")).toBe(`${SERVICE}-pr-21`);
+      const removed = await previewAgentAsync(file, ["remove", "21"], { PREVIEW_METADATA_URL: metadataUrl });
+      expect(removed.stdout.trim()).toBe("removed=pr-21\npreviews_left=0");
+    } finally {
+      await new Promise((resolve) => imds.close(resolve));
+    }
   });
 });

@@ -12,14 +12,38 @@ import {
 import { previewCost, serverSizeForPreviews } from "../plan/preview-cost";
 import { referenceTeam, referenceTeamRaw, teamFor } from "./fixtures";
 
+/** The reference team with previews sharing the integration server (the default). */
+function sharedServerTeam() {
+  const raw = referenceTeamRaw();
+  delete raw.previews;
+  const r = validateTeamSpec(raw);
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.spec;
+}
+
 function problems(raw: Record<string, unknown>): string[] {
   const r = validateTeamSpec(raw);
   return r.ok ? [] : r.issues.map((i) => `${i.path}: ${i.message}`);
 }
 
 describe("team.previews", () => {
-  it("is on by default for the reference team, on integration, 3 days, 5 per service", () => {
+  it("runs the reference team's previews on their own t4g.medium, integration keeping its own size", () => {
     const spec = referenceTeam();
+    expect(spec.previews).toEqual({
+      enabled: true,
+      ttlDays: 3,
+      maxPerService: 5,
+      instanceType: "t4g.medium",
+    });
+    const own = resolvePreviews(spec)!;
+    expect(own).toMatchObject({ environment: "integration", ownServer: true, instanceType: "t4g.medium" });
+    // 384 reserved + 5 × 512 previews + 256 update: the environment's services are not on it.
+    expect(own.memoryNeededMib).toBe(384 + 2560 + 256);
+    expect(own.typeWithoutPreviews).toBe("t4g.micro");
+  });
+
+  it("is on by default, on integration, 3 days, 5 per service", () => {
+    const spec = sharedServerTeam();
     expect(spec.previews).toEqual({ enabled: true, ttlDays: 3, maxPerService: 5 });
     const plan = resolvePreviews(spec)!;
     expect(plan.environment).toBe("integration");
@@ -37,6 +61,7 @@ describe("team.previews", () => {
 
   it("refuses more previews than the named server holds, naming maxPerService and what fits", () => {
     const raw = referenceTeamRaw();
+    delete raw.previews;
     (raw.environments as Record<string, unknown>[])[0].instanceType = "t4g.small";
     expect(problems(raw)).toEqual([
       "team.previews.maxPerService: 5 previews of each of 2 service(s) need 3968 MiB on t4g.small (team.environments[0].instanceType), which has 2048 MiB; lower team.previews.maxPerService or services[i].memoryMb, or use t4g.medium; or set team.previews.enabled: false (previews are on by default)",
@@ -126,8 +151,24 @@ describe("team.previews", () => {
 });
 
 describe("previews' cost", () => {
-  it("is the difference of the sized integration server for the reference team", () => {
+  it("is the root volume of their own server while none is open, and the server per open hour", () => {
     const cost = previewCost(referenceTeam())!;
+    // eu-west-1: 16 GB gp3 × $0.088; running: t4g.medium $0.0368/h + public IPv4 $0.005/h.
+    expect(cost.monthly).toBe(Math.round(16 * 0.088 * 100) / 100);
+    expect(cost.runningHourly).toBeCloseTo(0.0368 + 0.005, 6);
+    expect(cost.detail).toContain("stopped while no preview is open");
+    // With a preview domain its DNS needs a stable address: an Elastic IP, charged when stopped.
+    const raw = referenceTeamRaw();
+    raw.previews = { instanceType: "t4g.medium", domain: "previews.acme.dev" };
+    const r = validateTeamSpec(raw);
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    const withDomain = previewCost(r.spec)!;
+    expect(withDomain.monthly).toBe(Math.round((16 * 0.088 + 0.005 * 730) * 100) / 100);
+    expect(withDomain.runningHourly).toBeCloseTo(0.0368, 6);
+  });
+
+  it("is the difference of the sized integration server when previews share it", () => {
+    const cost = previewCost(sharedServerTeam())!;
     // eu-west-1: t4g.medium $0.0368/h − t4g.micro $0.0092/h, 730 h.
     expect(cost.monthly).toBe(Math.round((0.0368 - 0.0092) * 730 * 100) / 100);
     expect(cost.detail).toContain("t4g.medium instead of t4g.micro");
@@ -135,6 +176,7 @@ describe("previews' cost", () => {
 
   it("is none when a named integration server already holds them", () => {
     const raw = referenceTeamRaw();
+    delete raw.previews;
     (raw.environments as Record<string, unknown>[])[0].instanceType = "t4g.large";
     const r = validateTeamSpec(raw);
     expect(r.ok).toBe(true);

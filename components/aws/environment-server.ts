@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { al2023AmiParameter, architectureOfInstanceType } from "../release";
+import { al2023AmiParameter, architectureOfInstanceType, IDLE_STOPPED_TAG } from "../release";
 import { SERVER_ROOT_VOLUME_GIB, type EnvironmentSpec } from "../team";
 import { ec2RecoverActionArn, serverRolePath } from "./arns";
 import { ec2TrustPolicy, serverPermissions, ssmCorePolicyArn } from "./iam-documents";
@@ -74,6 +74,14 @@ export interface EnvironmentServerArgs {
    * @default 1800
    */
   readonly bootTimeoutSeconds?: number;
+  /**
+   * The server is stopped while it has nothing to run and started on demand (previews' own
+   * server: preview.yml starts it for a deploy and stops it when no preview is left). Tagged
+   * `delivery:idle=stopped` (IDLE_STOPPED_TAG), which the offline plan prices as its root volume
+   * only. Its address changes at every start: give it no stable address unless one is needed.
+   * @default false - the server runs all the time
+   */
+  readonly stoppedWhenIdle?: boolean;
 }
 
 /**
@@ -219,11 +227,23 @@ export class EnvironmentServer extends pulumi.ComponentResource {
         // The same for every team and service list: only a new proxy version changes it.
         userData: userData(),
         userDataReplaceOnChange: true,
-        tags: { ...tags, Name: `${args.team}-${env.name}` },
+        tags: {
+          ...tags,
+          Name: `${args.team}-${env.name}`,
+          ...(args.stoppedWhenIdle ? { [IDLE_STOPPED_TAG.key]: IDLE_STOPPED_TAG.value } : {}),
+        },
       },
-      // No ignoreChanges: a changed AMI (pinned in stack config) replaces the server, and Pulumi
-      // replaces create-before-delete (the default), so the old one serves until the new one is up.
-      { parent: this, dependsOn: [logGroup] },
+      // No ignoreChanges on the AMI: a changed AMI (pinned in stack config) replaces the server, and
+      // Pulumi replaces create-before-delete (the default), so the old one serves until the new one
+      // is up. A server stopped while idle ignores associatePublicIpAddress alone: the provider
+      // reads it from the network interface's association, which a stopped instance has released,
+      // as false, and the attribute forces replacement, so every refresh while it is stopped would
+      // replace it (terraform-provider-aws issue #33775, open; #45850 would make it updatable).
+      {
+        parent: this,
+        dependsOn: [logGroup],
+        ...(args.stoppedWhenIdle ? { ignoreChanges: ["associatePublicIpAddress"] } : {}),
+      },
     );
 
     // The agent reaches a new server through State Manager: the association runs the boot document

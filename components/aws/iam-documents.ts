@@ -280,6 +280,45 @@ export interface PreviewScope extends RepositoryScope {
   readonly previewDocument: string;
   /** Instance ids of the servers that host previews (integration's, by default). */
   readonly instanceIds: readonly string[];
+  /**
+   * Servers stopped while no preview is open (previews' own server): the role may start and
+   * stop exactly these, and read instance and SSM agent state to wait for them.
+   * @default none - the role cannot start or stop any instance
+   */
+  readonly startStopInstanceIds?: readonly string[];
+}
+
+/** What preview.yml needs to start and stop previews' own server and wait for it. */
+export const PREVIEW_SERVER_STATE_ACTIONS = ["ec2:StartInstances", "ec2:StopInstances"];
+/** Read-only: `aws ec2 wait instance-running|instance-stopped` and the SSM agent's ping status. */
+export const PREVIEW_SERVER_READ_ACTIONS = ["ec2:DescribeInstances", "ssm:DescribeInstanceInformation"];
+
+/**
+ * Start and stop only the named instances. Service Authorization Reference, Amazon EC2:
+ * StartInstances and StopInstances are authorized on the `instance` resource (ARN
+ * `arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}`; condition keys
+ * aws:ResourceTag/ec2:ResourceTag also apply), so the instance ARN alone confines them.
+ * DescribeInstances (EC2) and DescribeInstanceInformation (Systems Manager) support no
+ * resource-level permissions: `*`, and they only read. The root volume is encrypted with the
+ * AWS managed key aws/ebs, whose key policy lets any principal of the account use it through
+ * EC2, so starting needs no KMS grant here (a customer managed key would).
+ */
+function startStopServers(s: AwsScope, instanceIds: readonly string[]): PolicyStatement[] {
+  if (instanceIds.length === 0) return [];
+  return [
+    {
+      Sid: "StartAndStopPreviewServer",
+      Effect: "Allow",
+      Action: PREVIEW_SERVER_STATE_ACTIONS,
+      Resource: instanceIds.map((id) => instanceArn(s, id)),
+    },
+    {
+      Sid: "ReadServerStateHasNoResourceScope",
+      Effect: "Allow",
+      Action: PREVIEW_SERVER_READ_ACTIONS,
+      Resource: "*",
+    },
+  ];
 }
 
 /**
@@ -298,6 +337,7 @@ export function previewPermissions(s: PreviewScope): PolicyDocument {
   return document(
     sendDocument("RunPreviewDocumentOnServers", s, s.previewDocument, s.instanceIds),
     READ_COMMAND_RESULTS,
+    ...startStopServers(s, s.startStopInstanceIds ?? []),
     {
       Sid: "PushOwnImages",
       Effect: "Allow",

@@ -19,14 +19,20 @@
 # Settings: the file named by $PREVIEW_SETTINGS (KEY=value lines, rendered by
 # components/aws/preview-agent.ts, sourced here). Keys: SERVICE, REGISTRY (the service's image
 # repository; any other image is refused), CONTAINER_PORT, HEALTH_PATH, MAX_PREVIEWS, TTL_DAYS,
-# MEMORY_MB, PORT_BASE, PORT_COUNT, PUBLIC_BASE_URL; optional: PREVIEW_DOMAIN, PREVIEW_TLS,
+# MEMORY_MB, PORT_BASE, PORT_COUNT, PUBLIC_BASE_URL (`metadata`: http://<the server's public IPv4
+# now>, read from instance metadata with IMDSv2 — previews' own server gets a new address at every
+# start); optional: PREVIEW_DOMAIN, PREVIEW_TLS,
 # CONTAINER_ENV_FILE (non-secret configuration, docker --env-file format), SEED_COMMAND_B64 (the
 # seed command, base64: run once in the container after a preview's first deploy), LOG_GROUP,
 # AWS_REGION, DOCKER_CONFIG_DIR, PROXY_SOCKET.
 #
 # Environment for tests: PREVIEW_STATE_DIR (default /var/lib/delivery-preview), PREVIEW_NOW (epoch
 # seconds: the clock the sweep and the state use), PREVIEW_PROXY_BIN (default kamal-proxy),
-# PREVIEW_HEALTH_TIMEOUT (seconds, default 60), PREVIEW_STOP_TIMEOUT (seconds, default 10).
+# PREVIEW_HEALTH_TIMEOUT (seconds, default 60), PREVIEW_STOP_TIMEOUT (seconds, default 10),
+# PREVIEW_METADATA_URL (default http://169.254.169.254).
+#
+# After remove and sweep the last line is `previews_left=<n>`: previews of every service on this
+# server (the workflow stops a server that is stopped while idle when none is left).
 #
 # Exit codes: 0 done; 1 failed (the running preview, if any, keeps serving); 2 usage;
 # 3 the preview limit is reached (nothing changed).
@@ -124,6 +130,19 @@ previews() {
   done | sort -n
 }
 
+# PUBLIC_BASE_URL=metadata: the address this server has now (IMDSv2; the hop limit of 1 admits
+# the host, not its containers). Called before any address is printed, outside a subshell.
+resolve_base_url() {
+  [[ "$PUBLIC_BASE_URL" == metadata && -z "${PREVIEW_DOMAIN:-}" ]] || return 0
+  local imds="${PREVIEW_METADATA_URL:-http://169.254.169.254}" token ip
+  token="$(curl -fsS --max-time 5 -X PUT "$imds/latest/api/token" \
+    -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')" || die "cannot read instance metadata ($imds) for the server's address"
+  ip="$(curl -fsS --max-time 5 -H "X-aws-ec2-metadata-token: $token" "$imds/latest/meta-data/public-ipv4")" ||
+    die "the server has no public IPv4 address (instance metadata public-ipv4)"
+  [[ "$ip" =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]] || die "instance metadata gave '$ip' as the public IPv4 address"
+  PUBLIC_BASE_URL="http://$ip"
+}
+
 address_of() {
   if [[ -n "${PREVIEW_DOMAIN:-}" ]]; then
     local scheme=http
@@ -165,6 +184,9 @@ free_port() {
 }
 
 log_args() {
+  # Non-blocking, as the deploy agent's: a slow log destination drops lines instead of stalling
+  # the preview. daemon.json's log-opts do not reach a container that names its own log driver.
+  printf '%s\n' --log-opt mode=non-blocking --log-opt max-buffer-size=4m
   if [[ -n "${LOG_GROUP:-}" ]]; then
     printf '%s\n' --log-driver awslogs --log-opt "awslogs-group=$LOG_GROUP" --log-opt "awslogs-region=${AWS_REGION:-}"
   fi
@@ -207,6 +229,7 @@ cmd_deploy() {
   local pr="$1" image="$2"
   check_pr "$pr"
   check_image "$image"
+  resolve_base_url
   take_lock
   local name="pr-$pr" container="$SERVICE-pr-$pr" next="$SERVICE-pr-$pr-next" existing=false
   if [[ -d "$SERVICE_STATE/$name" ]]; then existing=true; fi
@@ -273,11 +296,23 @@ cmd_remove() {
   take_lock
   if [[ ! -d "$SERVICE_STATE/pr-$pr" ]] && ! docker inspect "$SERVICE-pr-$pr" >/dev/null 2>&1; then
     log "pr-$pr of $SERVICE is not running: nothing to remove"
+    previews_left
     return 0
   fi
   remove_preview "$pr"
   log "removed pr-$pr of $SERVICE"
   printf 'removed=pr-%s\n' "$pr"
+  previews_left
+}
+
+# Previews of every service on this server (under the lock: no deploy is half done).
+previews_left() {
+  local dirs=("$STATE_ROOT"/*/pr-*)
+  if [[ -e "${dirs[0]}" ]]; then
+    printf 'previews_left=%s\n' "${#dirs[@]}"
+  else
+    printf 'previews_left=0\n'
+  fi
 }
 
 cmd_sweep() {
@@ -297,10 +332,12 @@ cmd_sweep() {
       log "kept pr-$pr: last deployed $((age / 3600)) h ago"
     fi
   done < <(previews)
+  previews_left
 }
 
 cmd_list() {
   local pr
+  resolve_base_url
   while read -r pr; do
     printf 'pr-%s %s %s %s\n' "$pr" "$(preview_state "$pr" image)" "$(preview_state "$pr" deployed_at)" "$(address_of "$pr")"
   done < <(previews)

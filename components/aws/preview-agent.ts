@@ -20,6 +20,8 @@ export const PREVIEW_STATE_DIR = "/var/lib/delivery-preview";
 export const PREVIEW_PORT_BASE = 21000;
 /** Ports previews may take on one server: two per preview (the running one and its update). */
 export const PREVIEW_PORT_COUNT = 1000;
+/** `publicBaseUrl` that makes the agent read the server's current address from instance metadata. */
+export const PUBLIC_BASE_URL_FROM_METADATA = "metadata";
 /** Without a preview domain a preview answers below `/previews/<service>/pr-<n>/` on the proxy. */
 export const PREVIEW_PATH_PREFIX = "/previews";
 
@@ -35,7 +37,11 @@ export interface PreviewAgentSettings {
   readonly ttlDays: number;
   /** Memory limit of each preview container (`docker run --memory`). */
   readonly memoryMb: number;
-  /** Base URL of the server's proxy (`http://<address>`), for the path scheme's addresses. */
+  /**
+   * Base URL of the server's proxy (`http://<address>`), for the path scheme's addresses;
+   * PUBLIC_BASE_URL_FROM_METADATA: the agent reads the server's public IPv4 when it needs it (a
+   * server stopped while idle gets a new address at every start).
+   */
   readonly publicBaseUrl: string;
   /** Previews answer at `pr-<n>.<service>.<domain>`. @default path prefixes on publicBaseUrl */
   readonly domain?: string;

@@ -21,6 +21,11 @@ export interface PreviewRoleArgs {
   /** Instance ids of the servers that host previews: the only targets of the preview document. */
   readonly instanceIds: pulumi.Input<pulumi.Input<string>[]>;
   /**
+   * Preview servers stopped while no preview is open: the role may start and stop exactly these.
+   * @default none - the role cannot start or stop any instance
+   */
+  readonly startStopInstanceIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
    * Partition and account of the provider, when the caller already looked them up (a stack with
    * one role per service looks them up once: `invokeScope`).
    * @default looked up through the component's AWS provider
@@ -68,15 +73,18 @@ export class PreviewRole extends pulumi.ComponentResource {
       {
         role: this.role.name,
         policy: pulumi.jsonStringify(
-          pulumi.all([scope, args.registry, args.instanceIds]).apply(([s, repository, instanceIds]) =>
-            previewPermissions({
-              ...s,
-              region: args.region,
-              repository,
-              previewDocument: this.previewDocument,
-              instanceIds,
-            }),
-          ),
+          pulumi
+            .all([scope, args.registry, args.instanceIds, args.startStopInstanceIds ?? []])
+            .apply(([s, repository, instanceIds, startStopInstanceIds]) =>
+              previewPermissions({
+                ...s,
+                region: args.region,
+                repository,
+                previewDocument: this.previewDocument,
+                instanceIds,
+                startStopInstanceIds,
+              }),
+            ),
         ),
       },
       { parent: this },

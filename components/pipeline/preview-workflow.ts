@@ -34,6 +34,12 @@ import { resolvePreviews, type ServiceSpec, type TeamSpec } from "../team";
 import { ACTIONS } from "./actions";
 import { kubernetesPreviewSteps, onKubernetes } from "./kubernetes-preview-steps";
 import type { Concurrency, Job, PullRequestType, Step, Triggers, Workflow } from "./model";
+import {
+  previewServerStatusSteps,
+  startPreviewServerSteps,
+  stopIdlePreviewServerSteps,
+  whenPreviewServerRuns,
+} from "./preview-server-steps";
 import { stepScript } from "./scripts";
 import { workflowYaml } from "./serialize";
 import { RUNNER } from "./tools";
@@ -113,6 +119,9 @@ const reportEnv = (
   SLACK_WEBHOOK_URL: expr(`secrets.${ENVIRONMENT_SECRETS.slackWebhookUrl}`),
 });
 
+const optionalIf = (condition: string | undefined): { if?: string } =>
+  condition === undefined ? {} : { if: condition };
+
 /**
  * Where images are built: the platform of the server that runs previews, or of the cluster's
  * nodes when previews run on Kubernetes (one image per team).
@@ -167,6 +176,7 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
           DOCKERFILE: service.dockerfile,
         },
       },
+      ...startPreviewServerSteps(spec),
       {
         name: `Deploy preview pr-<n> of ${service.name}`,
         id: "deploy",
@@ -204,12 +214,15 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
     "timeout-minutes": 15,
     steps: [
       awsCredentials,
+      ...previewServerStatusSteps(spec),
       {
         name: `Remove preview pr-<n> of ${service.name}`,
         id: "remove",
+        ...optionalIf(whenPreviewServerRuns(spec)),
         run: stepScript("previewCommand"),
         env: commandEnv("remove"),
       },
+      ...stopIdlePreviewServerSteps(spec, "remove"),
       {
         name: "Tell the pull request (and Slack)",
         if: "steps.remove.outputs.outcome == 'removed'",
@@ -229,11 +242,15 @@ export function previewWorkflow(spec: TeamSpec, service: ServiceSpec): PreviewWo
     "timeout-minutes": 15,
     steps: [
       awsCredentials,
+      ...previewServerStatusSteps(spec),
       {
         name: `Remove previews of ${service.name} idle for ${spec.previews.ttlDays} day(s)`,
+        id: "sweep",
+        ...optionalIf(whenPreviewServerRuns(spec)),
         run: stepScript("previewCommand"),
         env: commandEnv("sweep"),
       },
+      ...stopIdlePreviewServerSteps(spec, "sweep"),
     ],
   };
 

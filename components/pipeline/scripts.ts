@@ -54,6 +54,7 @@ export const SCRIPTS = {
   previewCommand: "preview-command.sh",
   previewReport: "preview-report.sh",
   previewFail: "preview-fail.sh",
+  previewServer: "preview-server.sh",
 } as const;
 export type ScriptName = keyof typeof SCRIPTS;
 

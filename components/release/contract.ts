@@ -225,3 +225,11 @@ export const PREVIEW_DOCUMENT_PARAMETERS = {
 
 /** Exit status of the preview agent when the limit refuses a new preview. */
 export const PREVIEW_LIMIT_EXIT_STATUS = 3;
+
+/**
+ * Previews' own server (`team.previews.instanceType`) is stopped while no preview is open: its
+ * instance carries this tag (the offline plan prices it as its root volume only), preview.yml
+ * starts it before a deploy and stops it when a remove or sweep leaves none. After a remove or
+ * sweep the preview agent prints `previews_left=<n>`: the previews of every service on the server.
+ */
+export const IDLE_STOPPED_TAG = { key: "delivery:idle", value: "stopped" } as const;

@@ -3,7 +3,9 @@
 # Env: PREVIEW_DOCUMENT, PREVIEW_INSTANCE_IDS (space-separated), ACTION (deploy | remove | sweep),
 #   PR_NUMBER (empty for sweep), IMAGE (deploy only), LIMIT_EXIT_STATUS, GITHUB_OUTPUT.
 # Optional: COMMAND_TIMEOUT_SECONDS (default 900), POLL_SECONDS (default 5).
-# Outputs: outcome (deployed | limit | removed | swept | failed), url (deploy), message.
+# Outputs: outcome (deployed | limit | removed | swept | failed), url (deploy), message,
+#   previews_left (remove, sweep: previews of every service left on the servers, summed; empty
+#   when an agent did not say).
 set -euo pipefail
 
 read -r -a instances <<<"$PREVIEW_INSTANCE_IDS"
@@ -21,6 +23,8 @@ echo "sent $ACTION to ${instances[*]} as command $command_id"
 outcome=""
 url=""
 message=""
+left=""
+unknown=false
 deadline=$((SECONDS + ${COMMAND_TIMEOUT_SECONDS:-900}))
 for instance in "${instances[@]}"; do
   while true; do
@@ -50,6 +54,8 @@ for instance in "${instances[@]}"; do
     esac
     found="$(sed -n 's/^url=//p' <<<"$output" | tail -n 1)"
     if [[ -n "$found" ]]; then url="$found"; fi
+    count="$(sed -n 's/^previews_left=\([0-9][0-9]*\)$/\1/p' <<<"$output" | tail -n 1)"
+    if [[ -n "$count" ]]; then left=$((${left:-0} + count)); else unknown=true; fi
   elif [[ "$code" == "$LIMIT_EXIT_STATUS" ]]; then
     outcome=limit
     message="$(grep '^preview limit reached' <<<"$output" | head -n 1 || true)"
@@ -60,9 +66,12 @@ for instance in "${instances[@]}"; do
     break
   fi
 done
+# A server whose agent did not count is never reported empty.
+if [[ "$unknown" == true ]]; then left=""; fi
 {
   echo "outcome=$outcome"
   echo "url=$url"
   echo "message=$message"
+  echo "previews_left=$left"
 } >>"$GITHUB_OUTPUT"
 echo "outcome: $outcome${url:+ at $url}${message:+: $message}"
