@@ -4,6 +4,7 @@ import type { ReleasePolicy, RepositoryRef } from "../release";
 import { buildRolePath } from "./arns";
 import { buildPermissions, buildTrustPolicy } from "./iam-documents";
 import { buildRoleName } from "./names";
+import { createCiRole } from "./ci-role";
 import { providerScope, type ProviderScope } from "./scope";
 
 export interface BuildRoleArgs {
@@ -42,36 +43,20 @@ export class BuildRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: BuildRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("delivery:aws:BuildRole", name, {}, opts);
-    this.role = new aws.iam.Role(
-      `${name}-role`,
-      {
-        // Explicit and at most 64 characters: an auto-name's random suffix could pass IAM's limit.
-        name: buildRoleName(args.team, args.service),
-        path: buildRolePath(args.team),
-        description: `GitHub Actions builds of ${args.repository.owner}/${args.repository.name}: push its images`,
-        assumeRolePolicy: pulumi.jsonStringify(
-          pulumi
-            .output(args.oidcProviderArn)
-            .apply((arn) => buildTrustPolicy(args.policy, args.repository, arn)),
-        ),
-        maxSessionDuration: args.maxSessionDuration ?? 3600,
-      },
-      // A fixed name cannot exist twice: a replacement deletes the old role first.
-      { parent: this, deleteBeforeReplace: true },
-    );
     const scope = args.scope ?? providerScope(this);
-    new aws.iam.RolePolicy(
-      `${name}-push`,
-      {
-        role: this.role.name,
-        policy: pulumi.jsonStringify(
-          pulumi
-            .all([scope, args.registry])
-            .apply(([s, repository]) => buildPermissions({ ...s, region: args.region, repository })),
-        ),
-      },
-      { parent: this },
-    );
+    ({ role: this.role } = createCiRole(this, name, {
+      roleName: buildRoleName(args.team, args.service),
+      path: buildRolePath(args.team),
+      description: `GitHub Actions builds of ${args.repository.owner}/${args.repository.name}: push its images`,
+      trustPolicy: pulumi
+        .output(args.oidcProviderArn)
+        .apply((arn) => buildTrustPolicy(args.policy, args.repository, arn)),
+      policyName: "push",
+      permissions: pulumi
+        .all([scope, args.registry])
+        .apply(([s, repository]) => buildPermissions({ ...s, region: args.region, repository })),
+      maxSessionDuration: args.maxSessionDuration,
+    }));
     this.arn = this.role.arn;
     this.registerOutputs({ arn: this.arn });
   }

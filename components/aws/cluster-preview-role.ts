@@ -4,6 +4,7 @@ import type { RepositoryRef } from "../release";
 import { previewRolePath } from "./arns";
 import { clusterPreviewPermissions, previewTrustPolicy } from "./iam-documents";
 import { clusterPreviewRoleName } from "./names";
+import { createCiRole } from "./ci-role";
 import { providerScope, type ProviderScope } from "./scope";
 
 export interface ClusterPreviewRoleArgs {
@@ -44,35 +45,21 @@ export class ClusterPreviewRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: ClusterPreviewRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("delivery:aws:ClusterPreviewRole", name, {}, opts);
-    this.role = new aws.iam.Role(
-      `${name}-role`,
-      {
-        name: clusterPreviewRoleName(args.team, args.service),
-        path: previewRolePath(args.team),
-        description: `GitHub Actions previews of ${args.repository.owner}/${args.repository.name} on ${args.environment}'s cluster`,
-        assumeRolePolicy: pulumi.jsonStringify(
-          pulumi.output(args.oidcProviderArn).apply((arn) => previewTrustPolicy(args.repository, arn)),
-        ),
-        maxSessionDuration: args.maxSessionDuration ?? 3600,
-      },
-      // An EKS access entry stops working when its role is recreated, even under the same ARN
-      // (it is bound to the role's unique id), so a replacement must never keep the old name
-      // alive beside the new one. https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html
-      { parent: this, deleteBeforeReplace: true },
-    );
     const scope = args.scope ?? providerScope(this);
-    this.policy = new aws.iam.RolePolicy(
-      `${name}-preview`,
-      {
-        role: this.role.name,
-        policy: pulumi.jsonStringify(
-          pulumi
-            .all([scope, args.registry])
-            .apply(([s, repository]) => clusterPreviewPermissions({ ...s, region: args.region, repository })),
-        ),
-      },
-      { parent: this },
-    );
+    // Its EKS access entry is bound to the role's unique id: createCiRole deletes before replacing.
+    ({ role: this.role, policy: this.policy } = createCiRole(this, name, {
+      roleName: clusterPreviewRoleName(args.team, args.service),
+      path: previewRolePath(args.team),
+      description: `GitHub Actions previews of ${args.repository.owner}/${args.repository.name} on ${args.environment}'s cluster`,
+      trustPolicy: pulumi
+        .output(args.oidcProviderArn)
+        .apply((arn) => previewTrustPolicy(args.repository, arn)),
+      policyName: "preview",
+      permissions: pulumi
+        .all([scope, args.registry])
+        .apply(([s, repository]) => clusterPreviewPermissions({ ...s, region: args.region, repository })),
+      maxSessionDuration: args.maxSessionDuration,
+    }));
     this.arn = this.role.arn;
     this.registerOutputs({ arn: this.arn });
   }

@@ -4,6 +4,7 @@ import type { ReleasePolicy, RepositoryRef } from "../release";
 import { deployRolePath } from "./arns";
 import { deployPermissions, deployTrustPolicy } from "./iam-documents";
 import { deployDocumentName, deployRoleName } from "./names";
+import { createCiRole } from "./ci-role";
 import { providerScope, type ProviderScope } from "./scope";
 
 export interface DeployRoleArgs {
@@ -50,45 +51,29 @@ export class DeployRole extends pulumi.ComponentResource {
   constructor(name: string, args: DeployRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("delivery:aws:DeployRole", name, {}, opts);
     this.deployDocument = deployDocumentName(args.team, args.environment, args.service);
-    this.role = new aws.iam.Role(
-      `${name}-role`,
-      {
-        // Explicit and at most 64 characters: an auto-name's random suffix could pass IAM's limit.
-        name: deployRoleName(args.team, args.environment, args.service),
-        path: deployRolePath(args.team),
-        description: `GitHub Actions deploys of ${args.repository.owner}/${args.repository.name} to ${args.environment}`,
-        assumeRolePolicy: pulumi.jsonStringify(
-          pulumi
-            .output(args.oidcProviderArn)
-            .apply((arn) => deployTrustPolicy(args.policy, args.environment, args.repository, arn)),
-        ),
-        maxSessionDuration: args.maxSessionDuration ?? 3600,
-      },
-      // A fixed name cannot exist twice: a replacement deletes the old role first.
-      { parent: this, deleteBeforeReplace: true },
-    );
     const scope = args.scope ?? providerScope(this);
-    new aws.iam.RolePolicy(
-      `${name}-deploy`,
-      {
-        role: this.role.name,
-        policy: pulumi.jsonStringify(
-          pulumi
-            .all([scope, args.registry, args.releaseParameter, args.instanceIds])
-            .apply(([s, repository, releaseParameter, instanceIds]) =>
-              deployPermissions({
-                ...s,
-                region: args.region,
-                repository,
-                releaseParameter,
-                deployDocument: this.deployDocument,
-                instanceIds,
-              }),
-            ),
+    ({ role: this.role } = createCiRole(this, name, {
+      roleName: deployRoleName(args.team, args.environment, args.service),
+      path: deployRolePath(args.team),
+      description: `GitHub Actions deploys of ${args.repository.owner}/${args.repository.name} to ${args.environment}`,
+      trustPolicy: pulumi
+        .output(args.oidcProviderArn)
+        .apply((arn) => deployTrustPolicy(args.policy, args.environment, args.repository, arn)),
+      policyName: "deploy",
+      permissions: pulumi
+        .all([scope, args.registry, args.releaseParameter, args.instanceIds])
+        .apply(([s, repository, releaseParameter, instanceIds]) =>
+          deployPermissions({
+            ...s,
+            region: args.region,
+            repository,
+            releaseParameter,
+            deployDocument: this.deployDocument,
+            instanceIds,
+          }),
         ),
-      },
-      { parent: this },
-    );
+      maxSessionDuration: args.maxSessionDuration,
+    }));
     this.arn = this.role.arn;
     this.registerOutputs({ arn: this.arn, deployDocument: this.deployDocument });
   }

@@ -4,6 +4,7 @@ import type { RepositoryRef } from "../release";
 import { previewRolePath } from "./arns";
 import { previewPermissions, previewTrustPolicy } from "./iam-documents";
 import { previewDocumentName, previewRoleName } from "./names";
+import { createCiRole } from "./ci-role";
 import { providerScope, type ProviderScope } from "./scope";
 
 export interface PreviewRoleArgs {
@@ -54,41 +55,29 @@ export class PreviewRole extends pulumi.ComponentResource {
   constructor(name: string, args: PreviewRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("delivery:aws:PreviewRole", name, {}, opts);
     this.previewDocument = previewDocumentName(args.team, args.environment, args.service);
-    this.role = new aws.iam.Role(
-      `${name}-role`,
-      {
-        name: previewRoleName(args.team, args.service),
-        path: previewRolePath(args.team),
-        description: `GitHub Actions previews of ${args.repository.owner}/${args.repository.name} on ${args.environment}`,
-        assumeRolePolicy: pulumi.jsonStringify(
-          pulumi.output(args.oidcProviderArn).apply((arn) => previewTrustPolicy(args.repository, arn)),
-        ),
-        maxSessionDuration: args.maxSessionDuration ?? 3600,
-      },
-      { parent: this, deleteBeforeReplace: true },
-    );
     const scope = args.scope ?? providerScope(this);
-    this.policy = new aws.iam.RolePolicy(
-      `${name}-preview`,
-      {
-        role: this.role.name,
-        policy: pulumi.jsonStringify(
-          pulumi
-            .all([scope, args.registry, args.instanceIds, args.startStopInstanceIds ?? []])
-            .apply(([s, repository, instanceIds, startStopInstanceIds]) =>
-              previewPermissions({
-                ...s,
-                region: args.region,
-                repository,
-                previewDocument: this.previewDocument,
-                instanceIds,
-                startStopInstanceIds,
-              }),
-            ),
+    ({ role: this.role, policy: this.policy } = createCiRole(this, name, {
+      roleName: previewRoleName(args.team, args.service),
+      path: previewRolePath(args.team),
+      description: `GitHub Actions previews of ${args.repository.owner}/${args.repository.name} on ${args.environment}`,
+      trustPolicy: pulumi
+        .output(args.oidcProviderArn)
+        .apply((arn) => previewTrustPolicy(args.repository, arn)),
+      policyName: "preview",
+      permissions: pulumi
+        .all([scope, args.registry, args.instanceIds, args.startStopInstanceIds ?? []])
+        .apply(([s, repository, instanceIds, startStopInstanceIds]) =>
+          previewPermissions({
+            ...s,
+            region: args.region,
+            repository,
+            previewDocument: this.previewDocument,
+            instanceIds,
+            startStopInstanceIds,
+          }),
         ),
-      },
-      { parent: this },
-    );
+      maxSessionDuration: args.maxSessionDuration,
+    }));
     this.arn = this.role.arn;
     this.registerOutputs({ arn: this.arn, previewDocument: this.previewDocument });
   }
