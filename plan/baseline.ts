@@ -1,8 +1,7 @@
 /**
  * What the same team would pay, idle, on a load-balanced container service: the yardstick the
- * plan's idle cost is compared with (issue 11: "the reference team stays within a quarter of a
- * load-balanced container service's idle cost"). Pure: the spec and the one price table in,
- * numbers and every assumption out.
+ * plan's idle cost is compared with (the aim: a team on servers idles at no more than a quarter
+ * of it). Pure: the spec and the one price table in, numbers and every assumption out.
  *
  * The counterpart of each server-runtime environment, kept as small as that service allows:
  *  - one internet-facing Application Load Balancer: its hours, plus one public IPv4 address per

@@ -20,7 +20,7 @@ export function deployAgentScript(): string {
   return readFileSync(path.join(__dirname, "deploy-agent.sh"), "utf8");
 }
 
-/** A site's name for a pull request preview of a service (issue 12 builds previews on it). */
+/** A site's name for a pull request preview of a service. */
 export function previewSiteName(service: string, pullRequest: number): string {
   return `${service}-pr-${pullRequest}`;
 }
