@@ -45,6 +45,30 @@ type MonitorLike = Record<
   (req: any, cb: any) => Promise<void>
 >;
 
+/**
+ * What the SDK's MockMonitor keeps of each registration (runtime/mocks.ts `resources`): its URN
+ * and id, never its serialized state, which only `getRegisteredResources()` reads (unused here)
+ * and which would hold a second copy of every input for the whole run.
+ */
+class RegistrationIndex extends Map<string, unknown> {
+  override set(urn: string, entry: unknown): this {
+    const { id } = (entry ?? {}) as { id?: unknown };
+    // registerResourceOutputs assigns `state`: accepted and dropped.
+    const lean = Object.defineProperty({ urn, id }, "state", { get: () => undefined, set: () => {} });
+    return super.set(urn, lean);
+  }
+}
+
+/**
+ * The SDK builds a source position for every resource from a full stack trace
+ * (sdk/nodejs/resource.ts `callsites`: Error.stackTraceLimit = Infinity, then parses the text),
+ * for the engine to show in diagnostics. The mock monitor never reads it; for a large team it was
+ * a tenth of the plan's time and its largest source of garbage. Positions are empty while
+ * planning (restored by {@link MockEngine.uninstall}).
+ */
+const resourceStatics = pulumi.Resource as unknown as { callsites?: () => unknown[] };
+const sdkCallsites = resourceStatics.callsites;
+
 /** Monitor answers for a request the fake cloud refused: nothing known, nothing thrown. */
 const noValues = (values: Record<string, unknown> = {}) => ({ toJavaScript: () => values });
 const failedRegistration = (urn: string) => ({
@@ -77,7 +101,9 @@ export class MockEngine {
     const { project, stack } = this.o;
     pulumi.runtime.setAllConfig(this.o.config, [...this.o.secretKeys]);
     await pulumi.runtime.setMocks(this.mocks(), project, stack, PREVIEW, ORGANIZATION);
-    const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
+    const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike & { resources?: unknown };
+    if (monitor.resources instanceof Map) monitor.resources = new RegistrationIndex();
+    if (typeof sdkCallsites === "function") resourceStatics.callsites = () => [];
     for (const method of ["registerResource", "readResource"] as const) {
       const original = monitor[method].bind(monitor);
       monitor[method] = (req: any, cb: any) => {
@@ -98,6 +124,11 @@ export class MockEngine {
     const originalInvoke = monitor.invoke.bind(monitor);
     monitor.invoke = (req: any, cb: any) =>
       originalInvoke(req, (err: unknown, resp: unknown) => (err ? cb(null, failedInvoke()) : cb(err, resp)));
+  }
+
+  /** Gives the SDK back its own source positions (tests plan and then run other Pulumi code). */
+  uninstall(): void {
+    if (typeof sdkCallsites === "function") resourceStatics.callsites = sdkCallsites;
   }
 
   private fail(err: Error): never {
@@ -142,8 +173,8 @@ export class MockEngine {
             custom,
             protect: reg?.protect ?? false,
             provider: args.provider ? args.provider.slice(0, args.provider.lastIndexOf("::")) : null,
-            rawInputs,
-            inputs: args.inputs ?? {},
+            ...(args.type.startsWith("pulumi:providers:") ? { rawInputs } : {}),
+            ...(this.o.recorder.renders ? { inputs: args.inputs ?? {} } : {}),
           };
           this.o.recorder.add(record);
           if (args.type === STACK_REFERENCE) {

@@ -36,7 +36,8 @@ export interface StackRunRequest {
 
 export async function runStack(req: StackRunRequest): Promise<StackRun> {
   const { project, config, secretKeys } = stackConfig(req.dir, req.stack, req.overrides);
-  const recorder = new Recorder(req.stack, project);
+  // A stack planned only for its outputs is never rendered: nothing of its registrations is kept.
+  const recorder = new Recorder(req.stack, project, { render: !req.outputsOnly });
   const assumptions = new AssumptionLog();
   const engine = new MockEngine({
     project,
@@ -50,8 +51,13 @@ export async function runStack(req: StackRunRequest): Promise<StackRun> {
     stackReference: (name) => req.stackReference(name, project),
   });
   await engine.install();
-  const run = await recorder.run(req.program);
-  await waitForRpcs();
+  let run;
+  try {
+    run = await recorder.run(req.program);
+    await waitForRpcs();
+  } finally {
+    engine.uninstall();
+  }
 
   // A fake-cloud failure surfaces as whatever it broke downstream; report its cause instead.
   if (engine.failures.length > 0) throw engine.failures[0];
