@@ -69,6 +69,18 @@ class RegistrationIndex extends Map<string, unknown> {
 const resourceStatics = pulumi.Resource as unknown as { callsites?: () => unknown[] };
 const sdkCallsites = resourceStatics.callsites;
 
+/**
+ * The program's own error from a rejection the SDK left unhandled. The SDK prefixes the same
+ * Error object with `error serializing property "<key>": ` at every level it passes through
+ * (runtime/rpc.ts serializeFilteredProperties), so the message that names the spec key ends up
+ * behind a chain of them; the plan reports the program's words.
+ */
+function programError(reason: unknown): Error {
+  if (!(reason instanceof Error)) return new Error(String(reason));
+  const message = reason.message.replace(/^(error serializing property "[^"]*": )+/, "");
+  return message === reason.message ? reason : new Error(message);
+}
+
 /** Monitor answers for a request the fake cloud refused: nothing known, nothing thrown. */
 const noValues = (values: Record<string, unknown> = {}) => ({ toJavaScript: () => values });
 const failedRegistration = (urn: string) => ({
@@ -89,12 +101,26 @@ const failedInvoke = () => ({ getFailuresList: () => [], getReturn: () => noValu
 export class MockEngine {
   /** Failures in the order they happened; the first is the cause of the rest. */
   readonly failures: Error[] = [];
+  /**
+   * Rejects with the first failure. A run waits on it beside the program: an error thrown inside
+   * an `apply` rejects promises the SDK leaves unhandled, and every output computed from it then
+   * never resolves, so the program's run would wait forever (or, with Node's default handling,
+   * crash the process). `pulumi up` fails the stack on the first such rejection
+   * (sdk/nodejs/cmd/run/run.ts `uncaughtHandler`); so does the plan.
+   */
+  readonly failed: Promise<never>;
+  private rejectFailed: (err: Error) => void = () => {};
+  private readonly onRejection = (reason: unknown) => this.record(programError(reason));
   /** Every function call the program made and its answer: preflight rules judge them (the AMI's architecture). */
   readonly lookups: { token: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }[] =
     [];
   private pending: { parent: string; custom: boolean; protect: boolean } | undefined;
 
-  constructor(private readonly o: EngineOptions) {}
+  constructor(private readonly o: EngineOptions) {
+    this.failed = new Promise<never>((_, reject) => (this.rejectFailed = reject));
+    // Observed by the run's race; never an unhandled rejection of its own.
+    this.failed.catch(() => undefined);
+  }
 
   /** Points the SDK at this engine: the stack's config, the mocks, the monitor's error handling. */
   async install(): Promise<void> {
@@ -103,6 +129,7 @@ export class MockEngine {
     await pulumi.runtime.setMocks(this.mocks(), project, stack, PREVIEW, ORGANIZATION);
     const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike & { resources?: unknown };
     if (monitor.resources instanceof Map) monitor.resources = new RegistrationIndex();
+    process.on("unhandledRejection", this.onRejection);
     if (typeof sdkCallsites === "function") resourceStatics.callsites = () => [];
     for (const method of ["registerResource", "readResource"] as const) {
       const original = monitor[method].bind(monitor);
@@ -129,10 +156,16 @@ export class MockEngine {
   /** Gives the SDK back its own source positions (tests plan and then run other Pulumi code). */
   uninstall(): void {
     if (typeof sdkCallsites === "function") resourceStatics.callsites = sdkCallsites;
+    process.off("unhandledRejection", this.onRejection);
+  }
+
+  private record(err: Error): void {
+    this.failures.push(err);
+    if (this.failures.length === 1) this.rejectFailed(err);
   }
 
   private fail(err: Error): never {
-    this.failures.push(err);
+    this.record(err);
     throw err;
   }
 

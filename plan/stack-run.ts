@@ -53,14 +53,26 @@ export async function runStack(req: StackRunRequest): Promise<StackRun> {
   await engine.install();
   let run;
   try {
-    run = await recorder.run(req.program);
-    await waitForRpcs();
+    // The first failure ends the run: what depends on it would never resolve.
+    run = await Promise.race([
+      (async () => {
+        const result = await recorder.run(req.program);
+        await waitForRpcs();
+        return result;
+      })(),
+      engine.failed,
+    ]);
+  } catch {
+    // engine.failures[0], below
   } finally {
+    // One macrotask turn: the program's remaining runnable work drains (what is left waits on the
+    // failure forever, touching nothing), and Node reports the rejections it left unhandled.
+    await new Promise((resolve) => setImmediate(resolve));
     engine.uninstall();
   }
 
   // A fake-cloud failure surfaces as whatever it broke downstream; report its cause instead.
-  if (engine.failures.length > 0) throw engine.failures[0];
+  if (engine.failures.length > 0 || run === undefined) throw engine.failures[0];
   if (run.error !== undefined) throw run.error;
 
   const serialized =
