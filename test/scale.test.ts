@@ -61,8 +61,8 @@ describe("the production stack of a 300-service team, planned alone", () => {
       expect(m.resources).toBeGreaterThan(5000);
       expect(m.cpuMs).toBeLessThan(10_000);
       expect(m.maxRssMb).toBeLessThan(1024);
-      // A hang or a return of the old cost (19-30 s), whatever else shares the cores.
-      expect(m.ms).toBeLessThan(30_000);
+      // Wall time: only a hang is caught here (28 s seen with load 9.5 on 2 cores, CPU under 10 s).
+      expect(m.ms).toBeLessThan(60_000);
     },
     150_000,
   );
