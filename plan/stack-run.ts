@@ -52,6 +52,7 @@ export async function runStack(req: StackRunRequest): Promise<StackRun> {
   });
   await engine.install();
   let run;
+  let stopped: unknown;
   try {
     // The first failure ends the run: what depends on it would never resolve.
     run = await Promise.race([
@@ -62,8 +63,9 @@ export async function runStack(req: StackRunRequest): Promise<StackRun> {
       })(),
       engine.failed,
     ]);
-  } catch {
-    // engine.failures[0], below
+  } catch (err) {
+    // engine.failures[0], below, when the engine failed; else whatever stopped the run.
+    stopped = err;
   } finally {
     // One macrotask turn: the program's remaining runnable work drains (what is left waits on the
     // failure forever, touching nothing), and Node reports the rejections it left unhandled.
@@ -72,7 +74,8 @@ export async function runStack(req: StackRunRequest): Promise<StackRun> {
   }
 
   // A fake-cloud failure surfaces as whatever it broke downstream; report its cause instead.
-  if (engine.failures.length > 0 || run === undefined) throw engine.failures[0];
+  if (engine.failures.length > 0) throw engine.failures[0];
+  if (run === undefined) throw stopped;
   if (run.error !== undefined) throw run.error;
 
   const serialized =
