@@ -115,6 +115,7 @@ export class MockEngine {
   readonly lookups: { token: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }[] =
     [];
   private pending: { parent: string; custom: boolean; protect: boolean } | undefined;
+  private stackTraceLimit: number | undefined;
 
   constructor(private readonly o: EngineOptions) {
     this.failed = new Promise<never>((_, reject) => (this.rejectFailed = reject));
@@ -131,6 +132,13 @@ export class MockEngine {
     if (monitor.resources instanceof Map) monitor.resources = new RegistrationIndex();
     process.on("unhandledRejection", this.onRejection);
     if (typeof sdkCallsites === "function") resourceStatics.callsites = () => [];
+    // The SDK records a stack trace for every promise it makes (runtime/debuggable.ts); where
+    // frames are kept and source-mapped (jest, ts-node) that was most of a plan's time: a
+    // 60-service team took 67-79 s in process instead of 9 s. The plan reports failures by
+    // message, so no frames while a stack runs (restored by uninstall); PLAN_STACK_TRACES=1 keeps
+    // them to debug a program error.
+    this.stackTraceLimit = Error.stackTraceLimit;
+    if (process.env.PLAN_STACK_TRACES !== "1") Error.stackTraceLimit = 0;
     for (const method of ["registerResource", "readResource"] as const) {
       const original = monitor[method].bind(monitor);
       monitor[method] = (req: any, cb: any) => {
@@ -153,9 +161,10 @@ export class MockEngine {
       originalInvoke(req, (err: unknown, resp: unknown) => (err ? cb(null, failedInvoke()) : cb(err, resp)));
   }
 
-  /** Gives the SDK back its own source positions (tests plan and then run other Pulumi code). */
+  /** Gives the SDK back its source positions and the process its stack frames (tests plan and then run other code). */
   uninstall(): void {
     if (typeof sdkCallsites === "function") resourceStatics.callsites = sdkCallsites;
+    if (this.stackTraceLimit !== undefined) Error.stackTraceLimit = this.stackTraceLimit;
     process.off("unhandledRejection", this.onRejection);
   }
 
