@@ -43,13 +43,12 @@ describe("the production stack of a 300-service team, planned alone", () => {
   const cacheFiles = (dir: string) =>
     fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")) : [];
 
-  // Bounds: peak memory as measured (max RSS); time as CPU time, which bounds the wall time on an
-  // idle 2-core machine (one JavaScript thread plus V8's GC helpers: CPU ≥ wall there), while the
-  // wall time of a test sharing its cores with other suites measures them too. Contention
-  // inflates CPU time as well (11.9 s seen beside the Docker suites and four other planners), and
-  // only ever slows a run: the best of up to three runs is the measurement, as benchmarks take
-  // the minimum. Measured on 2 cores under load 6-9: CPU 6.7-8.7 s not cached, 4.4-6.3 s
-  // cached; RSS 775-910 MB.
+  // The bounds of issue 14, wall time and peak memory (max RSS), on the best of up to three
+  // runs: other suites and processes sharing the 2 cores only ever slow a run, so the fastest is
+  // the measurement, as benchmarks take the minimum. (CPU time is no steadier: V8's GC helper
+  // threads add 30-40% to it when a core is free, and contention inflates it too; 11.9 s of CPU
+  // was seen beside the Docker suites.) Measured on 2 cores shared with other work (load 2-9):
+  // not cached 5.8-8.7 s wall, cached 4.4-6.6 s; RSS 740-910 MB.
   it.each([
     ["not cached: it plans the part of the shared program that produces what it reads first", false],
     ["cached: it reads the shared stack's outputs from the cache", true],
@@ -64,17 +63,15 @@ describe("the production stack of a 300-service team, planned alone", () => {
           expect(cacheFiles(cacheDir).length > 0).toBe(cached);
           const m = measure(cacheDir);
           expect(m.resources).toBeGreaterThan(5000);
-          // Wall time: only a hang is caught here (28 s seen with load 9.5 on 2 cores).
-          expect(m.ms).toBeLessThan(60_000);
           runs.push(m);
-          if (m.cpuMs < 10_000 && m.maxRssMb < 1024) break;
+          if (m.ms < 10_000 && m.maxRssMb < 1024) break;
         } finally {
           fs.rmSync(cacheDir, { recursive: true, force: true });
         }
       }
-      const best = runs.reduce((a, b) => (b.cpuMs < a.cpuMs ? b : a));
-      expect({ cpuMs: best.cpuMs < 10_000, runs }).toEqual(expect.objectContaining({ cpuMs: true }));
-      expect(Math.min(...runs.map((r) => r.maxRssMb))).toBeLessThan(1024);
+      const best = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+      expect({ under10s: best.ms < 10_000, runs }).toEqual(expect.objectContaining({ under10s: true }));
+      expect({ under1GB: best.maxRssMb < 1024, runs }).toEqual(expect.objectContaining({ under1GB: true }));
     },
     600_000,
   );
