@@ -11,7 +11,8 @@ const nodeModule = require("module");
 // The SDK records a stack trace for every promise it makes (runtime/debuggable.ts): for a large
 // team that is most of the plan's time and memory. This process is the plan and reports failures
 // by message, so it keeps no frames; PLAN_STACK_TRACES=1 keeps them to debug a program error.
-// (Process configuration, like node's --stack-trace-limit: planStacks itself never touches it.)
+// (Process configuration, like node's --stack-trace-limit, for the whole run; planStacks itself
+// keeps no frames only while a stack runs, plan/mock-engine.ts, and restores the limit after.)
 if (process.env.PLAN_STACK_TRACES !== "1") Error.stackTraceLimit = 0;
 if (typeof nodeModule.enableCompileCache === "function") {
   nodeModule.enableCompileCache(path.join(require("os").tmpdir(), "delivery-workflow-compile-cache"));

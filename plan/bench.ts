@@ -7,8 +7,8 @@
  *     all stacks / floor (target ≤ 2×) and one stack / all stacks (target ≤ 1×);
  *  3. a spec error: time to the exit code 1 (the SDK is never loaded);
  *  4. the production stack of a 300-service team, alone, with the shared stack's outputs not yet
- *     cached (it is planned outputs-only first) and cached: time and peak memory (targets < 10 s,
- *     < 1 GB, for the cached run and, reported, the first one);
+ *     cached (the part of the shared program that produces them runs first) and cached: wall and
+ *     CPU time and peak memory, each run against the targets < 10 s and < 1 GB;
  *  5. beside the plan's timings, the server runtime's zero-downtime figure
  *     (scripts/zero-downtime-bench.ts: a deploy, a failed deploy and a rollback under load on a real
  *     Docker engine, registry and kamal-proxy), or why it was skipped. Never a made-up number.
@@ -114,12 +114,15 @@ function main(): void {
     try {
       const first = envRun();
       const cached = envRun();
-      console.log(`Production stack of a 300-service team, planned alone (${cached.resources} resources)`);
+      console.log(
+        `Production stack of a 300-service team, planned alone (${cached.resources} resources, load average ${os.loadavg()[0].toFixed(1)})`,
+      );
       for (const [label, r] of [
         ["shared outputs not cached", first],
         ["shared outputs cached    ", cached],
       ] as const) {
         const ok = r.ms < 10_000 && r.maxRssMb < 1024;
+        if (!ok) process.exitCode = 1;
         console.log(
           `  ${label}  ${s(r.ms)} (CPU ${s(r.cpuMs)})  peak RSS ${r.maxRssMb.toFixed(0)} MB  (target < 10 s, < 1 GB: ${verdict(ok)})`,
         );

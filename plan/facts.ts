@@ -11,6 +11,8 @@ import { readYamlFile } from "../components/settings";
 import type { Assumption } from "./contract";
 
 export const FACTS_FILE = "facts.yaml";
+/** `aws.defaultVpcs.<region>: none`: the account has no default VPC in that region. */
+export const NO_DEFAULT_VPC = "none";
 
 const subnetSchema = z.strictObject({
   id: z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "must be a subnet id (subnet-…)" }),
@@ -35,15 +37,25 @@ const factsSchema = z.strictObject({
       accountId: z.string().regex(/^[0-9]{12}$/, { message: "must be a 12-digit AWS account id" }),
       /** Partition of the account. @default aws */
       partition: z.enum(["aws", "aws-cn", "aws-us-gov"]).default("aws"),
-      /** The default VPC of each region the team uses, with its subnets. */
+      /**
+       * The default VPC of each region the team uses, with its subnets; `none` where the account
+       * has none (deleted, or an account created without one): `aws ec2 describe-vpcs --filters
+       * Name=is-default,Values=true` lists nothing there.
+       */
       defaultVpcs: z
         .record(
           z.string(),
-          z.strictObject({
-            id: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { message: "must be a VPC id (vpc-…)" }),
-            cidrBlock: z.string().default("172.31.0.0/16"),
-            subnets: z.array(subnetSchema).min(1),
-          }),
+          z.union(
+            [
+              z.literal(NO_DEFAULT_VPC),
+              z.strictObject({
+                id: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { message: "must be a VPC id (vpc-…)" }),
+                cidrBlock: z.string().default("172.31.0.0/16"),
+                subnets: z.array(subnetSchema).min(1),
+              }),
+            ],
+            { error: `must be "${NO_DEFAULT_VPC}" or a mapping of id, subnets and cidrBlock` },
+          ),
         )
         .default({}),
       /**

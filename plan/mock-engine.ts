@@ -45,6 +45,42 @@ type MonitorLike = Record<
   (req: any, cb: any) => Promise<void>
 >;
 
+/**
+ * What the SDK's MockMonitor keeps of each registration (runtime/mocks.ts `resources`): its URN
+ * and id, never its serialized state, which only `getRegisteredResources()` reads (unused here)
+ * and which would hold a second copy of every input for the whole run.
+ */
+class RegistrationIndex extends Map<string, unknown> {
+  override set(urn: string, entry: unknown): this {
+    const { id } = (entry ?? {}) as { id?: unknown };
+    // registerResourceOutputs assigns `state`: accepted and dropped.
+    const lean = Object.defineProperty({ urn, id }, "state", { get: () => undefined, set: () => {} });
+    return super.set(urn, lean);
+  }
+}
+
+/**
+ * The SDK builds a source position for every resource from a full stack trace
+ * (sdk/nodejs/resource.ts `callsites`: Error.stackTraceLimit = Infinity, then parses the text),
+ * for the engine to show in diagnostics. The mock monitor never reads it; for a large team it was
+ * a tenth of the plan's time and its largest source of garbage. Positions are empty while
+ * planning (restored by {@link MockEngine.uninstall}).
+ */
+const resourceStatics = pulumi.Resource as unknown as { callsites?: () => unknown[] };
+const sdkCallsites = resourceStatics.callsites;
+
+/**
+ * The program's own error from a rejection the SDK left unhandled. The SDK prefixes the same
+ * Error object with `error serializing property "<key>": ` at every level it passes through
+ * (runtime/rpc.ts serializeFilteredProperties), so the message that names the spec key ends up
+ * behind a chain of them; the plan reports the program's words.
+ */
+function programError(reason: unknown): Error {
+  if (!(reason instanceof Error)) return new Error(String(reason));
+  const message = reason.message.replace(/^(error serializing property "[^"]*": )+/, "");
+  return message === reason.message ? reason : new Error(message);
+}
+
 /** Monitor answers for a request the fake cloud refused: nothing known, nothing thrown. */
 const noValues = (values: Record<string, unknown> = {}) => ({ toJavaScript: () => values });
 const failedRegistration = (urn: string) => ({
@@ -65,19 +101,44 @@ const failedInvoke = () => ({ getFailuresList: () => [], getReturn: () => noValu
 export class MockEngine {
   /** Failures in the order they happened; the first is the cause of the rest. */
   readonly failures: Error[] = [];
+  /**
+   * Rejects with the first failure. A run waits on it beside the program: an error thrown inside
+   * an `apply` rejects promises the SDK leaves unhandled, and every output computed from it then
+   * never resolves, so the program's run would wait forever (or, with Node's default handling,
+   * crash the process). `pulumi up` fails the stack on the first such rejection
+   * (sdk/nodejs/cmd/run/run.ts `uncaughtHandler`); so does the plan.
+   */
+  readonly failed: Promise<never>;
+  private rejectFailed: (err: Error) => void = () => {};
+  private readonly onRejection = (reason: unknown) => this.record(programError(reason));
   /** Every function call the program made and its answer: preflight rules judge them (the AMI's architecture). */
   readonly lookups: { token: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }[] =
     [];
   private pending: { parent: string; custom: boolean; protect: boolean } | undefined;
+  private stackTraceLimit: number | undefined;
 
-  constructor(private readonly o: EngineOptions) {}
+  constructor(private readonly o: EngineOptions) {
+    this.failed = new Promise<never>((_, reject) => (this.rejectFailed = reject));
+    // Observed by the run's race; never an unhandled rejection of its own.
+    this.failed.catch(() => undefined);
+  }
 
   /** Points the SDK at this engine: the stack's config, the mocks, the monitor's error handling. */
   async install(): Promise<void> {
     const { project, stack } = this.o;
     pulumi.runtime.setAllConfig(this.o.config, [...this.o.secretKeys]);
     await pulumi.runtime.setMocks(this.mocks(), project, stack, PREVIEW, ORGANIZATION);
-    const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
+    const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike & { resources?: unknown };
+    if (monitor.resources instanceof Map) monitor.resources = new RegistrationIndex();
+    process.on("unhandledRejection", this.onRejection);
+    if (typeof sdkCallsites === "function") resourceStatics.callsites = () => [];
+    // The SDK records a stack trace for every promise it makes (runtime/debuggable.ts); where
+    // frames are kept and source-mapped (jest, ts-node) that was most of a plan's time: a
+    // 60-service team took 67-79 s in process instead of 9 s. The plan reports failures by
+    // message, so no frames while a stack runs (restored by uninstall); PLAN_STACK_TRACES=1 keeps
+    // them to debug a program error.
+    this.stackTraceLimit = Error.stackTraceLimit;
+    if (process.env.PLAN_STACK_TRACES !== "1") Error.stackTraceLimit = 0;
     for (const method of ["registerResource", "readResource"] as const) {
       const original = monitor[method].bind(monitor);
       monitor[method] = (req: any, cb: any) => {
@@ -100,8 +161,20 @@ export class MockEngine {
       originalInvoke(req, (err: unknown, resp: unknown) => (err ? cb(null, failedInvoke()) : cb(err, resp)));
   }
 
-  private fail(err: Error): never {
+  /** Gives the SDK back its source positions and the process its stack frames (tests plan and then run other code). */
+  uninstall(): void {
+    if (typeof sdkCallsites === "function") resourceStatics.callsites = sdkCallsites;
+    if (this.stackTraceLimit !== undefined) Error.stackTraceLimit = this.stackTraceLimit;
+    process.off("unhandledRejection", this.onRejection);
+  }
+
+  private record(err: Error): void {
     this.failures.push(err);
+    if (this.failures.length === 1) this.rejectFailed(err);
+  }
+
+  private fail(err: Error): never {
+    this.record(err);
     throw err;
   }
 
@@ -142,8 +215,8 @@ export class MockEngine {
             custom,
             protect: reg?.protect ?? false,
             provider: args.provider ? args.provider.slice(0, args.provider.lastIndexOf("::")) : null,
-            rawInputs,
-            inputs: args.inputs ?? {},
+            ...(args.type.startsWith("pulumi:providers:") ? { rawInputs } : {}),
+            ...(this.o.recorder.renders ? { inputs: args.inputs ?? {} } : {}),
           };
           this.o.recorder.add(record);
           if (args.type === STACK_REFERENCE) {

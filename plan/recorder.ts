@@ -18,10 +18,13 @@ export interface Registration {
   readonly protect: boolean;
   /** URN of the explicit provider, or null. */
   readonly provider: string | null;
-  /** Inputs with secrets unwrapped: what the fake cloud and provider lookups read. */
-  readonly rawInputs: Record<string, unknown>;
-  /** Inputs as the SDK sent them (secrets still wrapped): what the plan renders. */
-  readonly inputs: Record<string, unknown>;
+  /**
+   * Inputs with secrets unwrapped, kept for explicit providers only: the fake cloud reads a
+   * provider's inputs (region, owner) when answering the resources and calls that use it.
+   */
+  readonly rawInputs?: Record<string, unknown>;
+  /** Inputs as the SDK sent them (secrets still wrapped): what the plan renders; not kept when nothing is rendered. */
+  readonly inputs?: Record<string, unknown>;
   /** Physical id the fake cloud gave it. */
   id?: string;
 }
@@ -44,14 +47,28 @@ export function makeUrn(
   return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
+export interface RecorderOptions {
+  /**
+   * Keep what {@link Recorder.resources} renders (inputs, options). Off for a stack planned only
+   * for its outputs: its registrations are then checked for duplicate URNs and forgotten.
+   * @default true
+   */
+  readonly render?: boolean;
+}
+
 export class Recorder {
   private readonly registrations = new Map<string, Registration>();
   private readonly captured: CapturedOptions[] = [];
+  /** Whether registrations keep their inputs and options, to be rendered. */
+  readonly renders: boolean;
 
   constructor(
     readonly stack: string,
     readonly project: string,
-  ) {}
+    opts: RecorderOptions = {},
+  ) {
+    this.renders = opts.render ?? true;
+  }
 
   /** Records a registration; a second one with the same URN is the program's bug, named. */
   add(r: Registration): void {
@@ -82,10 +99,11 @@ export class Recorder {
     let error: unknown;
     try {
       await pulumi.runtime.runInPulumiStack(async () => {
-        pulumi.runtime.registerStackTransformation((args) => {
-          this.captured.push({ resource: args.resource, opts: args.opts });
-          return undefined;
-        });
+        if (this.renders)
+          pulumi.runtime.registerStackTransformation((args) => {
+            this.captured.push({ resource: args.resource, opts: args.opts });
+            return undefined;
+          });
         try {
           outputs = await program();
         } catch (err) {
@@ -116,7 +134,7 @@ export class Recorder {
         parent: r.parent,
         provider: r.provider,
         custom: r.custom,
-        inputs: (await render(r.inputs)) as Record<string, unknown>,
+        inputs: (await render(r.inputs ?? {})) as Record<string, unknown>,
         protect: r.protect || c?.opts.protect === true,
         retainOnDelete: c?.opts.retainOnDelete === true,
         dependsOn: c ? await dependsOnUrns(c.opts.dependsOn) : [],

@@ -8,7 +8,7 @@
  * not asked for itself).
  */
 import * as path from "path";
-import { discoverStacks as discover } from "../components/settings";
+import { discoverStacks as discover, resolveSettings } from "../components/settings";
 import { PlanError, stackConfig as configOf, type ConfigOverrides } from "./config";
 import type { StackPlan } from "./contract";
 import { readFacts } from "./facts";
@@ -49,9 +49,28 @@ class NeedStack extends Error {
   }
 }
 
-function loadProgram(): () => unknown {
+interface Programs {
+  /** The stack's program, as `pulumi up` runs it. */
+  readonly full: () => unknown;
+  /** What a stack planned only to answer a StackReference runs: the part producing its outputs. */
+  readonly referenced: () => unknown;
+}
+
+function loadPrograms(): Programs {
   // Loaded on first use: a usage or spec error answers before the SDK and providers load.
-  return (require("../stacks/program") as { program: () => unknown }).program;
+  const m = require("../stacks/program") as Record<"program" | "referencedOutputsProgram", () => unknown>;
+  return { full: m.program, referenced: m.referencedOutputsProgram };
+}
+
+/**
+ * The stack an environment stack reads, as the settings resolve it for the program (its
+ * `sharedStack`); undefined for the shared stack itself or invalid settings (the program then
+ * refuses to run, naming the key).
+ */
+function referencedStack(project: string, stack: string, config: Record<string, string>): string | undefined {
+  const resolved = resolveSettings({ project, stack, config });
+  if (!resolved.ok || resolved.settings.role === "shared") return undefined;
+  return resolved.settings.sharedStack.split("/").pop();
 }
 
 /**
@@ -66,9 +85,8 @@ export async function planStacks(opts: PlanOptions): Promise<StackPlan[]> {
     throw new PlanError(
       `facts.yaml is invalid:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`,
     );
-  const program = opts.program ?? loadProgram();
+  const programs: Programs = opts.program ? { full: opts.program, referenced: opts.program } : loadPrograms();
   const cache = opts.cacheDir && !opts.program ? new OutputCache(opts.cacheDir) : undefined;
-  const cacheKey = (stack: string) => cache?.key(stack, configOf(dir, stack, opts).config, facts);
   const done = new Map<string, StackRun>();
   const inProgress: string[] = [];
 
@@ -90,7 +108,8 @@ export async function planStacks(opts: PlanOptions): Promise<StackPlan[]> {
     if (existing && (existing.plan || outputsOnly)) return existing;
     if (inProgress.includes(stack))
       throw new PlanError(`StackReference cycle: ${[...inProgress, stack].join(" -> ")}`);
-    const key = cacheKey(stack);
+    const { project, config } = configOf(dir, stack, opts);
+    const key = cache?.key(stack, config, facts);
     const cached = outputsOnly && key ? cache!.get(key) : undefined;
     if (cached) {
       const run = { referenced: cached };
@@ -99,6 +118,11 @@ export async function planStacks(opts: PlanOptions): Promise<StackPlan[]> {
     }
     inProgress.push(stack);
     try {
+      // The stack it reads first: otherwise its program runs to the end only to learn that its
+      // StackReference cannot be answered yet (the retry below stays for other programs).
+      const target = opts.program ? undefined : referencedStack(project, stack, config);
+      if (target && target !== stack && !done.has(target) && !inProgress.includes(target))
+        await planOne(target, !opts.stacks.includes(target));
       for (;;) {
         try {
           const run = await runStack({
@@ -106,7 +130,7 @@ export async function planStacks(opts: PlanOptions): Promise<StackPlan[]> {
             stack,
             overrides: opts,
             facts,
-            program,
+            program: outputsOnly ? programs.referenced : programs.full,
             stackReference: reference,
             outputsOnly,
           });

@@ -36,7 +36,8 @@ export interface StackRunRequest {
 
 export async function runStack(req: StackRunRequest): Promise<StackRun> {
   const { project, config, secretKeys } = stackConfig(req.dir, req.stack, req.overrides);
-  const recorder = new Recorder(req.stack, project);
+  // A stack planned only for its outputs is never rendered: nothing of its registrations is kept.
+  const recorder = new Recorder(req.stack, project, { render: !req.outputsOnly });
   const assumptions = new AssumptionLog();
   const engine = new MockEngine({
     project,
@@ -50,11 +51,31 @@ export async function runStack(req: StackRunRequest): Promise<StackRun> {
     stackReference: (name) => req.stackReference(name, project),
   });
   await engine.install();
-  const run = await recorder.run(req.program);
-  await waitForRpcs();
+  let run;
+  let stopped: unknown;
+  try {
+    // The first failure ends the run: what depends on it would never resolve.
+    run = await Promise.race([
+      (async () => {
+        const result = await recorder.run(req.program);
+        await waitForRpcs();
+        return result;
+      })(),
+      engine.failed,
+    ]);
+  } catch (err) {
+    // engine.failures[0], below, when the engine failed; else whatever stopped the run.
+    stopped = err;
+  } finally {
+    // One macrotask turn: the program's remaining runnable work drains (what is left waits on the
+    // failure forever, touching nothing), and Node reports the rejections it left unhandled.
+    await new Promise((resolve) => setImmediate(resolve));
+    engine.uninstall();
+  }
 
   // A fake-cloud failure surfaces as whatever it broke downstream; report its cause instead.
   if (engine.failures.length > 0) throw engine.failures[0];
+  if (run === undefined) throw stopped;
   if (run.error !== undefined) throw run.error;
 
   const serialized =

@@ -196,6 +196,7 @@ function factsFile(spec: TeamSpec): string {
       "#       id: vpc-…",
       "#       subnets:",
       `#         - { id: subnet-…, availabilityZone: ${spec.aws.region}a }`,
+      "#     # or, where describe-vpcs lists no default VPC: <region>: none",
       "#   instanceTypeOfferings:  # aws ec2 describe-instance-type-offerings --location-type availability-zone",
       `#     ${spec.aws.region}:`,
       `#       t4g.micro: [${spec.aws.region}a, ${spec.aws.region}b]`,

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackContext } from "./config";
 import { kubernetesRuntime } from "./kubernetes";
 import { createProviders } from "./providers";
+import type { SharedOutputName } from "./shared";
 import {
   AgentDelivery,
   DeployRole,
@@ -36,11 +37,13 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
   const environment = ctx.environment!;
   const providers = createProviders(ctx);
   const shared = new pulumi.StackReference("shared", { name: ctx.sharedStack });
+  // Only the names the shared stack produces for environments (the offline plan answers no other).
+  const sharedOutput = (name: SharedOutputName) => shared.getOutput(name);
 
   // --- AWS (components/aws): deploy role, server, release parameters, bootstrap image ---------
   const team = ctx.spec.name;
   const awsOpts = { provider: providers.aws };
-  const sharedAws = shared.getOutput("aws") as pulumi.Output<SharedAwsOutputs>;
+  const sharedAws = sharedOutput("aws") as pulumi.Output<SharedAwsOutputs>;
   const releaseParameters = Object.fromEntries(
     ctx.spec.services.map((s) => [
       s.name,
@@ -268,7 +271,7 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
   return {
     environment: environment.name,
     role: environment.role,
-    sharedTeam: shared.getOutput("team"),
+    sharedTeam: sharedOutput("team"),
     aws: awsEnvironment,
     ...(previews ? { previews } : {}),
     // For people reading a plan: reviewers as the spec names them (GitHub stores numeric ids).

@@ -6,7 +6,7 @@
  * GitHub and AWS components never import each other; they meet here.
  */
 import type { StackContext } from "./config";
-import { createProviders } from "./providers";
+import { createProviders, type Providers } from "./providers";
 import * as docker from "@pulumi/docker";
 import {
   BootstrapImage,
@@ -20,10 +20,20 @@ import { ServicePipelines } from "../components/pipeline";
 import { REPOSITORY_SECRETS, REPOSITORY_VARIABLES } from "../components/release";
 import { stableServiceKey } from "../components/team";
 
-export async function sharedStack(ctx: StackContext): Promise<Record<string, unknown>> {
-  const { spec } = ctx;
-  const providers = createProviders(ctx);
+/**
+ * The shared stack's outputs that environment stacks read through their StackReference
+ * (stacks/environment.ts reads no other name: its reads are typed by this list).
+ */
+export const SHARED_OUTPUTS_READ_BY_ENVIRONMENTS = ["team", "aws"] as const;
+export type SharedOutputName = (typeof SHARED_OUTPUTS_READ_BY_ENVIRONMENTS)[number];
 
+/**
+ * The AWS section of the shared stack: a registry per service, the OIDC provider, a build role per
+ * repository and the bootstrap images. {@link sharedStack} runs it first, and so does
+ * {@link sharedReferencedOutputs}: what environment stacks read comes from this one function.
+ */
+function sharedAws(ctx: StackContext, providers: Providers) {
+  const { spec } = ctx;
   // --- AWS (components/aws): registry per service, OIDC provider, build role -----------------
   const awsOpts = { provider: providers.aws };
   const registries = Object.fromEntries(
@@ -88,8 +98,8 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
         ]),
       )
     : {};
-  /** What the GitHub section (repository variables) and the environment stacks read. */
-  const awsShared = {
+  // What the GitHub section (repository variables) and the environment stacks read.
+  return {
     region: spec.aws.region,
     oidcProviderArn: oidcProvider.arn,
     buildRoleArns: Object.fromEntries(Object.entries(buildRoles).map(([service, r]) => [service, r.arn])),
@@ -101,6 +111,25 @@ export async function sharedStack(ctx: StackContext): Promise<Record<string, unk
     ),
     bootstrapImages,
   };
+}
+
+/**
+ * The shared stack's program reduced to the outputs environment stacks read
+ * ({@link SHARED_OUTPUTS_READ_BY_ENVIRONMENTS}): the same providers and AWS section that
+ * {@link sharedStack} registers first, without the GitHub and pipeline sections. The offline plan
+ * runs it to answer an environment stack's StackReference without planning every repository,
+ * file and ruleset of the team (plan/runner.ts); a test holds its outputs equal to the full stack's.
+ */
+export async function sharedReferencedOutputs(ctx: StackContext): Promise<Record<SharedOutputName, unknown>> {
+  const awsShared = sharedAws(ctx, createProviders(ctx));
+  return { team: ctx.spec.name, aws: awsShared };
+}
+
+export async function sharedStack(ctx: StackContext): Promise<Record<string, unknown>> {
+  const { spec } = ctx;
+  const providers = createProviders(ctx);
+
+  const awsShared = sharedAws(ctx, providers);
 
   // --- GitHub (components/github): repositories, team, CODEOWNERS, rulesets, repo variables ---
   const githubTeam = new TeamRepositories(

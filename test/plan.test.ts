@@ -19,6 +19,8 @@ import {
 } from "./harness";
 import { REPO_ROOT } from "./fixtures";
 import { renderStack } from "../plan/text";
+import { referencedOutputsProgram } from "../stacks/program";
+import { SHARED_OUTPUTS_READ_BY_ENVIRONMENTS } from "../stacks/shared";
 
 const STACKS = ["shared", "integration", "staging", "production"];
 /** Values the tests inject for `secure:` keys: none may appear anywhere in a plan. */
@@ -199,9 +201,27 @@ describe("StackReference", () => {
   });
 
   it("plans the referenced stack first when it was not asked for, and returns only what was asked", async () => {
-    const only = await planStacks({ stacks: ["production"] });
+    const only = await planStacks({ stacks: ["production"], secrets: SECRETS });
     expect(only.map((p) => p.stack)).toEqual(["production"]);
     expect(only[0].outputs.sharedTeam).toBe("checkout");
+    // Answered by the shared program's referenced part alone: the same plan as after the full stack.
+    expect(only[0]).toEqual(plans[3]);
+  });
+
+  it("answers from the part of the shared program that produces what environments read, equal to the full stack's", async () => {
+    const [referenced] = await planStacks({
+      stacks: ["shared"],
+      secrets: SECRETS,
+      program: () => referencedOutputsProgram(),
+    });
+    expect(Object.keys(referenced.outputs).sort()).toEqual([...SHARED_OUTPUTS_READ_BY_ENVIRONMENTS].sort());
+    for (const name of SHARED_OUTPUTS_READ_BY_ENVIRONMENTS)
+      expect([name, referenced.outputs[name]]).toEqual([name, plans[0].outputs[name]]);
+    // Its AWS section only: no repository, file or ruleset is planned to answer a reference.
+    expect(referenced.resources.filter((r) => r.type.startsWith("github:index/"))).toEqual([]);
+    expect(byType(referenced, "aws:ecr/repository:Repository")).toHaveLength(
+      byType(plans[0], "aws:ecr/repository:Repository").length,
+    );
   });
 
   it("keeps the referenced stack's secret outputs secret", async () => {

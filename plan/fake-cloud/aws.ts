@@ -4,6 +4,7 @@
  * Public addresses come from TEST-NET-3 (203.0.113.0/24), which is never routed.
  */
 import type { CallFake, FakeContext, FakeTables, ResourceFake } from "./types";
+import { NO_DEFAULT_VPC } from "../facts";
 
 const arn = (
   ctx: FakeContext,
@@ -253,13 +254,19 @@ export const resources: Record<string, ResourceFake> = {
   }),
 };
 
-/** The default VPC of the region from facts.yaml, or one by convention (an assumption). */
-function defaultVpc(ctx: FakeContext): {
+interface DefaultVpc {
   id: string;
   cidrBlock: string;
   subnets: { id: string; availabilityZone: string; public: boolean }[];
-} {
+}
+
+/**
+ * The default VPC of the region from facts.yaml, or one by convention (an assumption);
+ * undefined where facts.yaml says the account has none (`aws.defaultVpcs.<region>: none`).
+ */
+function defaultVpc(ctx: FakeContext): DefaultVpc | undefined {
   const known = ctx.facts.aws?.defaultVpcs[ctx.region];
+  if (known === NO_DEFAULT_VPC) return undefined;
   if (known) return known;
   const id = `vpc-${ctx.hex(17, "default-vpc")}`;
   ctx.assume(
@@ -276,6 +283,30 @@ function defaultVpc(ctx: FakeContext): {
       public: true,
     })),
   };
+}
+
+/** Subnets of a VPC facts.yaml does not record (the spec's own vpcId): made up, one per zone. */
+function assumedSubnets(ctx: FakeContext, vpcIds: string[]): { id: string; availabilityZone: string }[] {
+  ctx.assume(
+    "aws-vpc",
+    vpcIds.join(","),
+    "not a VPC of facts.yaml: the plan assumes it has a subnet in every zone of the region",
+  );
+  return ["a", "b", "c"].map((z) => ({
+    id: `subnet-${ctx.hex(17, `${vpcIds.join(",")}-${z}`)}`,
+    availabilityZone: `${ctx.region}${z}`,
+  }));
+}
+
+/**
+ * The singular data sources (aws_vpc, aws_subnet) fail when nothing matches, with the provider's
+ * own words: terraform-provider-aws internal/tfresource `SingularDataSourceFindError` returns
+ * "no matching <type> found" (internal/service/ec2/vpc_data_source.go: "EC2 VPC";
+ * vpc_subnet_data_source.go: "EC2 Subnet"). The plural ones (aws_vpcs, aws_subnets) return an
+ * empty `ids` list instead (vpc_vpcs_data_source.go sets whatever DescribeVpcs found).
+ */
+function noMatch(resourceType: string, token: string, why: string): Error {
+  return new Error(`${token}: no matching ${resourceType} found (${why})`);
 }
 
 export const calls: Record<string, CallFake> = {
@@ -323,6 +354,12 @@ export const calls: Record<string, CallFake> = {
   },
   "aws:ec2/getVpc:getVpc": (_inputs, ctx) => {
     const vpc = defaultVpc(ctx);
+    if (!vpc)
+      throw noMatch(
+        "EC2 VPC",
+        "aws:ec2/getVpc:getVpc",
+        `facts.yaml: the account has no default VPC in ${ctx.region} (aws.defaultVpcs.${ctx.region}: ${NO_DEFAULT_VPC})`,
+      );
     return {
       id: vpc.id,
       arn: `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.accountId}:vpc/${vpc.id}`,
@@ -346,20 +383,15 @@ export const calls: Record<string, CallFake> = {
     const vpcIds = values("vpc-id");
     let subnets: { id: string; availabilityZone: string }[];
     if (ids) {
-      subnets = ids.map((id) => vpc.subnets.find((s) => s.id === id) ?? { id, availabilityZone: "" });
-    } else if (vpcIds === undefined || vpcIds.includes(vpc.id)) {
+      subnets = ids.map((id) => vpc?.subnets.find((s) => s.id === id) ?? { id, availabilityZone: "" });
+    } else if (vpc && (vpcIds === undefined || vpcIds.includes(vpc.id))) {
       subnets = vpc.subnets;
+    } else if (vpcIds === undefined) {
+      // default-for-az=true without a default VPC: DescribeSubnets matches nothing.
+      subnets = [];
     } else {
       // The spec's own vpcId: facts.yaml records only default VPCs, so its subnets are made up.
-      ctx.assume(
-        "aws-vpc",
-        vpcIds.join(","),
-        "not a VPC of facts.yaml: the plan assumes it has a default subnet in every zone of the region",
-      );
-      subnets = ["a", "b", "c"].map((z) => ({
-        id: `subnet-${ctx.hex(17, `${vpcIds.join(",")}-${z}`)}`,
-        availabilityZone: `${ctx.region}${z}`,
-      }));
+      subnets = assumedSubnets(ctx, vpcIds);
     }
     return {
       id: ctx.region,
@@ -373,14 +405,21 @@ export const calls: Record<string, CallFake> = {
   // The subnet a server launches in (components/aws/environment-server.ts).
   "aws:ec2/getSubnet:getSubnet": (inputs, ctx) => {
     const vpc = defaultVpc(ctx);
-    const id = String(inputs.id ?? vpc.subnets[0].id);
-    const subnet = vpc.subnets.find((s) => s.id === id);
+    const id = inputs.id === undefined ? vpc?.subnets[0].id : String(inputs.id);
+    if (id === undefined)
+      throw noMatch(
+        "EC2 Subnet",
+        "aws:ec2/getSubnet:getSubnet",
+        `facts.yaml: the account has no default VPC in ${ctx.region}, and no subnet id was given`,
+      );
+    const subnet = vpc?.subnets.find((s) => s.id === id);
     if (!subnet && ctx.facts.aws?.defaultVpcs[ctx.region])
       ctx.assume("aws-subnet", id, `not a subnet of aws.defaultVpcs.${ctx.region} in facts.yaml`);
     return {
       id,
       arn: `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.accountId}:subnet/${id}`,
-      vpcId: vpc.id,
+      // A subnet outside the default VPC: its VPC is not known offline.
+      vpcId: subnet && vpc ? vpc.id : `vpc-${ctx.hex(17, `vpc-of-${id}`)}`,
       availabilityZone: subnet?.availabilityZone ?? `${ctx.region}a`,
       cidrBlock: "172.31.0.0/20",
       defaultForAz: true,
@@ -415,7 +454,9 @@ export const calls: Record<string, CallFake> = {
     if (declared) {
       zones = [...declared];
     } else {
-      zones = [...new Set(defaultVpc(ctx).subnets.map((s) => s.availabilityZone))];
+      const subnets =
+        defaultVpc(ctx)?.subnets ?? ["a", "b", "c"].map((z) => ({ availabilityZone: `${ctx.region}${z}` }));
+      zones = [...new Set(subnets.map((s) => s.availabilityZone))];
       ctx.assume(
         "aws-instance-type-offering",
         type,
@@ -465,7 +506,8 @@ export const calls: Record<string, CallFake> = {
       throw new Error(
         "the fake cloud answers aws:ec2/getVpcs only for the default VPC (filter is-default=true); facts.yaml records no other VPCs",
       );
-    return { id: ctx.region, ids: [defaultVpc(ctx).id], region: ctx.region };
+    const vpc = defaultVpc(ctx);
+    return { id: ctx.region, ids: vpc ? [vpc.id] : [], region: ctx.region };
   },
 };
 
