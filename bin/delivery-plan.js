@@ -18,6 +18,8 @@ if (typeof nodeModule.enableCompileCache === "function") {
   nodeModule.enableCompileCache(path.join(require("os").tmpdir(), "delivery-workflow-compile-cache"));
 }
 require("../scripts/build-dist.js").ensureBuilt();
+// A full collection between a referenced stack and the stack reading it (plan/gc.ts).
+require("../dist/plan/gc.js").exposeGc();
 const { main } = require("../dist/plan/cli.js");
 main(process.argv.slice(2)).then(
   (code) => {

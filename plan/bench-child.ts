@@ -10,6 +10,7 @@ import * as nodeModule from "module";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import { exposeGc } from "./gc";
 import { generatedTeam } from "./generate";
 import { planStacks } from "./runner";
 
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   // This process is a plan, configured like bin/delivery-plan.js: no stack frames for the SDK's
   // promises, and V8's compile cache.
   Error.stackTraceLimit = 0;
+  exposeGc();
   (nodeModule as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache?.(
     path.join(os.tmpdir(), "delivery-workflow-compile-cache"),
   );

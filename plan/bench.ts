@@ -124,7 +124,7 @@ function main(): void {
         const ok = r.ms < 10_000 && r.maxRssMb < 1024;
         if (!ok) process.exitCode = 1;
         console.log(
-          `  ${label}  ${s(r.ms)} (CPU ${s(r.cpuMs)})  peak RSS ${r.maxRssMb.toFixed(0)} MB  (target < 10 s, < 1 GB: ${verdict(ok)})`,
+          `  ${label}  ${s(r.ms)} (${(r.ms / floor).toFixed(1)}× the floor, CPU ${s(r.cpuMs)})  peak RSS ${r.maxRssMb.toFixed(0)} MB  (target < 10 s, < 1 GB: ${verdict(ok)})`,
         );
       }
     } catch (err) {

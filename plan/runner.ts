@@ -12,6 +12,7 @@ import { discoverStacks as discover, resolveSettings } from "../components/setti
 import { PlanError, stackConfig as configOf, type ConfigOverrides } from "./config";
 import type { StackPlan } from "./contract";
 import { readFacts } from "./facts";
+import { collectGarbage } from "./gc";
 import type { ReferencedOutputs } from "./mock-engine";
 import { OutputCache } from "./output-cache";
 import { runStack, type StackRun } from "./stack-run";
@@ -121,8 +122,10 @@ export async function planStacks(opts: PlanOptions): Promise<StackPlan[]> {
       // The stack it reads first: otherwise its program runs to the end only to learn that its
       // StackReference cannot be answered yet (the retry below stays for other programs).
       const target = opts.program ? undefined : referencedStack(project, stack, config);
-      if (target && target !== stack && !done.has(target) && !inProgress.includes(target))
+      if (target && target !== stack && !done.has(target) && !inProgress.includes(target)) {
         await planOne(target, !opts.stacks.includes(target));
+        collectGarbage();
+      }
       for (;;) {
         try {
           const run = await runStack({
