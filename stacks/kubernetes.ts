@@ -7,7 +7,6 @@ import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackContext } from "./config";
 import type { SharedAwsOutputs } from "../components/aws";
-import { KubernetesEnvironment } from "../components/kubernetes";
 import { ENVIRONMENT_SECRETS, ENVIRONMENT_VARIABLES } from "../components/release";
 import {
   environmentNamespace,
@@ -44,6 +43,10 @@ export function kubernetesRuntime(
   const team = ctx.spec.name;
   const k = environment.kubernetes;
   const namespace = environmentNamespace(team, environment.name);
+  // Loaded only for an environment on a cluster: @pulumi/kubernetes alone took 0.2 s of a
+  // 1.7 s plan of a team whose environments all run on servers.
+  const { KubernetesEnvironment } =
+    require("../components/kubernetes/environment") as typeof import("../components/kubernetes/environment");
   const cluster = new KubernetesEnvironment(`${team}-${environment.name}`, {
     team,
     environment: environment.name,

@@ -24,12 +24,21 @@ export function readYamlFile(file: string): unknown {
   } catch {
     return undefined;
   }
+  // One plan reads Pulumi.yaml once per stack and more (settings, config, the CLI): parsing is
+  // the cost, so the same text is parsed once and every caller gets its own copy.
+  const seen = parsed.get(file);
+  if (seen?.text === text) return structuredClone(seen.value);
+  let value: unknown;
   try {
-    return YAML.parse(text) ?? {};
+    value = YAML.parse(text) ?? {};
   } catch (err) {
     throw new ProjectFileError(`${file}: not valid YAML: ${(err as Error).message.split("\n")[0]}`);
   }
+  parsed.set(file, { text, value: structuredClone(value) });
+  return value;
 }
+
+const parsed = new Map<string, { readonly text: string; readonly value: unknown }>();
 
 const isMapping = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
