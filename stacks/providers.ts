@@ -2,7 +2,7 @@
  * Explicit providers. Default providers are disabled in Pulumi.yaml, so a resource that forgets
  * its provider fails instead of silently using ambient credentials.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../components/aws/sdk";
 import * as github from "@pulumi/github";
 import type { StackContext } from "./config";
 

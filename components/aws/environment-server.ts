@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "./sdk";
 import * as pulumi from "@pulumi/pulumi";
 import { al2023AmiParameter, architectureOfInstanceType, IDLE_STOPPED_TAG } from "../release";
 import { SERVER_ROOT_VOLUME_GIB, type EnvironmentSpec } from "../team";

@@ -10,7 +10,7 @@
  * of `image` admits only the service's own repository, by digest. The script checks again.
  * https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./sdk";
 import * as pulumi from "@pulumi/pulumi";
 import { PREVIEW_DOCUMENT_PARAMETERS } from "../release";
 import { DEFAULT_SERVICE_MEMORY_MB, resolvePreviews, type ServiceSpec, type TeamSpec } from "../team";
