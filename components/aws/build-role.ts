@@ -1,36 +1,15 @@
 import * as aws from "./sdk";
 import * as pulumi from "@pulumi/pulumi";
-import type { ReleasePolicy, RepositoryRef } from "../release";
+import type { ReleasePolicy } from "../release";
 import { buildRolePath } from "./arns";
 import { buildPermissions, buildTrustPolicy } from "./iam-documents";
 import { buildRoleName } from "./names";
-import { createCiRole } from "./ci-role";
-import { providerScope, type ProviderScope } from "./scope";
+import { createCiRole, type RepositoryRoleArgs } from "./ci-role";
+import { providerScope } from "./scope";
 
-export interface BuildRoleArgs {
-  readonly team: string;
-  /** The service's stable key (its first name): names the role, so a rename keeps it. */
-  readonly service: string;
+export interface BuildRoleArgs extends RepositoryRoleArgs {
+  /** The release policy: which branch the role trusts builds from. */
   readonly policy: ReleasePolicy;
-  /** The service's repository on GitHub (owner and current name): the only one trusted. */
-  readonly repository: RepositoryRef;
-  /** ARN of the GitHub OIDC provider. */
-  readonly oidcProviderArn: pulumi.Input<string>;
-  /** AWS region of the registry. */
-  readonly region: string;
-  /** The service's ECR repository name: the only registry the role may push to. */
-  readonly registry: pulumi.Input<string>;
-  /**
-   * Partition and account of the provider, when the caller already looked them up (a stack with
-   * one role per service looks them up once: `invokeScope`).
-   * @default looked up through the component's AWS provider
-   */
-  readonly scope?: pulumi.Input<ProviderScope>;
-  /**
-   * Maximum session length in seconds.
-   * @default 3600 - one hour, enough for a build and push
-   */
-  readonly maxSessionDuration?: number;
 }
 
 /**

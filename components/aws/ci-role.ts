@@ -1,6 +1,34 @@
 import * as aws from "./sdk";
 import * as pulumi from "@pulumi/pulumi";
+import type { RepositoryRef } from "../release";
 import type { PolicyDocument } from "./iam-documents";
+import type { ProviderScope } from "./scope";
+
+/** What every CI role of one service repository is given (build, deploy, preview roles). */
+export interface RepositoryRoleArgs {
+  readonly team: string;
+  /** The service's stable key (its first name): names the role, so a rename keeps it. */
+  readonly service: string;
+  /** The service's repository on GitHub (owner and current name): the only one trusted. */
+  readonly repository: RepositoryRef;
+  /** ARN of the GitHub OIDC provider. */
+  readonly oidcProviderArn: pulumi.Input<string>;
+  /** AWS region of the registry (and, for deploy and preview roles, the servers). */
+  readonly region: string;
+  /** The service's ECR repository name: the only registry the role may reach. */
+  readonly registry: pulumi.Input<string>;
+  /**
+   * Partition and account of the provider, when the caller already looked them up (a stack with
+   * one role per service looks them up once: `invokeScope`).
+   * @default looked up through the component's AWS provider
+   */
+  readonly scope?: pulumi.Input<ProviderScope>;
+  /**
+   * Maximum session length in seconds.
+   * @default 3600 - one hour, enough for a build and push, a deploy and its smoke test, or a preview
+   */
+  readonly maxSessionDuration?: number;
+}
 
 /** What makes one of CI's roles: who may assume it and what it may do. */
 export interface CiRoleParts {

@@ -1,34 +1,14 @@
 import * as aws from "./sdk";
 import * as pulumi from "@pulumi/pulumi";
-import type { RepositoryRef } from "../release";
 import { previewRolePath } from "./arns";
 import { clusterPreviewPermissions, previewTrustPolicy } from "./iam-documents";
 import { clusterPreviewRoleName } from "./names";
-import { createCiRole } from "./ci-role";
-import { providerScope, type ProviderScope } from "./scope";
+import { createCiRole, type RepositoryRoleArgs } from "./ci-role";
+import { providerScope } from "./scope";
 
-export interface ClusterPreviewRoleArgs {
-  readonly team: string;
+export interface ClusterPreviewRoleArgs extends RepositoryRoleArgs {
   /** The environment whose cluster hosts previews (for the description). */
   readonly environment: string;
-  /** The service's stable key (its first name): names the role. */
-  readonly service: string;
-  /** The service's repository on GitHub (owner and current name): the only one trusted. */
-  readonly repository: RepositoryRef;
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly region: string;
-  /** The service's ECR repository name: the one repository it may push to (immutable tags). */
-  readonly registry: pulumi.Input<string>;
-  /**
-   * Partition and account of the provider, when the caller already looked them up.
-   * @default looked up through the component's AWS provider
-   */
-  readonly scope?: pulumi.Input<ProviderScope>;
-  /**
-   * Maximum session length in seconds.
-   * @default 3600 - one hour, enough to build and deploy a preview
-   */
-  readonly maxSessionDuration?: number;
 }
 
 /**

@@ -1,40 +1,21 @@
 import * as aws from "./sdk";
 import * as pulumi from "@pulumi/pulumi";
-import type { ReleasePolicy, RepositoryRef } from "../release";
+import type { ReleasePolicy } from "../release";
 import { deployRolePath } from "./arns";
 import { deployPermissions, deployTrustPolicy } from "./iam-documents";
 import { deployDocumentName, deployRoleName } from "./names";
-import { createCiRole } from "./ci-role";
-import { providerScope, type ProviderScope } from "./scope";
+import { createCiRole, type RepositoryRoleArgs } from "./ci-role";
+import { providerScope } from "./scope";
 
-export interface DeployRoleArgs {
-  readonly team: string;
+export interface DeployRoleArgs extends RepositoryRoleArgs {
   /** Environment name: the role trusts `repo:OWNER/REPO:environment:<environment>` only. */
   readonly environment: string;
-  /** The service's stable key (its first name): names the role and its deploy document. */
-  readonly service: string;
+  /** The release policy: which refs may deploy to the environment. */
   readonly policy: ReleasePolicy;
-  /** The service's repository on GitHub (owner and current name): the only one trusted. */
-  readonly repository: RepositoryRef;
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly region: string;
-  /** The service's ECR repository name: read and re-tag (promotion, release markers). */
-  readonly registry: pulumi.Input<string>;
   /** The service's release parameter name in this environment. */
   readonly releaseParameter: pulumi.Input<string>;
   /** This environment's server instance ids: the only targets of the deploy document. */
   readonly instanceIds: pulumi.Input<pulumi.Input<string>[]>;
-  /**
-   * Partition and account of the provider, when the caller already looked them up (a stack with
-   * one role per service looks them up once: `invokeScope`).
-   * @default looked up through the component's AWS provider
-   */
-  readonly scope?: pulumi.Input<ProviderScope>;
-  /**
-   * Maximum session length in seconds.
-   * @default 3600 - one hour, enough for a deploy and its smoke test
-   */
-  readonly maxSessionDuration?: number;
 }
 
 /**

@@ -8,6 +8,7 @@ export * from "./bootstrap";
 export { invokeScope, type ProviderScope } from "./scope";
 export { ContainerRegistry, type ContainerRegistryArgs } from "./container-registry";
 export { GithubOidcProvider, type GithubOidcProviderArgs } from "./github-oidc-provider";
+export { type RepositoryRoleArgs } from "./ci-role";
 export { BuildRole, type BuildRoleArgs } from "./build-role";
 export { DeployRole, type DeployRoleArgs } from "./deploy-role";
 export { PreviewRole, type PreviewRoleArgs } from "./preview-role";

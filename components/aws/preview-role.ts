@@ -1,24 +1,14 @@
 import * as aws from "./sdk";
 import * as pulumi from "@pulumi/pulumi";
-import type { RepositoryRef } from "../release";
 import { previewRolePath } from "./arns";
 import { previewPermissions, previewTrustPolicy } from "./iam-documents";
 import { previewDocumentName, previewRoleName } from "./names";
-import { createCiRole } from "./ci-role";
-import { providerScope, type ProviderScope } from "./scope";
+import { createCiRole, type RepositoryRoleArgs } from "./ci-role";
+import { providerScope } from "./scope";
 
-export interface PreviewRoleArgs {
-  readonly team: string;
+export interface PreviewRoleArgs extends RepositoryRoleArgs {
   /** The environment whose servers host previews (where the preview document exists). */
   readonly environment: string;
-  /** The service's stable key (its first name): names the role and its preview document. */
-  readonly service: string;
-  /** The service's repository on GitHub (owner and current name): the only one trusted. */
-  readonly repository: RepositoryRef;
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly region: string;
-  /** The service's ECR repository name: the one repository it may push to (immutable tags). */
-  readonly registry: pulumi.Input<string>;
   /** Instance ids of the servers that host previews: the only targets of the preview document. */
   readonly instanceIds: pulumi.Input<pulumi.Input<string>[]>;
   /**
@@ -26,17 +16,6 @@ export interface PreviewRoleArgs {
    * @default none - the role cannot start or stop any instance
    */
   readonly startStopInstanceIds?: pulumi.Input<pulumi.Input<string>[]>;
-  /**
-   * Partition and account of the provider, when the caller already looked them up (a stack with
-   * one role per service looks them up once: `invokeScope`).
-   * @default looked up through the component's AWS provider
-   */
-  readonly scope?: pulumi.Input<ProviderScope>;
-  /**
-   * Maximum session length in seconds.
-   * @default 3600 - one hour, enough to deploy or remove a preview
-   */
-  readonly maxSessionDuration?: number;
 }
 
 /**
