@@ -115,6 +115,16 @@ export async function runStack(req: StackRunRequest): Promise<StackRun> {
       : {},
   );
   const githubTypes = resources.filter((r) => r.custom && r.type.startsWith("github:")).map((r) => r.type);
+  // An adopted resource (the `adopt` stack setting) is looked up by `pulumi up`, not created: the
+  // plan cannot know it is there.
+  for (const r of resources)
+    if (r.import)
+      assumptions.add({
+        kind: "adopted-resource",
+        name: r.import,
+        source: r.urn,
+        why: `pulumi up imports the existing ${r.type.split(":").pop()} ${r.import} (stack setting adopt) instead of creating it: it must exist in the account, or the import fails; remove adopt once the up has adopted it`,
+      });
   return {
     plan: {
       project,

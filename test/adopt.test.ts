@@ -137,6 +137,19 @@ describe("the program adopts with Pulumi's import option (mock engine)", () => {
     expect(renderStack(plain[0])).not.toContain("import=");
   });
 
+  it("lists each adopted resource under assumptions (the plan cannot know it exists), and nothing without the setting", () => {
+    const adoptedAssumptions = (p: StackPlan) =>
+      p.assumptions.filter((a) => a.kind === "adopted-resource").map((a) => [a.name, a.source]);
+    expect(adoptedAssumptions(adopted[0])).toEqual(
+      expect.arrayContaining(adopted[0].resources.filter((r) => r.import).map((r) => [r.import, r.urn])),
+    );
+    expect(adoptedAssumptions(adopted[0]).length).toBe(imports(adopted[0]).length);
+    expect(adoptedAssumptions(adopted[1])).toEqual([
+      ["/delivery/checkout/staging/cart-api/release", expect.stringContaining("cart-api")],
+    ]);
+    for (const plan of plain) expect(adoptedAssumptions(plan)).toEqual([]);
+  });
+
   it("adopting changes nothing else: same resources, inputs and other options", () => {
     for (const [i, plan] of adopted.entries()) {
       const strip = (p: StackPlan) => p.resources.map(({ import: _ignored, ...rest }) => rest);
