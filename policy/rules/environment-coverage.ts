@@ -6,6 +6,7 @@
  * environment stack only that stack's environment is judged, the shared stack has none. No
  * scanner id (project invariant). Mandatory.
  */
+import { environmentSubject } from "../../components/release";
 import type { CheckedResource, Finding, StackRule } from "../types";
 import { githubTrustStatements, conditionValues, SUB_KEY } from "./iam-oidc-trust";
 import { isUnknown, ofType, T } from "./util";
@@ -39,12 +40,15 @@ export const environmentCoverage: StackRule = {
         .flatMap((s) => conditionValues(s, SUB_KEY))
         .flatMap((c) => c.values),
     );
+    // The subject the release policy gives a deploy job (GitHub compares owner and repository
+    // case-insensitively, so the comparison does too).
+    const owner = ctx.spec.github.owner;
     const trusted = (v: unknown, service?: string) =>
       isUnknown(v) ||
       (typeof v === "string" &&
-        v.endsWith(`:environment:${env}`) &&
-        (service === undefined ||
-          v.toLowerCase().startsWith(`repo:${ctx.spec!.github.owner}/${service}:`.toLowerCase())));
+        (service === undefined
+          ? v.endsWith(`:environment:${env}`)
+          : v.toLowerCase() === environmentSubject({ owner, name: service }, env).toLowerCase()));
     if (!subjects.some((v) => trusted(v)))
       findings.push({ urn, message: `no IAM role trusts GitHub environment "${env}" (deploy role missing)` });
     else
