@@ -12,7 +12,12 @@
  */
 import { PREVIEW_TEMPLATE_TOKENS, previewResourceTypes, previewTemplate } from "../kubernetes/previews";
 import type { KubeObject } from "../kubernetes/manifests";
-import { ENVIRONMENT_SECRETS, ENVIRONMENT_VARIABLES, REPOSITORY_VARIABLES } from "../release";
+import {
+  ENVIRONMENT_SECRETS,
+  ENVIRONMENT_VARIABLES,
+  PREVIEW_ENVIRONMENT,
+  REPOSITORY_VARIABLES,
+} from "../release";
 import { resolvePreviews, type ServiceSpec, type TeamSpec } from "../team";
 import { kubernetesStepScript } from "./kubernetes-steps";
 import type { Job, Step } from "./model";
@@ -47,7 +52,7 @@ export function kubernetesPreviewTemplate(spec: TeamSpec, service: ServiceSpec):
       ...(service.env[plan.environment] ?? {}),
       PORT: String(service.port),
       SERVICE: service.name,
-      ENVIRONMENT: "preview",
+      ENVIRONMENT: PREVIEW_ENVIRONMENT,
     },
   });
   // The template travels in a step's `env:`, where GitHub would evaluate an expression: a

@@ -27,30 +27,20 @@ export function previewServerStopsWhenIdle(spec: TeamSpec): boolean {
   return resolvePreviews(spec)?.ownServer === true;
 }
 
+/** The step that runs preview-server.sh with `action`, as the step PREVIEW_SERVER_STEP_ID. */
+const serverStep = (spec: TeamSpec, name: string, action: string): Step[] =>
+  previewServerStopsWhenIdle(spec)
+    ? [{ name, id: PREVIEW_SERVER_STEP_ID, run: stepScript("previewServer"), env: serverEnv(action) }]
+    : [];
+
 /** Before the deploy: start the server and wait until EC2 and SSM say it can take the command. */
 export function startPreviewServerSteps(spec: TeamSpec): Step[] {
-  if (!previewServerStopsWhenIdle(spec)) return [];
-  return [
-    {
-      name: "Start the preview server (stopped while no preview is open)",
-      id: PREVIEW_SERVER_STEP_ID,
-      run: stepScript("previewServer"),
-      env: serverEnv("start"),
-    },
-  ];
+  return serverStep(spec, "Start the preview server (stopped while no preview is open)", "start");
 }
 
 /** Before a remove or sweep: is the server running? A stopped one holds no preview. */
 export function previewServerStatusSteps(spec: TeamSpec): Step[] {
-  if (!previewServerStopsWhenIdle(spec)) return [];
-  return [
-    {
-      name: "Is the preview server running? (stopped: no preview to remove)",
-      id: PREVIEW_SERVER_STEP_ID,
-      run: stepScript("previewServer"),
-      env: serverEnv("status"),
-    },
-  ];
+  return serverStep(spec, "Is the preview server running? (stopped: no preview to remove)", "status");
 }
 
 /**
