@@ -14,7 +14,6 @@
 import {
   previewMemoryNeededMib,
   resolvePreviews,
-  SERVER_ROOT_VOLUME_GIB,
   smallestTypeHolding,
   type TeamSpec,
 } from "../components/team";
@@ -70,8 +69,9 @@ export function previewCost(spec: TeamSpec, table: PriceTable = PRICES): Preview
     memoryNeededMib: plan.memoryNeededMib,
   };
   if (plan.ownServer) {
-    // The server's own root volume (EnvironmentServer's default), not EC2's default.
-    const volume = SERVER_ROOT_VOLUME_GIB * (prices.ebsGbMonth.gp3 ?? 0);
+    // The server's own root volume as the stack sizes it (team/server-disk.ts).
+    const gib = plan.rootVolume?.gib ?? 0;
+    const volume = gib * (prices.ebsGbMonth.gp3 ?? 0);
     // With a domain the server keeps an Elastic IP (charged stopped or not); without one, its
     // auto-assigned address exists, and is charged, only while it runs.
     const eip = plan.domain ? prices.publicIpv4Hourly * HOURS_PER_MONTH : 0;
@@ -81,7 +81,7 @@ export function previewCost(spec: TeamSpec, table: PriceTable = PRICES): Preview
       monthly: cents(volume + eip),
       runningHourly: running,
       detail:
-        `own ${plan.instanceType} server, stopped while no preview is open: ${SERVER_ROOT_VOLUME_GIB} GB gp3 ($${volume.toFixed(2)})` +
+        `own ${plan.instanceType} server, stopped while no preview is open: ${gib} GB gp3 ($${volume.toFixed(2)})` +
         `${plan.domain ? ` + Elastic IP for the preview domain ($${eip.toFixed(2)})` : ""}` +
         `; $${running.toFixed(4)} per hour while any preview is open (${plan.instanceType}${plan.domain ? "" : " + public IPv4"})`,
       notes,

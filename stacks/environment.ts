@@ -25,7 +25,7 @@ import { DeploymentEnvironment } from "../components/github";
 import { deploymentOf, ENVIRONMENT_SECRETS, ENVIRONMENT_VARIABLES } from "../components/release";
 import { stableServiceKey } from "../components/team";
 import {
-  environmentServerPreviewSettings,
+  environmentServerSettings,
   kubernetesPreviewEnvironments,
   kubernetesPreviewRoles,
   previewHost,
@@ -136,8 +136,9 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
           registries: ctx.spec.services.map((s) => repositoryName(team, stableServiceKey(s))),
           bootDocument: { name: agent.bootDocumentName, version: agent.bootDocumentVersion },
           ami: ctx.serverAmi,
-          // previews on this server: the type the preview sizing chose, and the proxy open for them
-          ...environmentServerPreviewSettings(previewServer),
+          // its root volume; with previews on this server, the type the preview sizing chose and
+          // the proxy open for them
+          ...environmentServerSettings(ctx, environment, previewServer),
         },
         awsOpts,
       );

@@ -23,6 +23,7 @@ import { PUBLIC_BASE_URL_FROM_METADATA } from "../components/aws/preview-agent";
 import { PreviewDocument, previewDocumentSettings } from "../components/aws/preview-document";
 import { PreviewEnvironment } from "../components/github/preview-environment";
 import {
+  environmentServerDisk,
   resolvePreviews,
   stableServiceKey,
   type EnvironmentSpec,
@@ -54,13 +55,19 @@ export function previewServerSettings(
   return { plan, instanceType: plan.instanceType, proxyPorts: plan.domain ? [80, 443] : [80] };
 }
 
-/** The environment's own server's settings from previews: none when previews have their own. */
-export function environmentServerPreviewSettings(settings: PreviewServerSettings | undefined): {
-  instanceType?: string;
-  proxyPorts?: readonly (80 | 443)[];
-} {
-  if (!settings || settings.plan.ownServer) return {};
-  return { instanceType: settings.instanceType, proxyPorts: settings.proxyPorts };
+/**
+ * The environment's own server's settings: its root volume (sized for its services, and for
+ * previews when they share it), and from previews the type they need and the proxy's ports.
+ */
+export function environmentServerSettings(
+  ctx: StackContext,
+  environment: EnvironmentSpec,
+  settings: PreviewServerSettings | undefined,
+): { rootVolumeGiB: number; instanceType?: string; proxyPorts?: readonly (80 | 443)[] } {
+  const shared = settings && !settings.plan.ownServer ? settings : undefined;
+  const rootVolumeGiB = environmentServerDisk(ctx.spec, environment, shared?.plan).gib;
+  if (!shared) return { rootVolumeGiB };
+  return { rootVolumeGiB, instanceType: shared.instanceType, proxyPorts: shared.proxyPorts };
 }
 
 export interface PreviewOwnServerArgs {
@@ -123,6 +130,7 @@ export function previewOwnServer(ctx: StackContext, args: PreviewOwnServerArgs):
       bootDocument: { name: agent.bootDocumentName, version: agent.bootDocumentVersion },
       ami: args.ami,
       instanceType: args.settings.instanceType,
+      rootVolumeGiB: args.settings.plan.rootVolume?.gib,
       proxyPorts: args.settings.proxyPorts,
       stoppedWhenIdle: true,
     },

@@ -153,8 +153,9 @@ describe("team.previews", () => {
 describe("previews' cost", () => {
   it("is the root volume of their own server while none is open, and the server per open hour", () => {
     const cost = previewCost(referenceTeam())!;
-    // eu-west-1: 16 GB gp3 × $0.088; running: t4g.medium $0.0368/h + public IPv4 $0.005/h.
-    expect(cost.monthly).toBe(Math.round(16 * 0.088 * 100) / 100);
+    // eu-west-1: 8 GB gp3 (the disk model's 6.7 GiB, raised to the AMI's snapshot) × $0.088;
+    // running: t4g.medium $0.0368/h + public IPv4 $0.005/h.
+    expect(cost.monthly).toBe(Math.round(8 * 0.088 * 100) / 100);
     expect(cost.runningHourly).toBeCloseTo(0.0368 + 0.005, 6);
     expect(cost.detail).toContain("stopped while no preview is open");
     // With a preview domain its DNS needs a stable address: an Elastic IP, charged when stopped.
@@ -163,7 +164,7 @@ describe("previews' cost", () => {
     const r = validateTeamSpec(raw);
     if (!r.ok) throw new Error(JSON.stringify(r.issues));
     const withDomain = previewCost(r.spec)!;
-    expect(withDomain.monthly).toBe(Math.round((16 * 0.088 + 0.005 * 730) * 100) / 100);
+    expect(withDomain.monthly).toBe(Math.round((8 * 0.088 + 0.005 * 730) * 100) / 100);
     expect(withDomain.runningHourly).toBeCloseTo(0.0368, 6);
   });
 

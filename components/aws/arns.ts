@@ -51,11 +51,6 @@ export function githubOidcProviderArn(s: Pick<AwsScope, "partition" | "accountId
   return `arn:${s.partition}:iam::${s.accountId}:oidc-provider/${OIDC_ISSUER_HOST}`;
 }
 
-/** CloudWatch alarm action that recovers an EC2 instance onto healthy hardware. */
-export function ec2RecoverActionArn(partition: string, region: string): string {
-  return `arn:${partition}:automate:${region}:ec2:recover`;
-}
-
 /**
  * IAM paths group a team's roles so resource policies can name "every server role of this team"
  * before those roles exist (environment stacks create them after the shared stack).

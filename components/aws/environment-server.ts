@@ -1,8 +1,8 @@
 import * as aws from "./sdk";
 import * as pulumi from "@pulumi/pulumi";
 import { al2023AmiParameter, architectureOfInstanceType, IDLE_STOPPED_TAG } from "../release";
-import { SERVER_ROOT_VOLUME_GIB, type EnvironmentSpec } from "../team";
-import { ec2RecoverActionArn, serverRolePath } from "./arns";
+import { environmentServerDisk, type EnvironmentSpec } from "../team";
+import { serverRolePath } from "./arns";
 import { ec2TrustPolicy, serverPermissions, ssmCorePolicyArn } from "./iam-documents";
 import { serverLogGroupName } from "./names";
 import { providerScope } from "./scope";
@@ -59,8 +59,10 @@ export interface EnvironmentServerArgs {
    */
   readonly proxyPorts?: readonly (80 | 443)[];
   /**
-   * Root volume size in GiB (gp3, encrypted).
-   * @default 16 - the OS, a 1 GiB swap file and a few releases of each image
+   * Root volume size in GiB (gp3, encrypted); at least the AMI's snapshot (8 GiB for Amazon Linux
+   * 2023), or EC2 refuses the launch.
+   * @default environment.rootVolumeGiB, else sized for `services` (team/server-disk.ts): the
+   * system, the current and two kept releases of each service's image, and one pull
    */
   readonly rootVolumeGiB?: number;
   /**
@@ -87,8 +89,8 @@ export interface EnvironmentServerArgs {
 /**
  * One EC2 server per environment running the team's services in Docker behind kamal-proxy. No SSH:
  * operators use SSM Session Manager. IMDSv2 with a hop limit of 1 (a container cannot reach the
- * host's credentials), an encrypted and tagged gp3 root volume, 80/443 open only when a service is
- * public, auto-recovery on system status failures. The deploy agent arrives by a State Manager
+ * host's credentials), an encrypted and tagged gp3 root volume sized for its images, 80/443 open
+ * only when a service is public, EC2's simplified automatic recovery on system status failures. The deploy agent arrives by a State Manager
  * association of the boot document; with a stable address, the Elastic IP moves to a replacement
  * server only after that association succeeded on it (every service serving its release).
  */
@@ -218,12 +220,21 @@ export class EnvironmentServer extends pulumi.ComponentResource {
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
         rootBlockDevice: {
           volumeType: "gp3",
-          volumeSize: args.rootVolumeGiB ?? SERVER_ROOT_VOLUME_GIB,
+          volumeSize: args.rootVolumeGiB ?? environmentServerDisk({ services: args.services }, env).gib,
           encrypted: true,
           deleteOnTermination: true,
           tags: { ...tags, Name: `${args.team}-${env.name}-root` },
         },
         monitoring: false,
+        // Recovery onto healthy hardware when the system status check fails: EC2's simplified
+        // automatic recovery, on by default for supported types (t4g, t3 among them) and set here
+        // so nothing turns it off unseen. It keeps the instance id, addresses and volume like a
+        // CloudWatch alarm's recover action, without an alarm billed per server (stopped or not);
+        // the alarm's only gain is a faster reaction. EC2 User Guide, "Configure simplified
+        // automatic recovery" (instance-configuration-recovery.html). Updated in place
+        // (ModifyInstanceMaintenanceOptions; terraform-provider-aws ec2_instance.go,
+        // maintenance_options is not ForceNew).
+        maintenanceOptions: { autoRecovery: "default" },
         // The same for every team and service list: only a new proxy version changes it.
         userData: userData(),
         userDataReplaceOnChange: true,
@@ -260,23 +271,6 @@ export class EnvironmentServer extends pulumi.ComponentResource {
         tags,
       },
       { parent: this, replaceOnChanges: ["targets"] },
-    );
-
-    new aws.cloudwatch.MetricAlarm(
-      `${name}-recover`,
-      {
-        alarmDescription: `Recover ${args.team}-${env.name} onto healthy hardware when the system status check fails`,
-        namespace: "AWS/EC2",
-        metricName: "StatusCheckFailed_System",
-        dimensions: { InstanceId: this.instance.id },
-        statistic: "Maximum",
-        period: 60,
-        evaluationPeriods: 2,
-        threshold: 0,
-        comparisonOperator: "GreaterThanThreshold",
-        alarmActions: [scope.apply((s) => ec2RecoverActionArn(s.partition, args.region))],
-      },
-      { parent: this },
     );
 
     if (env.stableAddress) {

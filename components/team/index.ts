@@ -4,6 +4,7 @@ export * from "./models";
 export * from "./regions";
 export * from "./identity";
 export * from "./previews";
+export * from "./server-disk";
 export { validateTeamSpec, parseTeamSpec, type ValidationResult } from "./validate";
 export * from "./kubernetes";
 export {

@@ -178,7 +178,7 @@ export function kubernetesIssues(input: Loose, root: string): SpecIssue[] {
     }
     // Keys of the server runtime mean nothing here: refuse them rather than ignore them.
     // (stableAddress defaults to false: only true is a request for something.)
-    for (const key of ["instanceType", "stableAddress", "vpcId", "subnetIds"] as const) {
+    for (const key of ["instanceType", "rootVolumeGiB", "stableAddress", "vpcId", "subnetIds"] as const) {
       if (e[key] !== undefined && e[key] !== false) {
         issues.push({
           path: `${here}.${key}`,

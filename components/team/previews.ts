@@ -15,6 +15,7 @@ import type { EnvironmentSpec, TeamSpec } from "./schema";
 import type { SpecIssue } from "./issues";
 import { previewsNamespace } from "./kubernetes";
 import { showValue } from "./issues";
+import { previewServerDisk, type ServerDisk } from "./server-disk";
 
 /** Memory of the burstable types teams use for these servers, MiB (EC2 instance type specs). */
 export const INSTANCE_MEMORY_MIB: Readonly<Record<string, number>> = {
@@ -43,9 +44,6 @@ export const SERVER_RESERVED_MIB = 384;
 /** Memory a service's container is assumed to need when the spec does not say (`services[i].memoryMb`). */
 export const DEFAULT_SERVICE_MEMORY_MB = 256;
 
-/** Root volume of an environment's server (and previews' own), GiB: EnvironmentServer's default. */
-export const SERVER_ROOT_VOLUME_GIB = 16;
-
 /** The default instance type of an environment's server (the server runtime's rule). */
 export function defaultServerType(env: Pick<EnvironmentSpec, "role">): string {
   return env.role === "production" ? "t4g.small" : "t4g.micro";
@@ -65,6 +63,8 @@ export interface PreviewPlan {
   readonly typeWithoutPreviews: string;
   /** MiB the server needs with every preview running. */
   readonly memoryNeededMib: number;
+  /** Previews' own server's root volume (server-disk.ts); undefined when they share a server. */
+  readonly rootVolume?: ServerDisk;
   readonly domain?: string;
   readonly ttlDays: number;
   readonly maxPerService: number;
@@ -136,6 +136,7 @@ export function resolvePreviews(spec: TeamSpec): PreviewPlan | undefined {
     explicitType,
     typeWithoutPreviews,
     memoryNeededMib,
+    ...(ownServer ? { rootVolume: previewServerDisk(spec, p) } : {}),
     domain: p.domain,
     ttlDays: p.ttlDays,
     maxPerService: p.maxPerService,
@@ -181,11 +182,13 @@ function kubernetesPreviewIssues(input: Loose, env: Loose, environments: readonl
       message: `${showValue(env.name)} runs on Kubernetes without previews on its cluster: set team.environments[${rawIndex(input, env)}].kubernetes.previews: true (creates the previews namespace, its quota and the preview deployer), or host previews on a server environment`,
     });
   }
-  if (p.instanceType !== undefined) {
-    issues.push({
-      path: "team.previews.instanceType",
-      message: `${showValue(p.instanceType)} is a preview server's type, but previews on ${showValue(env.name)} run in its cluster's previews namespace (no server); remove it`,
-    });
+  for (const key of ["instanceType", "rootVolumeGiB"] as const) {
+    if (p[key] !== undefined) {
+      issues.push({
+        path: `team.previews.${key}`,
+        message: `${showValue(p[key])} is for previews' own server, but previews on ${showValue(env.name)} run in its cluster's previews namespace (no server); remove it`,
+      });
+    }
   }
   environments.forEach((e) => {
     if (e !== env && isObject(e.kubernetes) && e.kubernetes.previews === true)
@@ -266,6 +269,13 @@ export function previewIssues(input: Loose): SpecIssue[] {
           message:
             '"previews" is the path previews answer under without team.previews.domain; rename the service or set a preview domain',
         });
+    });
+  }
+
+  if (p.rootVolumeGiB !== undefined && typeof p.instanceType !== "string") {
+    issues.push({
+      path: "team.previews.rootVolumeGiB",
+      message: `sizes previews' own server (team.previews.instanceType), which previews here do not have: they share ${showValue(env.name)}'s server, whose volume is team.environments[${rawIndex(input, env)}].rootVolumeGiB`,
     });
   }
 

@@ -141,6 +141,22 @@ const environmentSchema = z.strictObject({
     .string()
     .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as t4g.micro" })
     .optional(),
+  /**
+   * Root volume of the environment's server, GiB (gp3, encrypted). At least 8: EC2 refuses a root
+   * volume smaller than the AMI's snapshot, 8 GiB for Amazon Linux 2023. A larger value grows the
+   * volume in place; a smaller one than the server has is kept at what it has (EC2 cannot shrink
+   * a volume).
+   * @default sized from the services (server-disk.ts): 8 for a few services, more for many
+   */
+  rootVolumeGiB: z
+    .number()
+    .int()
+    .min(8, {
+      message:
+        "must be at least 8: EC2 refuses a root volume smaller than the AMI's snapshot (8 GiB for Amazon Linux 2023)",
+    })
+    .max(16384, { message: "must be at most 16384 (gp3's largest volume)" })
+    .optional(),
   /** Who approves a deployment. @default the maintainers for production, nobody elsewhere */
   requiredReviewers: z
     .array(principal)
@@ -305,6 +321,20 @@ export const teamSpecSchema = z.strictObject({
       instanceType: z
         .string()
         .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as t4g.small" })
+        .optional(),
+      /**
+       * Root volume of previews' own server (with `instanceType`), GiB; at least 8 (the AMI's
+       * snapshot). Previews on an environment's server use that environment's `rootVolumeGiB`.
+       * @default sized from the services and maxPerService (server-disk.ts)
+       */
+      rootVolumeGiB: z
+        .number()
+        .int()
+        .min(8, {
+          message:
+            "must be at least 8: EC2 refuses a root volume smaller than the AMI's snapshot (8 GiB for Amazon Linux 2023)",
+        })
+        .max(16384, { message: "must be at most 16384 (gp3's largest volume)" })
         .optional(),
     })
     .prefault({}),

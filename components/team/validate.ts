@@ -73,17 +73,14 @@ function describe(issue: z.core.$ZodIssue, value: unknown): string {
         : `is not one of the ${options.length} known values${hint}`;
     }
     case "too_small":
-      if (issue.origin === "array")
-        return issue.message.startsWith("must")
-          ? issue.message
-          : `must have at least ${issue.minimum} item(s)`;
+      // A schema's own message ("must be at least 8: …") says why; zod's defaults never start so.
+      if (issue.message.startsWith("must")) return issue.message;
+      if (issue.origin === "array") return `must have at least ${issue.minimum} item(s)`;
       if (issue.origin === "string") return `must not be shorter than ${issue.minimum} character(s)`;
       return `must be at least ${issue.minimum}`;
     case "too_big":
-      if (issue.origin === "array")
-        return issue.message.startsWith("must")
-          ? issue.message
-          : `must have at most ${issue.maximum} item(s)`;
+      if (issue.message.startsWith("must")) return issue.message;
+      if (issue.origin === "array") return `must have at most ${issue.maximum} item(s)`;
       if (issue.origin === "string") return `must not be longer than ${issue.maximum} characters`;
       return `must be at most ${issue.maximum}`;
     default:
