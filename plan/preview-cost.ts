@@ -12,6 +12,7 @@
  *   namespace's quota is claimed from a cluster the team already pays for.
  */
 import {
+  environmentServerDisk,
   previewMemoryNeededMib,
   resolvePreviews,
   smallestTypeHolding,
@@ -87,22 +88,30 @@ export function previewCost(spec: TeamSpec, table: PriceTable = PRICES): Preview
       notes,
     };
   }
-  if (plan.explicitType !== undefined) {
-    return {
-      ...base,
-      monthly: 0,
-      detail: `on ${plan.environment}'s ${plan.instanceType}, which holds them (${plan.memoryNeededMib} MiB needed): no extra cost`,
-      notes,
-    };
-  }
-  const extra = (hourly(plan.instanceType) - hourly(plan.typeWithoutPreviews)) * HOURS_PER_MONTH;
+  // On the environment's server: a larger type when the spec left it to the sizing (an explicit
+  // type is the team's, and exists anyway), and their images on its root volume (none when the
+  // spec sizes that by hand).
+  const extra =
+    plan.explicitType === undefined
+      ? Math.max(0, hourly(plan.instanceType) - hourly(plan.typeWithoutPreviews)) * HOURS_PER_MONTH
+      : 0;
+  const env = spec.environments.find((e) => e.name === plan.environment)!;
+  const extraGib = environmentServerDisk(spec, env, plan).gib - environmentServerDisk(spec, env).gib;
+  const disk = extraGib * (prices.ebsGbMonth.gp3 ?? 0);
+  const holds =
+    extra > 0
+      ? `${plan.environment}'s server is ${plan.instanceType} instead of ${plan.typeWithoutPreviews} to hold ${plan.maxPerService} previews per service (${plan.memoryNeededMib} MiB)`
+      : `on ${plan.environment}'s ${plan.instanceType}, which holds them (${plan.memoryNeededMib} MiB needed)`;
   return {
     ...base,
-    monthly: cents(Math.max(0, extra)),
+    monthly: cents(extra + disk),
     detail:
-      plan.instanceType === plan.typeWithoutPreviews
-        ? `on ${plan.environment}'s ${plan.instanceType}, which holds them: no extra cost`
-        : `${plan.environment}'s server is ${plan.instanceType} instead of ${plan.typeWithoutPreviews} to hold ${plan.maxPerService} previews per service (${plan.memoryNeededMib} MiB)`,
+      holds +
+      (extraGib > 0
+        ? `; its root volume ${extraGib} GB larger for their images ($${disk.toFixed(2)})`
+        : extra > 0
+          ? ""
+          : ": no extra cost"),
     notes,
   };
 }
