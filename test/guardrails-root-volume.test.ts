@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { readFacts } from "../plan/facts";
 import { REPO_ROOT } from "./fixtures";
 import { planOutcome } from "./guardrails-support";
 import type { StackPlan } from "./harness";
@@ -76,6 +77,31 @@ describe(`${RULE} on real plans`, () => {
       // Not listed: nothing to compare, nothing refused, the AMI assumed.
       fs.writeFileSync(path.join(dir, "facts.yaml"), facts());
       expect(await plan()).toMatchObject({ violations: [], assumed: ["aws-ami"] });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("validates aws.amis entries in facts.yaml, naming each bad key", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ami-facts-"));
+    try {
+      fs.writeFileSync(
+        path.join(dir, "facts.yaml"),
+        [
+          "aws:",
+          '  accountId: "123456789012"',
+          "  amis:",
+          "    ami-0fedcba9876543210: { architecture: arm64, rootSnapshotGiB: 0, rootDeviceName: xvda }",
+          "    ami-0123456789abcdef0: { architecture: x86_64, rootSnapshotGiB: 7.5 }",
+          "    ami-0a0a0a0a0a0a0a0a0: { architecture: arm64, rootSnapshotGiB: 30 }",
+          "",
+        ].join("\n"),
+      );
+      expect(readFacts(dir).issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+        "facts.aws.amis.ami-0fedcba9876543210.rootSnapshotGiB: must be at least 1 GiB",
+        "facts.aws.amis.ami-0fedcba9876543210.rootDeviceName: must be a device name such as /dev/xvda",
+        "facts.aws.amis.ami-0123456789abcdef0.rootSnapshotGiB: must be a whole number of GiB",
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
