@@ -3,7 +3,9 @@
  * EC2 refuses `RunInstances` otherwise, with `InvalidBlockDeviceMapping: Volume of size 15GB is
  * smaller than snapshot 'snap-…', expect size >= 30GB` (as reported in scylladb/scylladb#6999;
  * the ECS-optimized Amazon Linux AMIs carry a 30 GB root snapshot: amazonlinux/amazon-linux-2023#268,
- * aws/containers-roadmap#134). A root volume may grow past the snapshot, never shrink below it.
+ * aws/containers-roadmap#134). The EC2 API Reference, `EbsBlockDevice.VolumeSize`: "If you
+ * specify a snapshot, the default is the snapshot size. You can specify a volume size that is
+ * equal to or larger than the snapshot size."
  *
  * The snapshot's size comes from the lookup that resolved the AMI:
  * - a pinned AMI (`aws.ec2.getAmi`, stack config `serverAmi`): the `blockDeviceMappings` entry
