@@ -65,14 +65,31 @@ const factsSchema = z.strictObject({
        * confirmed in exactly those zones; a type not listed is assumed offered in every zone.
        */
       /**
-       * Architecture of AMIs the team pins (stack config `serverAmi`), as
-       * `aws ec2 describe-images --image-ids <id>` reports it. An AMI not listed here is planned
-       * with its architecture unknown (an assumption), so no preflight can compare it.
+       * AMIs the team pins (stack config `serverAmi`), as
+       * `aws ec2 describe-images --image-ids <id>` reports them: `architecture`, and the size of
+       * the root snapshot (`rootSnapshotGiB`: the `Ebs.VolumeSize` of the block device mapping
+       * named by `RootDeviceName`) with that device name. EC2 refuses an instance whose root
+       * volume is smaller than the snapshot (preflight aws-ec2-root-volume-snapshot). An AMI
+       * listed without `rootSnapshotGiB` is planned with the standard Amazon Linux 2023 AMI's
+       * 8 GiB, listed as an assumption; `rootDeviceName` defaults to Amazon Linux's `/dev/xvda`.
+       * An AMI not listed here is planned with its architecture and snapshot unknown (an
+       * assumption), so no preflight can compare them.
        */
       amis: z
         .record(
           z.string().regex(/^ami-[0-9a-f]{8,17}$/, { message: "must be an AMI id (ami-…)" }),
-          z.strictObject({ architecture: z.enum(["arm64", "x86_64"]) }),
+          z.strictObject({
+            architecture: z.enum(["arm64", "x86_64"]),
+            rootSnapshotGiB: z
+              .number()
+              .int({ message: "must be a whole number of GiB" })
+              .min(1, { message: "must be at least 1 GiB" })
+              .optional(),
+            rootDeviceName: z
+              .string()
+              .regex(/^\/dev\/[a-z0-9]+$/, { message: "must be a device name such as /dev/xvda" })
+              .optional(),
+          }),
         )
         .default({}),
       instanceTypeOfferings: z

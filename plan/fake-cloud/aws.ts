@@ -5,6 +5,10 @@
  */
 import type { CallFake, FakeContext, FakeTables, ResourceFake } from "./types";
 import { NO_DEFAULT_VPC } from "../facts";
+import {
+  AL2023_ROOT_DEVICE_NAME,
+  AL2023_ROOT_SNAPSHOT_GIB,
+} from "../../policy/rules/aws-ec2-root-volume-snapshot";
 
 const arn = (
   ctx: FakeContext,
@@ -471,8 +475,11 @@ export const calls: Record<string, CallFake> = {
       region: ctx.region,
     };
   },
-  // A pinned AMI, looked up by image-id: its architecture from aws.amis of facts.yaml, else
-  // unknown (empty) and an assumption.
+  // A pinned AMI, looked up by image-id: its architecture and root snapshot from aws.amis of
+  // facts.yaml, else unknown (empty, no block device mappings) and an assumption. The mappings
+  // have the provider's shape: `ebs` is a map of strings keyed as terraform-provider-aws writes
+  // them (`volume_size`, `snapshot_id`, …; flattenAMIBlockDeviceMappings in
+  // internal/service/ec2/ec2_ami_data_source.go), which @pulumi/aws passes through unrenamed.
   "aws:ec2/getAmi:getAmi": (inputs, ctx) => {
     const filters: { name: string; values: string[] }[] = inputs.filters ?? [];
     const id = filters.find((f) => f.name === "image-id")?.values?.[0];
@@ -482,8 +489,16 @@ export const calls: Record<string, CallFake> = {
       ctx.assume(
         "aws-ami",
         id,
-        `facts.yaml lists no aws.amis.${id}: the plan assumes it exists, is shared with the account, and runs on the server's instance type (aws ec2 describe-images --image-ids ${id})`,
+        `facts.yaml lists no aws.amis.${id}: the plan assumes it exists, is shared with the account, runs on the server's instance type and has a root snapshot no larger than the server's root volume (aws ec2 describe-images --image-ids ${id})`,
       );
+    else if (known.rootSnapshotGiB === undefined)
+      ctx.assume(
+        "aws-ami-root-snapshot",
+        id,
+        `facts.yaml gives no aws.amis.${id}.rootSnapshotGiB: the plan assumes ${AL2023_ROOT_SNAPSHOT_GIB} GiB, the standard Amazon Linux 2023 AMI's (aws ec2 describe-images --image-ids ${id} --query 'Images[0].[RootDeviceName,BlockDeviceMappings]')`,
+      );
+    const rootDeviceName = known?.rootDeviceName ?? AL2023_ROOT_DEVICE_NAME;
+    const snapshotId = `snap-0${ctx.hex(16, `${id}-root`)}`;
     return {
       id,
       imageId: id,
@@ -493,6 +508,26 @@ export const calls: Record<string, CallFake> = {
       ownerId: ctx.accountId,
       state: "available",
       rootDeviceType: "ebs",
+      rootDeviceName: known ? rootDeviceName : "",
+      rootSnapshotId: known ? snapshotId : "",
+      blockDeviceMappings: known
+        ? [
+            {
+              deviceName: rootDeviceName,
+              virtualName: "",
+              noDevice: "",
+              ebs: {
+                delete_on_termination: "true",
+                encrypted: "false",
+                iops: "3000",
+                snapshot_id: snapshotId,
+                throughput: "125",
+                volume_size: String(known.rootSnapshotGiB ?? AL2023_ROOT_SNAPSHOT_GIB),
+                volume_type: "gp3",
+              },
+            },
+          ]
+        : [],
       virtualizationType: "hvm",
       region: ctx.region,
     };

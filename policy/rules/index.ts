@@ -2,6 +2,7 @@
 import type { Rule } from "../types";
 import { awsCloudwatchLogGroupName } from "./aws-cloudwatch-log-group-name";
 import { awsEc2AmiArchitecture } from "./aws-ec2-ami-architecture";
+import { awsEc2RootVolumeSnapshot } from "./aws-ec2-root-volume-snapshot";
 import { awsEc2UserDataSize } from "./aws-ec2-user-data-size";
 import { awsEcrRepositoryName } from "./aws-ecr-repository-name";
 import { awsIamNameLength } from "./aws-iam-name-length";
@@ -75,6 +76,7 @@ export const RULES: readonly Rule[] = [
   // Preflight: the limits and refusals of the real APIs, each citing its source.
   awsEc2UserDataSize,
   awsEc2AmiArchitecture,
+  awsEc2RootVolumeSnapshot,
   releaseOneArchitecture,
   awsIamPolicySize,
   awsIamRoleQuota,
