@@ -25,15 +25,17 @@
  * say its root snapshot's size, the rule cannot know and stays silent. A root volume without a
  * size gets the snapshot's and is never refused. Mandatory.
  */
+import { AMI_ROOT_SNAPSHOT_GIB } from "../../components/team/server-disk";
 import type { CheckedResource, Lookup, ResourceRule, RuleContext } from "../types";
 import { environmentKey } from "./preflight";
 import { arr, obj, str, T } from "./util";
 
 /**
- * Root snapshot of the standard Amazon Linux 2023 AMI, GiB: an assumption (see the header). The
- * offline plan's fake `getAmi` answers it for an AMI facts.yaml lists without `rootSnapshotGiB`.
+ * Root snapshot of the standard Amazon Linux 2023 AMI, GiB: an assumption (see the header), the
+ * same the server's disk sizing floors at (team/server-disk.ts). The offline plan's fake `getAmi`
+ * answers it for an AMI facts.yaml lists without `rootSnapshotGiB`.
  */
-export const AL2023_ROOT_SNAPSHOT_GIB = 8;
+export const AL2023_ROOT_SNAPSHOT_GIB = AMI_ROOT_SNAPSHOT_GIB;
 /** Root device of the Amazon Linux 2023 AMIs. */
 export const AL2023_ROOT_DEVICE_NAME = "/dev/xvda";
 
