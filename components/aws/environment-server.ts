@@ -5,6 +5,7 @@ import { SERVER_ROOT_VOLUME_GIB, type EnvironmentSpec } from "../team";
 import { ec2RecoverActionArn, serverRolePath } from "./arns";
 import { ec2TrustPolicy, serverPermissions, ssmCorePolicyArn } from "./iam-documents";
 import { serverLogGroupName } from "./names";
+import { rootVolumeGiB } from "./root-volume";
 import { providerScope } from "./scope";
 import { userData } from "./user-data";
 
@@ -218,7 +219,14 @@ export class EnvironmentServer extends pulumi.ComponentResource {
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
         rootBlockDevice: {
           volumeType: "gp3",
-          volumeSize: args.rootVolumeGiB ?? SERVER_ROOT_VOLUME_GIB,
+          volumeSize: rootVolumeGiB(
+            {
+              team: args.team,
+              environment: env.name,
+              wantedGiB: args.rootVolumeGiB ?? SERVER_ROOT_VOLUME_GIB,
+            },
+            { parent: this },
+          ),
           encrypted: true,
           deleteOnTermination: true,
           tags: { ...tags, Name: `${args.team}-${env.name}-root` },
