@@ -515,9 +515,13 @@ export const calls: Record<string, CallFake> = {
   "aws:ebs/getEbsVolumes:getEbsVolumes": (inputs, ctx) => {
     const tags: Record<string, string> = inputs.tags ?? {};
     const name = tags.Name;
-    if (!name || !tags["delivery:team"])
+    const filters: { name: string; values: string[] }[] = inputs.filters ?? [];
+    const status = filters.find((f) => f.name === "status")?.values;
+    // facts.yaml records attached volumes only: a lookup that would also match detached ones
+    // cannot be answered from it.
+    if (!name || !tags["delivery:team"] || status?.length !== 1 || status[0] !== "in-use")
       throw new Error(
-        "the fake cloud answers aws:ebs/getEbsVolumes only for a server's root volume (tags Name and delivery:team)",
+        "the fake cloud answers aws:ebs/getEbsVolumes only for a server's attached root volume (tags Name and delivery:team, filter status=in-use)",
       );
     const known = rootVolumes(ctx);
     if (known === undefined)
