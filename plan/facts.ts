@@ -92,6 +92,23 @@ const factsSchema = z.strictObject({
           }),
         )
         .default({}),
+      /**
+       * Root volumes of the team's servers that exist now, by their `Name` tag
+       * (`<team>-<environment>-root`), in GiB, as `aws ec2 describe-volumes --filters
+       * Name=tag:delivery:team,Values=<team> Name=status,Values=in-use --query
+       * 'Volumes[].[Tags[?Key==`Name`]|[0].Value,Size]'` lists them. A server never asks for less
+       * than its volume has (EC2 refuses to shrink one): the plan shows the larger size. `{}`: no
+       * server exists yet. Without this key the plan assumes none exists, and says so.
+       */
+      rootVolumes: z
+        .record(
+          z.string().regex(/^[a-z0-9][a-z0-9-]*-root$/, {
+            message: "must be a server root volume's Name tag, <team>-<environment>-root",
+          }),
+          // gp3: 1-16,384 GiB (Amazon EBS volume types).
+          z.number().int().min(1).max(16384),
+        )
+        .optional(),
       instanceTypeOfferings: z
         .record(
           z.string(),

@@ -200,6 +200,7 @@ function factsFile(spec: TeamSpec): string {
       "#   instanceTypeOfferings:  # aws ec2 describe-instance-type-offerings --location-type availability-zone",
       `#     ${spec.aws.region}:`,
       `#       t4g.micro: [${spec.aws.region}a, ${spec.aws.region}b]`,
+      "#   rootVolumes: {}  # servers' root volumes that exist, by Name tag, in GiB: <team>-<env>-root: 16",
       "",
     ].join("\n")
   );

@@ -407,8 +407,14 @@ describe("assumptions: lookups facts.yaml does not confirm", () => {
       const [shared, staging] = await planStacks({ stacks: ["shared", "staging"], dir });
       const kinds = (p: StackPlan) => [...new Set(p.assumptions.map((a) => a.kind))].sort();
       expect(kinds(shared)).toEqual(["aws-account", "github-user"]);
-      // The server runtime looks up the zones offering its instance type: without facts, assumed.
-      expect(kinds(staging)).toEqual(["aws-account", "aws-instance-type-offering", "aws-vpc"]);
+      // The server runtime looks up the zones offering its instance type and its existing root
+      // volume: without facts, both assumed.
+      expect(kinds(staging)).toEqual([
+        "aws-account",
+        "aws-instance-type-offering",
+        "aws-root-volume",
+        "aws-vpc",
+      ]);
       expect(staging.assumptions.find((a) => a.kind === "aws-instance-type-offering")).toMatchObject({
         name: "t4g.micro",
         source: "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings",
@@ -460,7 +466,7 @@ describe("assumptions: lookups facts.yaml does not confirm", () => {
         fs.copyFileSync(path.join(REPO_ROOT, f), path.join(dir, f));
       fs.writeFileSync(
         path.join(dir, "facts.yaml"),
-        "github: {owner: acme-shop, users: [ok, 7]}\naws: {accountId: '12', colour: blue, instanceTypeOfferings: {eu-west-1: {T4G: [eu-west-1a]}}}\n",
+        "github: {owner: acme-shop, users: [ok, 7]}\naws: {accountId: '12', colour: blue, instanceTypeOfferings: {eu-west-1: {T4G: [eu-west-1a]}}, rootVolumes: {checkout-production: 16, checkout-staging-root: 0}}\n",
       );
       const err = await planStacks({ stacks: ["shared"], dir }).catch((e) => e);
       expect(err).toBeInstanceOf(PlanError);
@@ -468,6 +474,8 @@ describe("assumptions: lookups facts.yaml does not confirm", () => {
       expect(err.message).toContain("facts.aws.accountId:");
       expect(err.message).toMatch(/facts\.aws.*colour/);
       expect(err.message).toContain("facts.aws.instanceTypeOfferings.eu-west-1.T4G: ");
+      expect(err.message).toContain("facts.aws.rootVolumes.checkout-production: ");
+      expect(err.message).toContain("facts.aws.rootVolumes.checkout-staging-root: ");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -5,6 +5,7 @@ import { environmentServerDisk, type EnvironmentSpec } from "../team";
 import { serverRolePath } from "./arns";
 import { ec2TrustPolicy, serverPermissions, ssmCorePolicyArn } from "./iam-documents";
 import { serverLogGroupName } from "./names";
+import { rootVolumeGiB, serverRootVolumeName } from "./root-volume";
 import { providerScope } from "./scope";
 import { userData } from "./user-data";
 
@@ -220,10 +221,18 @@ export class EnvironmentServer extends pulumi.ComponentResource {
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
         rootBlockDevice: {
           volumeType: "gp3",
-          volumeSize: args.rootVolumeGiB ?? environmentServerDisk({ services: args.services }, env).gib,
+          // The spec's or the disk model's size, never below what the volume already has.
+          volumeSize: rootVolumeGiB(
+            {
+              team: args.team,
+              environment: env.name,
+              wantedGiB: args.rootVolumeGiB ?? environmentServerDisk({ services: args.services }, env).gib,
+            },
+            { parent: this },
+          ),
           encrypted: true,
           deleteOnTermination: true,
-          tags: { ...tags, Name: `${args.team}-${env.name}-root` },
+          tags: { ...tags, Name: serverRootVolumeName(args.team, env.name) },
         },
         monitoring: false,
         // Recovery onto healthy hardware when the system status check fails: EC2's simplified

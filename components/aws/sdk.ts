@@ -11,6 +11,7 @@
  * this program receives none.
  */
 export * as cloudwatch from "@pulumi/aws/cloudwatch";
+export * as ebs from "@pulumi/aws/ebs";
 export * as ec2 from "@pulumi/aws/ec2";
 export * as ecr from "@pulumi/aws/ecr";
 export * as eks from "@pulumi/aws/eks";

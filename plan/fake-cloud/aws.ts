@@ -3,6 +3,7 @@
  * uses. Account 123456789012, partition `aws`, region from the resource's explicit provider.
  * Public addresses come from TEST-NET-3 (203.0.113.0/24), which is never routed.
  */
+import { createHash } from "crypto";
 import type { CallFake, FakeContext, FakeTables, ResourceFake } from "./types";
 import { NO_DEFAULT_VPC } from "../facts";
 import {
@@ -313,6 +314,17 @@ function noMatch(resourceType: string, token: string, why: string): Error {
   return new Error(`${token}: no matching ${resourceType} found (${why})`);
 }
 
+/** The id of a root volume facts.yaml lists: the same in both lookups, derived from its Name tag. */
+const rootVolumeId = (name: string) => `vol-${createHash("sha256").update(name).digest("hex").slice(0, 17)}`;
+
+/**
+ * Root volumes facts.yaml says exist, by Name tag; undefined when it does not say (a fresh
+ * account is assumed, and the lookup records that).
+ */
+function rootVolumes(ctx: FakeContext): Readonly<Record<string, number>> | undefined {
+  return ctx.facts.aws?.rootVolumes;
+}
+
 export const calls: Record<string, CallFake> = {
   "aws:index/getCallerIdentity:getCallerIdentity": (_inputs, ctx) => {
     if (!ctx.facts.aws)
@@ -529,6 +541,64 @@ export const calls: Record<string, CallFake> = {
           ]
         : [],
       virtualizationType: "hvm",
+      region: ctx.region,
+    };
+  },
+  // A server's existing root volume (components/aws/root-volume.ts), by its Name and team tags:
+  // aws.rootVolumes of facts.yaml, else none (a new environment), as an assumption. No match is an
+  // empty list, as data source aws_ebs_volumes answers.
+  "aws:ebs/getEbsVolumes:getEbsVolumes": (inputs, ctx) => {
+    const tags: Record<string, string> = inputs.tags ?? {};
+    const name = tags.Name;
+    const filters: { name: string; values: string[] }[] = inputs.filters ?? [];
+    const status = filters.find((f) => f.name === "status")?.values;
+    // facts.yaml records attached volumes only: a lookup that would also match detached ones
+    // cannot be answered from it.
+    if (!name || !tags["delivery:team"] || status?.length !== 1 || status[0] !== "in-use")
+      throw new Error(
+        "the fake cloud answers aws:ebs/getEbsVolumes only for a server's attached root volume (tags Name and delivery:team, filter status=in-use)",
+      );
+    const known = rootVolumes(ctx);
+    if (known === undefined)
+      ctx.assume(
+        "aws-root-volume",
+        name,
+        `facts.yaml lists no aws.rootVolumes: the plan assumes this server's root volume does not exist yet; pulumi up keeps an existing larger one (aws ec2 describe-volumes --filters Name=tag:Name,Values=${name} --query 'Volumes[].Size')`,
+      );
+    return {
+      id: ctx.region,
+      ids: known?.[name] === undefined ? [] : [rootVolumeId(name)],
+      region: ctx.region,
+    };
+  },
+  // One volume by id, as the lookup above answered it. Data source aws_ebs_volume fails when
+  // nothing matches (internal/service/ec2/ebs_volume_data_source.go).
+  "aws:ebs/getVolume:getVolume": (inputs, ctx) => {
+    const filters: { name: string; values: string[] }[] = inputs.filters ?? [];
+    const id = filters.find((f) => f.name === "volume-id")?.values?.[0];
+    const entry = Object.entries(rootVolumes(ctx) ?? {}).find(([name]) => rootVolumeId(name) === id);
+    if (!id || !entry)
+      throw new Error(
+        `aws:ebs/getVolume:getVolume: Your query returned no results. Please change your search criteria and try again. (no volume ${id ?? "(no volume-id filter)"} in aws.rootVolumes of facts.yaml)`,
+      );
+    const [name, size] = entry;
+    return {
+      id,
+      volumeId: id,
+      arn: `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.accountId}:volume/${id}`,
+      availabilityZone: `${ctx.region}a`,
+      encrypted: true,
+      iops: 3000,
+      throughput: 125,
+      kmsKeyId: "",
+      multiAttachEnabled: false,
+      outpostArn: "",
+      size,
+      snapshotId: "",
+      createTime: "2026-01-01T00:00:00Z",
+      volumeType: "gp3",
+      volumeInitializationRate: 0,
+      tags: { Name: name },
       region: ctx.region,
     };
   },
