@@ -58,6 +58,9 @@ export interface PriceTable {
 export const PRICES: PriceTable = {
   currency: "USD",
   asOf: "2025-01-15",
+  // The xlarge and 2xlarge sizes (every type the preview sizing may choose, INSTANCE_MEMORY_MIB)
+  // were added 2026-12-03 from the same on-demand page: each burstable size costs twice the one
+  // below it, in both regions.
   // alb and fargate (the comparison baseline) were added 2026-12-03 from the same kind of source:
   // https://aws.amazon.com/elasticloadbalancing/pricing/ (Price List usage types
   // `EU-LoadBalancerUsage` $0.0252/h, `EU-LCUUsage` $0.008/LCU-h in eu-west-1; `LoadBalancerUsage`
@@ -81,11 +84,15 @@ export const PRICES: PriceTable = {
         "t4g.small": 0.0168,
         "t4g.medium": 0.0336,
         "t4g.large": 0.0672,
+        "t4g.xlarge": 0.1344,
+        "t4g.2xlarge": 0.2688,
         "t3.nano": 0.0052,
         "t3.micro": 0.0104,
         "t3.small": 0.0208,
         "t3.medium": 0.0416,
         "t3.large": 0.0832,
+        "t3.xlarge": 0.1664,
+        "t3.2xlarge": 0.3328,
       },
       ebsGbMonth: { gp3: 0.08, gp2: 0.1 },
       publicIpv4Hourly: 0.005,
@@ -106,11 +113,15 @@ export const PRICES: PriceTable = {
         "t4g.small": 0.0184,
         "t4g.medium": 0.0368,
         "t4g.large": 0.0736,
+        "t4g.xlarge": 0.1472,
+        "t4g.2xlarge": 0.2944,
         "t3.nano": 0.0057,
         "t3.micro": 0.0114,
         "t3.small": 0.0228,
         "t3.medium": 0.0456,
         "t3.large": 0.0912,
+        "t3.xlarge": 0.1824,
+        "t3.2xlarge": 0.3648,
       },
       ebsGbMonth: { gp3: 0.088, gp2: 0.11 },
       publicIpv4Hourly: 0.005,

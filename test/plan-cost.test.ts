@@ -1,6 +1,7 @@
 /** The cost estimate: unit prices from the one table, public addresses, fallbacks said aloud. */
 import { computeCost, type CostedResource } from "../plan/cost";
 import { HOURS_PER_MONTH, PRICES } from "../plan/prices";
+import { INSTANCE_MEMORY_MIB } from "../components/team";
 
 const provider = (region: string): CostedResource => ({
   urn: `p-${region}`,
@@ -99,5 +100,21 @@ describe("computeCost", () => {
         expect(v).toBeGreaterThan(0);
     }
     expect(Object.keys(PRICES.regions)).toEqual(expect.arrayContaining(["eu-west-1", "us-east-1"]));
+  });
+});
+
+describe("the price table", () => {
+  it("prices every instance type the server sizing may choose, in every region it has", () => {
+    const missing = Object.entries(PRICES.regions).flatMap(([region, p]) =>
+      Object.keys(INSTANCE_MEMORY_MIB)
+        .filter((type) => p.ec2Hourly[type] === undefined)
+        .map((type) => `${region} ${type}`),
+    );
+    expect(missing).toEqual([]);
+    // Burstable sizes double in price with each step (AWS on-demand list prices).
+    for (const p of Object.values(PRICES.regions)) {
+      expect(p.ec2Hourly["t4g.2xlarge"]).toBeCloseTo(2 * p.ec2Hourly["t4g.xlarge"], 6);
+      expect(p.ec2Hourly["t4g.xlarge"]).toBeCloseTo(2 * p.ec2Hourly["t4g.large"], 6);
+    }
   });
 });
