@@ -4,38 +4,17 @@
  * again fails with "already exists", and the calls the provider's Read makes with the import ID the
  * program gives (adopt.test.ts) find them with the inputs the program has.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import * as path from "node:path";
 import { planStacks, type PlannedResource } from "./harness";
-import { freePort } from "./server-harness";
-
-/** moto and the AWS CLI in their virtualenv (scripts/test-tools.sh). */
-const MOTO_VENV = process.env.MOTO_VENV ?? "/usr/local/lib/moto-5.2.5";
+import { MotoServer } from "./moto-harness";
 
 describe("the import IDs are what the AWS API looks up (moto server on loopback)", () => {
-  let moto: ChildProcess | undefined;
-  let endpoint = "";
+  const moto = new MotoServer();
   let repository: PlannedResource;
   let parameter: PlannedResource;
   const running = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout/cart-api@sha256:" + "ab".repeat(32);
 
-  const aws = (...args: string[]) =>
-    spawnSync(path.join(MOTO_VENV, "bin", "aws"), ["--endpoint-url", endpoint, "--output", "json", ...args], {
-      encoding: "utf8",
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: "testing",
-        AWS_SECRET_ACCESS_KEY: "testing",
-        AWS_DEFAULT_REGION: "eu-west-1",
-        AWS_CONFIG_FILE: "/dev/null",
-        AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-      },
-    });
-  const ok = (...args: string[]) => {
-    const r = aws(...args);
-    if (r.status !== 0) throw new Error(`aws ${args.join(" ")}: ${r.stderr}`);
-    return JSON.parse(r.stdout || "{}");
-  };
+  const aws = (...args: string[]) => moto.aws(...args);
+  const ok = (...args: string[]) => moto.ok(...args);
 
   beforeAll(async () => {
     const plans = await planStacks({
@@ -47,26 +26,10 @@ describe("the import IDs are what the AWS API looks up (moto server on loopback)
     expect(repository?.type).toBe("aws:ecr/repository:Repository");
     expect(parameter?.type).toBe("aws:ssm/parameter:Parameter");
 
-    const port = await freePort();
-    endpoint = `http://127.0.0.1:${port}`;
-    moto = spawn(path.join(MOTO_VENV, "bin", "moto_server"), ["-H", "127.0.0.1", "-p", String(port)], {
-      stdio: "ignore",
-    });
-    let exited = "";
-    moto.on("error", (e) => (exited = `moto_server: ${e.message} (run scripts/test-tools.sh)`));
-    moto.on("exit", (code) => (exited = `moto_server exited (${code})`));
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      if (exited) throw new Error(exited);
-      if ((await fetch(`${endpoint}/moto-api/`).catch(() => undefined))?.ok) break;
-      if (Date.now() > deadline) throw new Error("moto_server did not answer within 20 s");
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await moto.start();
   }, 120_000);
 
-  afterAll(() => {
-    if (moto?.pid && moto.exitCode === null) process.kill(moto.pid, "SIGTERM");
-  });
+  afterAll(() => moto.stop());
 
   it("created from the plan's inputs, written by CI, retained: a second create fails with 'already exists'", () => {
     const r = repository.inputs as Record<string, any>;

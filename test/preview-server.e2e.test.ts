@@ -8,41 +8,26 @@
  * Needs moto[server] and awscli in /usr/local/lib/moto-<version> (`npm run test:setup`). Nothing is
  * skipped: if moto cannot start, the test fails.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { scriptPath } from "../components/pipeline/scripts";
+import { MOTO_VENV, MotoServer } from "./moto-harness";
 
 jest.setTimeout(120_000);
 
-const VENV = "/usr/local/lib/moto-5.2.5/bin";
-let moto: ChildProcess | undefined;
+const VENV = path.join(MOTO_VENV, "bin");
+const moto = new MotoServer();
 let tmp = "";
-let endpoint = "";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
+const awsEnv = () =>
+  moto.env({
+    PATH: `${path.join(tmp, "bin")}:${process.env.PATH}`,
+    HOME: tmp,
+    REAL_AWS: path.join(VENV, "aws"),
+    JP: path.join(VENV, "jp.py"),
   });
-}
-
-const awsEnv = () => ({
-  PATH: `${path.join(tmp, "bin")}:${process.env.PATH}`,
-  HOME: tmp,
-  AWS_ENDPOINT_URL: endpoint,
-  AWS_ACCESS_KEY_ID: "testing",
-  AWS_SECRET_ACCESS_KEY: "testing",
-  AWS_DEFAULT_REGION: "eu-west-1",
-  REAL_AWS: path.join(VENV, "aws"),
-  JP: path.join(VENV, "jp.py"),
-});
 
 function aws(...args: string[]): string {
   const r = spawnSync(path.join(VENV, "aws"), args, { env: awsEnv(), encoding: "utf8" });
@@ -89,23 +74,7 @@ function server(action: string, ids: string, extra: Record<string, string> = {})
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "preview-server-"));
-  const port = await freePort();
-  endpoint = `http://127.0.0.1:${port}`;
-  moto = spawn(path.join(VENV, "moto_server"), ["-H", "127.0.0.1", "-p", String(port)], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  moto.stderr!.on("data", (c) => (stderr += c));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, "127.0.0.1", () => s.end(() => resolve(true)));
-      s.on("error", () => resolve(false));
-    });
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`moto_server did not listen on ${endpoint}: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await moto.start();
   // `aws` on the script's PATH: the real CLI against moto, except the SSM inventory moto lacks.
   fs.mkdirSync(path.join(tmp, "bin"));
   fs.writeFileSync(
@@ -134,7 +103,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  if (moto?.pid) process.kill(moto.pid);
+  moto.stop();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 

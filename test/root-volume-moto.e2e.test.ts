@@ -9,37 +9,13 @@
  * aws_ebs_volume sends its `filter` blocks (ebs_volume_data_source.go). moto does not refuse a
  * smaller ModifyVolume size as EC2 does, so this proves the lookup, not the refusal.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import * as path from "node:path";
 import { keepLargerVolume, serverRootVolumeName } from "../components/aws/root-volume";
-import { freePort } from "./server-harness";
-
-const MOTO_VENV = process.env.MOTO_VENV ?? "/usr/local/lib/moto-5.2.5";
+import { MotoServer } from "./moto-harness";
 
 describe("the root volume lookup finds what RunInstances created (moto server on loopback)", () => {
-  let moto: ChildProcess | undefined;
-  let endpoint = "";
+  const moto = new MotoServer();
+  const ok = (...args: string[]) => moto.ok(...args);
   const name = serverRootVolumeName("checkout", "production");
-
-  const ok = (...args: string[]) => {
-    const r = spawnSync(
-      path.join(MOTO_VENV, "bin", "aws"),
-      ["--endpoint-url", endpoint, "--output", "json", ...args],
-      {
-        encoding: "utf8",
-        env: {
-          ...process.env,
-          AWS_ACCESS_KEY_ID: "testing",
-          AWS_SECRET_ACCESS_KEY: "testing",
-          AWS_DEFAULT_REGION: "eu-west-1",
-          AWS_CONFIG_FILE: "/dev/null",
-          AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-        },
-      },
-    );
-    if (r.status !== 0) throw new Error(`aws ${args.join(" ")}: ${r.stderr}`);
-    return JSON.parse(r.stdout || "{}");
-  };
 
   /** aws.ebs.getEbsVolumes as rootVolumeGiB calls it: the Name and team tags, in-use only. */
   const rootVolumeIds = (team = "checkout"): string[] =>
@@ -59,27 +35,8 @@ describe("the root volume lookup finds what RunInstances created (moto server on
   };
   const rootVolumeGiB = (wanted: number) => keepLargerVolume(wanted, rootVolumeIds().map(sizeOf));
 
-  beforeAll(async () => {
-    const port = await freePort();
-    endpoint = `http://127.0.0.1:${port}`;
-    moto = spawn(path.join(MOTO_VENV, "bin", "moto_server"), ["-H", "127.0.0.1", "-p", String(port)], {
-      stdio: "ignore",
-    });
-    let exited = "";
-    moto.on("error", (e) => (exited = `moto_server: ${e.message} (run scripts/test-tools.sh)`));
-    moto.on("exit", (code) => (exited = `moto_server exited (${code})`));
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      if (exited) throw new Error(exited);
-      if ((await fetch(`${endpoint}/moto-api/`).catch(() => undefined))?.ok) break;
-      if (Date.now() > deadline) throw new Error("moto_server did not answer within 20 s");
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }, 60_000);
-
-  afterAll(() => {
-    if (moto?.pid && moto.exitCode === null) process.kill(moto.pid, "SIGTERM");
-  });
+  beforeAll(() => moto.start(), 60_000);
+  afterAll(() => moto.stop());
 
   it("a fresh account: no volume, the wanted size", () => {
     expect(rootVolumeIds()).toEqual([]);

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { AWS_REGIONS } from "./regions";
+import { AMI_ROOT_SNAPSHOT_GIB, MAX_ROOT_VOLUME_GIB } from "./server-disk";
 import { kubernetesRuntimeSchema, RUNTIMES } from "./kubernetes";
 
 /** Lowercase slug used for team, service and environment names. */
@@ -27,6 +28,18 @@ const principal = z.string().refine((v) => GITHUB_LOGIN_PATTERN.test(v) || GITHU
 });
 
 const principals = z.array(principal).max(100);
+/**
+ * A server's root volume, GiB: at least the Amazon Linux 2023 AMI's 8 GiB snapshot (EC2 refuses a
+ * smaller root volume), at most gp3's 16 TiB.
+ */
+const rootVolumeGiB = z
+  .number()
+  .int()
+  .min(AMI_ROOT_SNAPSHOT_GIB, {
+    message: `must be at least ${AMI_ROOT_SNAPSHOT_GIB}: EC2 refuses a root volume smaller than the AMI's snapshot (${AMI_ROOT_SNAPSHOT_GIB} GiB for Amazon Linux 2023)`,
+  })
+  .max(MAX_ROOT_VOLUME_GIB, { message: `must be at most ${MAX_ROOT_VOLUME_GIB} (gp3's largest volume)` })
+  .optional();
 
 export const BRANCH_MODELS = ["trunk", "staging-branch", "pre-production"] as const;
 export type BranchModel = (typeof BRANCH_MODELS)[number];
@@ -148,15 +161,7 @@ const environmentSchema = z.strictObject({
    * a volume).
    * @default sized from the services (server-disk.ts): 8 for a few services, more for many
    */
-  rootVolumeGiB: z
-    .number()
-    .int()
-    .min(8, {
-      message:
-        "must be at least 8: EC2 refuses a root volume smaller than the AMI's snapshot (8 GiB for Amazon Linux 2023)",
-    })
-    .max(16384, { message: "must be at most 16384 (gp3's largest volume)" })
-    .optional(),
+  rootVolumeGiB,
   /** Who approves a deployment. @default the maintainers for production, nobody elsewhere */
   requiredReviewers: z
     .array(principal)
@@ -327,15 +332,7 @@ export const teamSpecSchema = z.strictObject({
        * snapshot). Previews on an environment's server use that environment's `rootVolumeGiB`.
        * @default sized from the services and maxPerService (server-disk.ts)
        */
-      rootVolumeGiB: z
-        .number()
-        .int()
-        .min(8, {
-          message:
-            "must be at least 8: EC2 refuses a root volume smaller than the AMI's snapshot (8 GiB for Amazon Linux 2023)",
-        })
-        .max(16384, { message: "must be at most 16384 (gp3's largest volume)" })
-        .optional(),
+      rootVolumeGiB,
     })
     .prefault({}),
   quality: z
