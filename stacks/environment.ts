@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackContext } from "./config";
 import { kubernetesRuntime } from "./kubernetes";
 import { createProviders } from "./providers";
+import { repositoryRoleArgs } from "./roles";
 import type { SharedOutputName } from "./shared";
 import {
   AgentDelivery,
@@ -152,17 +153,11 @@ export async function environmentStack(ctx: StackContext): Promise<Record<string
       new DeployRole(
         `${team}-${environment.name}-${stableServiceKey(s)}-deploy`,
         {
-          team,
+          ...repositoryRoleArgs(ctx, s, sharedAws, scope),
           environment: environment.name,
-          service: stableServiceKey(s),
           policy: ctx.policy,
-          repository: { owner: ctx.spec.github.owner, name: s.name },
-          oidcProviderArn: sharedAws.apply((a) => a.oidcProviderArn),
-          region: ctx.spec.aws.region,
-          registry: repositoryName(team, stableServiceKey(s)),
           releaseParameter: releaseParameters[s.name].name,
           instanceIds: server ? [server.instanceId] : [],
-          scope,
         },
         awsOpts,
       ),

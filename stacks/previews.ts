@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackContext } from "./config";
 import type { Providers } from "./providers";
+import { repositoryRoleArgs } from "./roles";
 import {
   AgentDelivery,
   ClusterPreviewRole,
@@ -184,17 +185,11 @@ export function previewHost(ctx: StackContext, args: PreviewHostArgs): Record<st
     const role = new PreviewRole(
       `${team}-${key}-preview`,
       {
-        team,
+        ...repositoryRoleArgs(ctx, s, args.sharedAws, args.scope),
         environment,
-        service: key,
-        repository: { owner: ctx.spec.github.owner, name: s.name },
-        oidcProviderArn: args.sharedAws.apply((a) => a.oidcProviderArn),
-        region: ctx.spec.aws.region,
-        registry: repositoryName(team, key),
         instanceIds: args.instanceIds,
         // Previews' own server is stopped while idle: preview.yml starts and stops it.
         startStopInstanceIds: args.settings.plan.ownServer ? args.instanceIds : undefined,
-        scope: args.scope,
       },
       awsOpts,
     );
@@ -249,14 +244,8 @@ export function kubernetesPreviewRoles(
       const role = new ClusterPreviewRole(
         `${team}-${key}-cluster-preview`,
         {
-          team,
+          ...repositoryRoleArgs(ctx, s, args.sharedAws, args.scope),
           environment: environmentName,
-          service: key,
-          repository: { owner: ctx.spec.github.owner, name: s.name },
-          oidcProviderArn: args.sharedAws.apply((a) => a.oidcProviderArn),
-          region: ctx.spec.aws.region,
-          registry: repositoryName(team, key),
-          scope: args.scope,
         },
         { provider: args.providers.aws },
       );
