@@ -236,8 +236,12 @@ export class EnvironmentServer extends pulumi.ComponentResource {
         },
         monitoring: false,
         // Recovery onto healthy hardware when the system status check fails: EC2's simplified
-        // automatic recovery, on by default for supported types (t4g, t3 among them) and set here
-        // so nothing turns it off unseen. It keeps the instance id, addresses and volume like a
+        // automatic recovery, on by default for the types that support it, set here so nothing
+        // turns it off unseen. `default` is accepted for any type ("will not enable simplified
+        // automatic recovery for an unsupported instance type": ModifyInstanceMaintenanceOptions);
+        // that t4g supports it is assumed, as the recover alarm before assumed it too
+        // (`aws ec2 describe-instance-types --instance-types t4g.micro --query
+        // 'InstanceTypes[].AutoRecoverySupported'` says). It keeps the instance id, addresses and volume like a
         // CloudWatch alarm's recover action, without an alarm billed per server (stopped or not);
         // the alarm's only gain is a faster reaction. EC2 User Guide, "Configure simplified
         // automatic recovery" (instance-configuration-recovery.html). Updated in place
