@@ -5,7 +5,7 @@
  * reported in `notes`, never silently invented.
  */
 import { IDLE_STOPPED_TAG } from "../components/release";
-import type { TeamSpec } from "../components/team";
+import { environmentRootVolume, resolvePreviews, type TeamSpec } from "../components/team";
 import type { CostItem, CostReport, PlannedResource } from "./contract";
 import { containerServiceBaseline, idleRatio } from "./baseline";
 import { previewCost } from "./preview-cost";
@@ -223,6 +223,27 @@ export function withPreviewNote(
   if (!preview || environment === undefined || preview.environment !== environment) return report;
   const note = `of which previews: ${usd(preview.monthly)}/month, already in the total (${preview.detail})`;
   return { ...report, notes: [note, ...preview.notes, ...report.notes] };
+}
+
+/**
+ * The cost report with how its servers' root volumes were sized (team/server-disk.ts), so the
+ * plan says why a volume has its size. Kubernetes environments and the shared stack: unchanged.
+ */
+export function withRootVolumeNotes(
+  report: CostReport,
+  spec: TeamSpec,
+  environment: string | undefined,
+): CostReport {
+  const env = spec.environments.find((e) => e.name === environment);
+  if (!env || env.runtime === "kubernetes") return report;
+  const previews = resolvePreviews(spec);
+  const notes = [
+    `root volume of ${env.name}'s server: ${environmentRootVolume(spec, env).detail}; an existing larger volume is kept (EC2 cannot shrink one)`,
+    ...(previews?.rootVolume && previews.environment === env.name
+      ? [`root volume of previews' own server: ${previews.rootVolume.detail}`]
+      : []),
+  ];
+  return { ...report, notes: [...report.notes, ...notes] };
 }
 
 /**

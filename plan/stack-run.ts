@@ -10,7 +10,7 @@ import { readYamlFile, resolveSettings } from "../components/settings";
 import { checkResources } from "../policy/index";
 import { disabledDefaultProviders, stackConfig, type ConfigOverrides } from "./config";
 import type { StackPlan } from "./contract";
-import { computeCost, withBaseline, withPreviewNote } from "./cost";
+import { computeCost, withBaseline, withPreviewNote, withRootVolumeNotes } from "./cost";
 import { AssumptionLog, type KnownFacts } from "./facts";
 import { MockEngine, waitForRpcs, type ReferencedOutputs } from "./mock-engine";
 import { Recorder } from "./recorder";
@@ -135,7 +135,11 @@ export async function runStack(req: StackRunRequest): Promise<StackRun> {
       ...(githubTypes.length > 0 ? { githubAppPermissions: requiredAppPermissions(githubTypes) } : {}),
       cost: s
         ? withBaseline(
-            withPreviewNote(computeCost(resources, recorder.ids()), s.spec, s.environment?.name),
+            withRootVolumeNotes(
+              withPreviewNote(computeCost(resources, recorder.ids()), s.spec, s.environment?.name),
+              s.spec,
+              s.environment?.name,
+            ),
             s.spec,
             s.environment?.name,
           )

@@ -24,7 +24,7 @@ import { PUBLIC_BASE_URL_FROM_METADATA } from "../components/aws/preview-agent";
 import { PreviewDocument, previewDocumentSettings } from "../components/aws/preview-document";
 import { PreviewEnvironment } from "../components/github/preview-environment";
 import {
-  environmentServerDisk,
+  environmentRootVolume,
   resolvePreviews,
   stableServiceKey,
   type EnvironmentSpec,
@@ -66,7 +66,7 @@ export function environmentServerSettings(
   settings: PreviewServerSettings | undefined,
 ): { rootVolumeGiB: number; instanceType?: string; proxyPorts?: readonly (80 | 443)[] } {
   const shared = settings && !settings.plan.ownServer ? settings : undefined;
-  const rootVolumeGiB = environmentServerDisk(ctx.spec, environment, shared?.plan).gib;
+  const rootVolumeGiB = environmentRootVolume(ctx.spec, environment).gib;
   if (!shared) return { rootVolumeGiB };
   return { rootVolumeGiB, instanceType: shared.instanceType, proxyPorts: shared.proxyPorts };
 }

@@ -90,5 +90,14 @@ describe("rootVolumeGiB in the team spec", () => {
       "checkout-integration-instance": 30,
       "checkout-integration-previews-instance": 12,
     });
+    // The plan says why each volume has its size.
+    expect(integration.cost.notes).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^root volume of integration's server: 30 GiB as the spec says \(the model: .* = 6\.1 GiB\)/,
+        ),
+        expect.stringMatching(/^root volume of previews' own server: 12 GiB as the spec says/),
+      ]),
+    );
   }, 120_000);
 });

@@ -15,7 +15,7 @@ import type { EnvironmentSpec, TeamSpec } from "./schema";
 import type { SpecIssue } from "./issues";
 import { previewsNamespace } from "./kubernetes";
 import { showValue } from "./issues";
-import { previewServerDisk, type ServerDisk } from "./server-disk";
+import { environmentServerDisk, previewServerDisk, type ServerDisk } from "./server-disk";
 
 /** Memory of the burstable types teams use for these servers, MiB (EC2 instance type specs). */
 export const INSTANCE_MEMORY_MIB: Readonly<Record<string, number>> = {
@@ -152,6 +152,16 @@ export function resolvePreviews(spec: TeamSpec): PreviewPlan | undefined {
         }
       : {}),
   };
+}
+
+/**
+ * The root volume of `env`'s own server (server-disk.ts): its services' releases, and every
+ * preview when previews share this server.
+ */
+export function environmentRootVolume(spec: TeamSpec, env: EnvironmentSpec): ServerDisk {
+  const p = resolvePreviews(spec);
+  const shared = p && p.environment === env.name && !p.ownServer && p.runtime === "server";
+  return environmentServerDisk(spec, env, shared ? p : undefined);
 }
 
 type Loose = Record<string, unknown>;

@@ -51,7 +51,7 @@ export interface ServerDisk {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-/** Images of each service a server holds: `perService` of every one of `services` services. */
+/** A server holding `imagesPerService` images of each of `services` services; `explicit`: the spec's size. */
 function disk(services: number, imagesPerService: number, what: string, explicit?: number): ServerDisk {
   const images = services * (IMAGE_GIB + (imagesPerService - 1) * LAYER_GIB);
   const neededGib = round2(SERVER_BASE_DISK_GIB + images + (services > 0 ? IMAGE_GIB : 0));
